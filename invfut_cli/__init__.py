@@ -1,0 +1,3 @@
+"""invfut: a position calculator for inverse (coin-margined) futures."""
+
+__version__ = "0.1.0"

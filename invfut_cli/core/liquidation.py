@@ -1,0 +1,192 @@
+"""Liquidation and bankruptcy prices, for both margin families (DOMAIN.md §5).
+
+Every price here solves one equation: the price ``P`` where equity meets a margin
+requirement made of a part charged on the entry value, a part charged on the value at
+``P``, and a fixed coin amount::
+
+    C + s·Q/E − s·Q/P = a·Q/E + b·Q/P + k
+    ⇒  P = (s + b)·Q / (C + (s − a)·Q/E − k)
+
+with ``C`` the collateral (isolated margin or cross balance). The families differ only
+in ``a``, ``b`` and ``k``:
+
+- entry family, ``MM = m·Q/E − d + c``: ``a = m``, ``b = 0``, ``k = c − d``;
+- mark family, ``MM = (m + f)·Q/P − d``: ``a = 0``, ``b = m + f``, ``k = −d``;
+- bankruptcy: the same with ``m = d = 0`` (``b = f`` where the fee to close is charged
+  at the bankruptcy price, as Bybit cross does).
+
+There is a price only where ``P > 0``: a zero or wrong-signed denominator means "no
+such price", an answer with a reason, never a division by zero or a negative price.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .numbers import HUNDRED, ZERO, exact
+from .position import MarginMode, Position, Side
+
+
+class Basis(enum.Enum):
+    """Which value the maintenance rate is charged on."""
+
+    #: ``MM = m·Q/E − d + c``: Bybit classic, BitMEX, Phemex, MCS.
+    ENTRY = "entry"
+    #: ``MM = (m + f)·Q/P − d``, at the liquidation price: Binance COIN-M, OKX, Kraken.
+    MARK = "mark"
+
+
+class FeeTreatment(enum.Enum):
+    """How the taker fee enters the liquidation and bankruptcy prices."""
+
+    #: No fee term.
+    NONE = "none"
+    #: The fee to close, ``f·Q/BP``, is charged at the bankruptcy price (Bybit cross).
+    CLOSE_AT_BANKRUPTCY = "close-at-bankruptcy"
+    #: The fee rate is added to the maintenance rate (OKX; BitMEX on the entry value).
+    ADDED_TO_RATE = "added-to-rate"
+
+
+@dataclass(frozen=True)
+class MaintenanceSpec:
+    """The maintenance-margin rule: rate ``m``, basis, deduction ``d`` (coin), taker fee ``f``."""
+
+    rate: Decimal
+    basis: Basis = Basis.ENTRY
+    deduction_coin: Decimal = ZERO
+    taker_fee: Decimal = ZERO
+    fee_treatment: FeeTreatment | None = None
+
+    @property
+    def treatment(self) -> FeeTreatment:
+        """The fee treatment given, or the family's own: the fee to close at the bankruptcy
+        price for the entry family, the fee added to the rate for the mark family."""
+        if self.fee_treatment is not None:
+            return self.fee_treatment
+        if self.taker_fee == ZERO:
+            return FeeTreatment.NONE
+        if self.basis is Basis.ENTRY:
+            return FeeTreatment.CLOSE_AT_BANKRUPTCY
+        return FeeTreatment.ADDED_TO_RATE
+
+
+@dataclass(frozen=True)
+class PriceAnswer:
+    """A price, or ``None`` with the reason there is no such price."""
+
+    price_usd: Decimal | None
+    reason: str | None = None
+
+
+@exact
+def solve_price(
+    position: Position,
+    collateral_coin: Decimal,
+    *,
+    entry_rate: Decimal = ZERO,
+    price_rate: Decimal = ZERO,
+    fixed_coin: Decimal = ZERO,
+) -> Decimal | None:
+    """The price where ``equity = a·Q/E + b·Q/P + k`` (see the module docstring).
+
+    Returns ``P = (s + b)·Q / (C + (s − a)·Q/E − k)`` where that is a positive price,
+    and ``None`` where the denominator is zero or the quotient is not positive.
+    """
+    s = position.side.sign
+    size = position.size_usd
+    numerator = (s + price_rate) * size
+    denominator = collateral_coin + (s - entry_rate) * size / position.entry_price_usd - fixed_coin
+    if denominator == ZERO or numerator == ZERO:
+        return None
+    price = numerator / denominator
+    return price if price > ZERO else None
+
+
+@dataclass(frozen=True)
+class LiquidationResult:
+    """Liquidation and bankruptcy prices with the margins behind them."""
+
+    margin_mode: MarginMode
+    basis: Basis
+    fee_treatment: FeeTreatment
+    collateral_coin: Decimal
+    initial_margin_coin: Decimal | None
+    maintenance_margin_coin: Decimal
+    fee_to_close_coin: Decimal
+    liquidation: PriceAnswer
+    bankruptcy: PriceAnswer
+    distance_pct: Decimal | None
+    warnings: tuple[str, ...]
+
+
+def _no_price_reason(side: Side, what: str) -> str:
+    if side is Side.SHORT:
+        return (
+            f"no price brings equity down to {what}: the collateral covers the short's "
+            "value at every price, so it cannot be closed out"
+        )
+    return f"no positive price brings equity down to {what} for this position"
+
+
+@exact
+def liquidation(
+    position: Position,
+    collateral_coin: Decimal,
+    spec: MaintenanceSpec,
+    *,
+    margin_mode: MarginMode = MarginMode.ISOLATED,
+    leverage: Decimal | None = None,
+) -> LiquidationResult:
+    """Liquidation and bankruptcy prices of ``position`` backed by ``collateral_coin``.
+
+    Bankruptcy: equity reaches zero, or the fee to close ``f·Q/P`` where the fee is charged
+    at the bankruptcy price. Liquidation: equity reaches the maintenance margin,
+    entry family ``m·Q/E − d + c`` (``c = f·Q/BP``) or mark family ``(m + f)·Q/P − d``,
+    with ``f = 0`` unless the fee is added to the rate. ``distance_pct = 100·(LP − E)/E``.
+    """
+    treatment = spec.treatment
+    fee_at_bankruptcy = spec.taker_fee if treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
+    fee_in_rate = spec.taker_fee if treatment is FeeTreatment.ADDED_TO_RATE else ZERO
+    size = position.size_usd
+    entry = position.entry_price_usd
+
+    bankrupt = solve_price(position, collateral_coin, price_rate=fee_at_bankruptcy)
+    fee_to_close = ZERO if bankrupt is None else fee_at_bankruptcy * size / bankrupt
+
+    if spec.basis is Basis.ENTRY:
+        liq = solve_price(
+            position,
+            collateral_coin,
+            entry_rate=spec.rate + fee_in_rate,
+            fixed_coin=fee_to_close - spec.deduction_coin,
+        )
+        maintenance = (spec.rate + fee_in_rate) * size / entry - spec.deduction_coin + fee_to_close
+    else:
+        rate = spec.rate + fee_in_rate
+        liq = solve_price(position, collateral_coin, price_rate=rate, fixed_coin=-spec.deduction_coin)
+        at = liq if liq is not None else entry
+        maintenance = rate * size / at - spec.deduction_coin
+
+    warnings: list[str] = []
+    if liq is not None and (liq - entry) * position.side.sign >= ZERO:
+        warnings.append(
+            "the liquidation price is at or beyond the entry price: the margin is already "
+            "below the maintenance margin, and the position would be liquidated at once"
+        )
+    return LiquidationResult(
+        margin_mode=margin_mode,
+        basis=spec.basis,
+        fee_treatment=treatment,
+        collateral_coin=collateral_coin,
+        initial_margin_coin=None if leverage is None else position.initial_margin_coin(leverage),
+        maintenance_margin_coin=maintenance,
+        fee_to_close_coin=fee_to_close,
+        liquidation=PriceAnswer(
+            liq, None if liq is not None else _no_price_reason(position.side, "the maintenance margin")
+        ),
+        bankruptcy=PriceAnswer(bankrupt, None if bankrupt is not None else _no_price_reason(position.side, "zero")),
+        distance_pct=None if liq is None else HUNDRED * (liq - entry) / entry,
+        warnings=tuple(warnings),
+    )

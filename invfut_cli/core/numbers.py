@@ -1,0 +1,102 @@
+"""Exact decimal arithmetic for the core: one context, named rounding steps.
+
+The core never builds a ``Decimal`` from a float and never rounds while computing.
+Rounding happens only at output, through :func:`quantize` with a named step and a
+stated direction.
+"""
+
+from __future__ import annotations
+
+import decimal
+import inspect
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+__all__ = [
+    "CENT",
+    "CORE_CONTEXT",
+    "HUNDRED",
+    "ONE",
+    "SATOSHI",
+    "ZERO",
+    "exact",
+    "quantize",
+    "places_of",
+]
+
+#: 50 significant digits: a coin amount of 10^30 still keeps its 8 decimal places.
+CORE_CONTEXT = decimal.Context(
+    prec=50,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[
+        decimal.InvalidOperation,
+        decimal.DivisionByZero,
+        decimal.Overflow,
+        decimal.FloatOperation,
+    ],
+)
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+#: One satoshi: the step for every coin amount shown.
+SATOSHI = Decimal("1e-8")
+#: One cent: the coarsest step for prices and USD amounts shown.
+CENT = Decimal("0.01")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def exact(func: Callable[P, R]) -> Callable[P, R]:
+    """Run ``func`` under :data:`CORE_CONTEXT` (traps on, 50 digits).
+
+    A generator function gets the context for each step it runs, and the caller keeps
+    its own context between the items.
+    """
+    if inspect.isgeneratorfunction(func):
+
+        @wraps(func)
+        def stepper(*args: P.args, **kwargs: P.kwargs):  # type: ignore[no-untyped-def]
+            steps = func(*args, **kwargs)
+            while True:
+                with decimal.localcontext(CORE_CONTEXT):
+                    try:
+                        item = next(steps)  # type: ignore[call-overload]
+                    except StopIteration:
+                        return
+                yield item
+
+        return stepper  # type: ignore[return-value]
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with decimal.localcontext(CORE_CONTEXT):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def quantize(value: Decimal, step: Decimal, rounding: str = decimal.ROUND_HALF_EVEN) -> Decimal:
+    """Round ``value`` to a multiple of ``step`` in the direction ``rounding``.
+
+    ``step`` may be a power of ten (``SATOSHI``, ``CENT``) or any tick such as 0.5.
+    The directions are the :mod:`decimal` constants: ``ROUND_CEILING`` rounds up,
+    ``ROUND_FLOOR`` down, ``ROUND_HALF_EVEN`` to the nearest.
+    """
+    with decimal.localcontext(CORE_CONTEXT):
+        units = (value / step).quantize(ONE, rounding=rounding)
+        result = units * step
+        exponent = step.normalize().as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return result.quantize(Decimal(1).scaleb(-places))
+
+
+def places_of(value: Decimal) -> int:
+    """Number of decimal places written in ``value`` (``8000.50`` has 2, ``1E+3`` has 0)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0

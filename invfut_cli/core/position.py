@@ -1,0 +1,174 @@
+"""The inverse position: value, profit and loss, margin and return, all in coin.
+
+Notation (DOMAIN.md): ``n`` contracts of ``S`` USD make ``Q = n·S`` USD; ``E`` is the
+entry price, ``P`` any other price, ``s = +1`` for a long and ``-1`` for a short.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .numbers import HUNDRED, ONE, ZERO, exact
+
+
+class Side(enum.Enum):
+    """Direction of a position; ``sign`` is ``s`` in the formulas."""
+
+    LONG = "long"
+    SHORT = "short"
+
+    @property
+    def sign(self) -> int:
+        """``+1`` for a long, ``-1`` for a short."""
+        return 1 if self is Side.LONG else -1
+
+
+class MarginMode(enum.Enum):
+    """Isolated: a margin set aside for this position. Cross: the wallet balance backs it."""
+
+    ISOLATED = "isolated"
+    CROSS = "cross"
+
+
+@dataclass(frozen=True)
+class Position:
+    """An inverse position: ``contracts`` of ``contract_size_usd`` each, entered at ``entry_price_usd``."""
+
+    side: Side
+    contracts: Decimal
+    contract_size_usd: Decimal
+    entry_price_usd: Decimal
+
+    @property
+    def size_usd(self) -> Decimal:
+        """``Q = n·S``: the position's fixed size in USD."""
+        return self.contracts * self.contract_size_usd
+
+    @exact
+    def value_coin(self, price_usd: Decimal) -> Decimal:
+        """``V(P) = Q / P``: what the position is worth in coin at ``price_usd``."""
+        return self.size_usd / price_usd
+
+    @exact
+    def pnl_coin(self, price_usd: Decimal) -> Decimal:
+        """``PnL(P) = s·Q·(1/E − 1/P)`` in coin."""
+        return self.side.sign * self.size_usd * (ONE / self.entry_price_usd - ONE / price_usd)
+
+    @exact
+    def pnl_usd(self, price_usd: Decimal) -> Decimal:
+        """``PnL(P)·P = s·Q·(P − E)/E``: the coin profit valued at ``price_usd``; linear in ``P``."""
+        return self.side.sign * self.size_usd * (price_usd - self.entry_price_usd) / self.entry_price_usd
+
+    @exact
+    def initial_margin_coin(self, leverage: Decimal) -> Decimal:
+        """``IM = Q / (E·L)``."""
+        return self.size_usd / (self.entry_price_usd * leverage)
+
+    @exact
+    def equity_coin(self, collateral_coin: Decimal, price_usd: Decimal) -> Decimal:
+        """``equity(P) = M + PnL(P)``, with ``M`` the margin (isolated) or balance (cross)."""
+        return collateral_coin + self.pnl_coin(price_usd)
+
+    @exact
+    def effective_leverage(self, collateral_coin: Decimal, price_usd: Decimal) -> Decimal | None:
+        """``V(P) / equity(P)``; ``None`` where equity is zero or less (bankrupt)."""
+        equity = self.equity_coin(collateral_coin, price_usd)
+        if equity <= ZERO:
+            return None
+        return self.value_coin(price_usd) / equity
+
+
+@exact
+def roe_pct(pnl_coin: Decimal, margin_coin: Decimal) -> Decimal:
+    """Return on equity in percent: ``100·PnL / margin``; ``s·L·(1 − E/P)`` at ``margin = IM``."""
+    return HUNDRED * pnl_coin / margin_coin
+
+
+@exact
+def change_pct(start: Decimal, end: Decimal) -> Decimal:
+    """``100·(end − start)/start``."""
+    return HUNDRED * (end - start) / start
+
+
+@dataclass(frozen=True)
+class PnlResult:
+    """Profit and loss of a position closed (or marked) at ``exit_price_usd``."""
+
+    size_usd: Decimal
+    exit_price_usd: Decimal
+    value_entry_coin: Decimal
+    value_exit_coin: Decimal
+    pnl_coin: Decimal
+    pnl_usd: Decimal
+    price_change_pct: Decimal
+    initial_margin_coin: Decimal | None
+    margin_coin: Decimal | None
+    roe_pct: Decimal | None
+    margin_usd_entry: Decimal | None
+    margin_usd_exit: Decimal | None
+    equity_coin: Decimal | None
+    equity_usd: Decimal | None
+
+
+@exact
+def pnl(
+    position: Position,
+    exit_price_usd: Decimal,
+    *,
+    leverage: Decimal | None = None,
+    margin_coin: Decimal | None = None,
+) -> PnlResult:
+    """Profit of ``position`` at ``exit_price_usd``, and its return on the margin when known.
+
+    ``PnL = s·Q·(1/E − 1/P)``; ``ROE = PnL / margin``, where the margin is the one given,
+    or ``IM = Q/(E·L)`` from the leverage. The margin is coin, so its USD value moves too:
+    ``M·E`` at entry and ``M·P`` at exit; equity at exit is ``M + PnL``.
+    """
+    entry = position.entry_price_usd
+    initial = position.initial_margin_coin(leverage) if leverage is not None else None
+    margin = margin_coin if margin_coin is not None else initial
+    gain = position.pnl_coin(exit_price_usd)
+    equity = None if margin is None else margin + gain
+    return PnlResult(
+        size_usd=position.size_usd,
+        exit_price_usd=exit_price_usd,
+        value_entry_coin=position.value_coin(entry),
+        value_exit_coin=position.value_coin(exit_price_usd),
+        pnl_coin=gain,
+        pnl_usd=position.pnl_usd(exit_price_usd),
+        price_change_pct=change_pct(entry, exit_price_usd),
+        initial_margin_coin=initial,
+        margin_coin=margin,
+        roe_pct=None if margin is None else roe_pct(gain, margin),
+        margin_usd_entry=None if margin is None else margin * entry,
+        margin_usd_exit=None if margin is None else margin * exit_price_usd,
+        equity_coin=equity,
+        equity_usd=None if equity is None else equity * exit_price_usd,
+    )
+
+
+@exact
+def break_even_price(
+    position: Position,
+    *,
+    open_fee_rate: Decimal = ZERO,
+    close_fee_rate: Decimal = ZERO,
+    funding_coin: Decimal = ZERO,
+) -> Decimal | None:
+    """Exit price where PnL pays the fees and funding: net PnL is zero.
+
+    Fees are ``fo·Q/E`` to open and ``fc·Q/P`` to close, funding ``F`` coin paid::
+
+        P = Q·(1 + s·fc) / (Q/E·(1 − s·fo) − s·F)
+
+    ``None`` when no positive price pays them all (the denominator is zero or less).
+    """
+    s = position.side.sign
+    size = position.size_usd
+    numerator = size * (ONE + s * close_fee_rate)
+    denominator = size / position.entry_price_usd * (ONE - s * open_fee_rate) - s * funding_coin
+    if numerator <= ZERO or denominator <= ZERO:
+        return None
+    return numerator / denominator

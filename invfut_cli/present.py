@@ -1,0 +1,223 @@
+"""Turn core results into output documents: rounded at named steps, keys documented.
+
+Each ``*_doc`` function returns the one document a command prints: the JSON renderer
+writes it as it is, and the table renderer lays out the same values, so a table and
+its ``--json`` always carry the same numbers. Rounding happens here and nowhere else:
+
+- coin amounts: to the satoshi (``1e-8``), nearest (half-even);
+- percentages and leverage: to 0.01, nearest;
+- prices and USD amounts: to ``10^-places``, ``places`` at least 2 and never fewer than
+  the input's, nearest; a liquidation or bankruptcy price rounds toward safety (a
+  long's up, a short's down) to the tick, or to that step without one, so the shown
+  price is never beyond the true one. Its ``*_exact`` twin is the value to 8 places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from . import core
+from .core.numbers import CENT, SATOSHI, ZERO, quantize
+from .models import LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
+
+Doc = dict[str, Any]
+
+
+def _clean(value: Decimal) -> Decimal:
+    return abs(value) if value == ZERO else value
+
+
+def coin(value: Decimal | None) -> Decimal | None:
+    """A coin amount to the satoshi, nearest."""
+    return None if value is None else _clean(quantize(value, SATOSHI))
+
+
+def pct(value: Decimal | None) -> Decimal | None:
+    """A percentage (or a leverage) to 0.01, nearest."""
+    return None if value is None else _clean(quantize(value, CENT))
+
+
+def usd(value: Decimal | None, places: int) -> Decimal | None:
+    """A price or USD amount to ``places`` decimals, nearest."""
+    return None if value is None else _clean(quantize(value, Decimal(1).scaleb(-places)))
+
+
+def safe_price(value: Decimal | None, side: core.Side, step: Decimal) -> Decimal | None:
+    """A liquidation-type price to ``step``: a long's rounds up, a short's down."""
+    if value is None:
+        return None
+    return quantize(value, step, ROUND_CEILING if side is core.Side.LONG else ROUND_FLOOR)
+
+
+#: The order of the echoed inputs: the position first, then the rules, then the grid.
+INPUT_ORDER = (
+    "side",
+    "entry",
+    "exit",
+    "contracts",
+    "contract_size",
+    "leverage",
+    "margin",
+    "balance",
+    "mmr",
+    "mm_basis",
+    "mm_deduction",
+    "taker_fee",
+    "tick",
+    "grid",
+)
+
+
+def inputs(model: PositionInput | LeverageInput) -> Doc:
+    """The resolved inputs, echoed under ``inputs`` (``coin`` is top level)."""
+    data = model.model_dump(mode="python", by_alias=True, exclude={"coin"})
+    ordered = sorted(data, key=lambda k: INPUT_ORDER.index(k) if k in INPUT_ORDER else len(INPUT_ORDER))
+    return {key: (data[key].value if hasattr(data[key], "value") else data[key]) for key in ordered}
+
+
+def pnl_doc(args: PnlInput, result: core.PnlResult) -> Doc:
+    """``invfut pnl``."""
+    places = args.price_places
+    return {
+        "command": "pnl",
+        "coin": args.coin,
+        "inputs": inputs(args),
+        "size_usd": usd(result.size_usd, places),
+        "value_entry": coin(result.value_entry_coin),
+        "value_exit": coin(result.value_exit_coin),
+        "pnl": coin(result.pnl_coin),
+        "pnl_usd": usd(result.pnl_usd, places),
+        "price_change_pct": pct(result.price_change_pct),
+        "initial_margin": coin(result.initial_margin_coin),
+        "margin": coin(result.margin_coin),
+        "roe_pct": pct(result.roe_pct),
+        "margin_usd_entry": usd(result.margin_usd_entry, places),
+        "margin_usd_exit": usd(result.margin_usd_exit, places),
+        "equity": coin(result.equity_coin),
+        "equity_usd": usd(result.equity_usd, places),
+    }
+
+
+def price_step(args: LiqInput | LadderInput) -> Decimal:
+    """The step a liquidation price is shown to: ``--tick``, else ``10^-places``."""
+    tick = getattr(args, "tick", None)
+    return tick if tick is not None else Decimal(1).scaleb(-args.price_places)
+
+
+def liq_doc(args: LiqInput, result: core.LiquidationResult) -> Doc:
+    """``invfut liq-price``."""
+    side = core.Side(args.side)
+    step = price_step(args)
+    liq, bank = result.liquidation, result.bankruptcy
+    return {
+        "command": "liq-price",
+        "coin": args.coin,
+        "inputs": inputs(args),
+        "margin_mode": result.margin_mode.value,
+        "formula_family": result.basis.value,
+        "fee_treatment": result.fee_treatment.value,
+        "liquidation_price": safe_price(liq.price_usd, side, step),
+        "liquidation_price_exact": usd(liq.price_usd, 8),
+        "bankruptcy_price": safe_price(bank.price_usd, side, step),
+        "bankruptcy_price_exact": usd(bank.price_usd, 8),
+        "distance_pct": pct(result.distance_pct),
+        "initial_margin": coin(result.initial_margin_coin),
+        "collateral": coin(result.collateral_coin),
+        "maintenance_margin": coin(result.maintenance_margin_coin),
+        "fee_to_close": coin(result.fee_to_close_coin),
+        "price_step": step,
+        "reason": liq.reason,
+        "bankruptcy_reason": bank.reason,
+        "warnings": list(result.warnings),
+    }
+
+
+def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.DriftRow]) -> Doc:
+    """``invfut leverage``."""
+    places = max(2, args.grid.places(args.entry))
+    collateral = sizing.margin_coin
+    size = sizing.contracts * args.contract_size
+    return {
+        "command": "leverage",
+        "coin": args.coin,
+        "inputs": inputs(args),
+        "solved": sizing.solved,
+        "margin_mode": "cross" if args.balance is not None else "isolated",
+        "contracts": sizing.contracts,
+        "leverage": pct(sizing.leverage),
+        "size_usd": usd(size, places),
+        "initial_margin": coin(size / (args.entry * sizing.leverage)),
+        "collateral": coin(collateral),
+        "effective_leverage": pct(size / (args.entry * collateral)),
+        "rows": [
+            {
+                "price": usd(row.price_usd, places),
+                "equity": coin(row.equity_coin),
+                "effective_leverage": pct(row.effective_leverage),
+            }
+            for row in rows
+        ],
+    }
+
+
+def _ladder_row(row: core.LadderRow, places: int, mark: str | None) -> Doc:
+    return {
+        "price": usd(row.price_usd, places),
+        "pnl": coin(row.pnl_coin),
+        "step_pnl": coin(row.step_pnl_coin),
+        "pnl_usd": usd(row.pnl_usd, places),
+        "roe_pct": pct(row.roe_pct),
+        "equity": coin(row.equity_coin),
+        "equity_usd": usd(row.equity_usd, places),
+        "effective_leverage": pct(row.effective_leverage),
+        "mark": mark,
+    }
+
+
+def ladder_doc(
+    args: LadderInput,
+    rows: Iterator[core.LadderRow],
+    marks: dict[str, Decimal | None],
+    liquidation: core.LiquidationResult | None,
+) -> Doc:
+    """``invfut ladder``: grid ``rows`` (an iterator, written as it comes) and the marked prices."""
+    places = max(args.price_places, args.grid.places(args.entry))
+    position = args.position
+    collateral = args.collateral
+    side = core.Side(args.side)
+    step = Decimal(1).scaleb(-places)
+    shown = {
+        name: (price if name == "entry" else safe_price(price, side, step))
+        for name, price in marks.items()
+        if price is not None
+    }
+    by_price: dict[Decimal, list[str]] = {}
+    for name, price in shown.items():
+        by_price.setdefault(price, []).append(name)
+
+    def grid() -> Iterator[Doc]:
+        for row in rows:
+            names = by_price.get(row.price_usd)
+            yield _ladder_row(row, places, ", ".join(names) if names else None)
+
+    mark_rows = []
+    for price, names in sorted(by_price.items()):
+        (row,) = core.ladder(position, [price], collateral)
+        mark_rows.append(_ladder_row(row, places, ", ".join(names)))
+    return {
+        "command": "ladder",
+        "coin": args.coin,
+        "inputs": inputs(args),
+        "size_usd": usd(position.size_usd, places),
+        "initial_margin": coin(None if args.leverage is None else position.initial_margin_coin(args.leverage)),
+        "collateral": coin(collateral),
+        "entry_price": usd(args.entry, places),
+        "break_even_price": shown.get("break-even"),
+        "liquidation_price": shown.get("liquidation"),
+        "bankruptcy_price": shown.get("bankruptcy"),
+        "reason": None if liquidation is None else liquidation.liquidation.reason,
+        "marks": mark_rows,
+        "rows": grid(),
+    }

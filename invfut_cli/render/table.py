@@ -1,0 +1,182 @@
+"""Tables for people, drawn with rich; imported only when a table is drawn.
+
+The table shows the values of the same document ``--json`` prints, under readable
+labels; keys it has no label for (``command``, ``inputs``) are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+#: Labels of the summary keys, in the order shown; ``{coin}`` is the settlement coin.
+LABELS: dict[str, str] = {
+    "margin_mode": "Margin mode",
+    "formula_family": "Formula family",
+    "fee_treatment": "Fee treatment",
+    "solved": "Solved for",
+    "liquidation_price": "Liquidation price (USD)",
+    "liquidation_price_exact": "  exact",
+    "bankruptcy_price": "Bankruptcy price (USD)",
+    "bankruptcy_price_exact": "  exact",
+    "distance_pct": "Distance to liquidation (%)",
+    "contracts": "Contracts",
+    "leverage": "Leverage (x)",
+    "size_usd": "Position size (USD)",
+    "entry_price": "Entry price (USD)",
+    "break_even_price": "Break-even price (USD)",
+    "value_entry": "Value at entry ({coin})",
+    "value_exit": "Value at exit ({coin})",
+    "pnl": "PnL ({coin})",
+    "pnl_usd": "PnL at exit price (USD)",
+    "price_change_pct": "Price change (%)",
+    "initial_margin": "Initial margin ({coin})",
+    "margin": "Margin ({coin})",
+    "collateral": "Collateral ({coin})",
+    "maintenance_margin": "Maintenance margin ({coin})",
+    "fee_to_close": "Fee to close ({coin})",
+    "effective_leverage": "Effective leverage at entry (x)",
+    "roe_pct": "Return on margin (%)",
+    "margin_usd_entry": "Margin at entry (USD)",
+    "margin_usd_exit": "Margin at exit (USD)",
+    "equity": "Equity at exit ({coin})",
+    "equity_usd": "Equity at exit (USD)",
+    "price_step": "Price step (USD)",
+}
+
+#: Row columns: key, header; a column whose values are all null is left out.
+COLUMNS: dict[str, str] = {
+    "price": "Price",
+    "mark": "",
+    "pnl": "PnL {coin}",
+    "step_pnl": "Step {coin}",
+    "pnl_usd": "PnL USD",
+    "roe_pct": "ROE %",
+    "equity": "Equity {coin}",
+    "equity_usd": "Equity USD",
+    "effective_leverage": "Eff. lev. x",
+}
+
+BAR_WIDTH = 16
+
+
+def text(value: Any) -> str:
+    """A value as shown in a cell: numbers with thousands separators, null as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return f"{value:,f}"
+    return str(value)
+
+
+def _title(doc: Mapping[str, Any]) -> str:
+    inputs = doc.get("inputs", {})
+    side = inputs.get("side", "")
+    parts = [doc["command"]]
+    if "contracts" in inputs and inputs.get("contracts") is not None:
+        parts.append(f"{side} {text(inputs['contracts'])} × {text(inputs.get('contract_size'))} USD")
+    if "entry" in inputs:
+        parts.append(f"at {text(inputs['entry'])}")
+    return " ".join(parts)
+
+
+def summary(doc: Mapping[str, Any]) -> Table:
+    """The key/value table of a document's summary keys."""
+    coin = doc.get("coin", "coin")
+    table = Table(title=_title(doc), box=box.SIMPLE_HEAVY, show_header=False, title_justify="left")
+    shown = [(label.format(coin=coin), text(doc[key])) for key, label in LABELS.items() if doc.get(key) is not None]
+    table.add_column("what", style="bold", overflow="fold")
+    table.add_column("value", justify="right", no_wrap=True, min_width=max((len(v) for _, v in shown), default=1))
+    for label, value in shown:
+        table.add_row(label, value)
+    return table
+
+
+def bar(value: Decimal | None, scale: Decimal) -> Text:
+    """A diverging bar: losses to the left of the axis in red, gains to the right in green."""
+    half = BAR_WIDTH // 2
+    if value is None or scale == 0:
+        return Text(" " * half + "│" + " " * half)
+    cells = int(abs(value) / scale * half + Decimal("0.5"))
+    cells = min(half, cells)
+    if value < 0:
+        return Text(" " * (half - cells)) + Text("█" * cells, style="red") + Text("│" + " " * half)
+    return Text(" " * half + "│") + Text("█" * cells, style="green") + Text(" " * (half - cells))
+
+
+#: Columns given up, in this order, when the rows do not fit the terminal; a number is
+#: never cut, a column goes whole. ``bar`` is the PnL bar.
+DROP_ORDER = ("bar", "equity_usd", "roe_pct", "pnl_usd", "equity", "effective_leverage", "mark")
+
+
+def fitted_columns(
+    keys: list[str], cells: Mapping[str, list[str]], headers: Mapping[str, str], width: int
+) -> list[str]:
+    """The columns to draw: all of ``keys`` if they fit ``width``, else without the first
+    of :data:`DROP_ORDER` until they do."""
+    shown = list(keys)
+
+    def needed() -> int:
+        return sum(max([len(headers[k]), *map(len, cells[k])]) + 3 for k in shown) + 1
+
+    for key in DROP_ORDER:
+        if needed() <= width:
+            break
+        if key in shown:
+            shown.remove(key)
+    return shown
+
+
+def rows_table(doc: Mapping[str, Any], rows: list[Mapping[str, Any]], width: int) -> Table:
+    """The row table; marked prices (entry, liquidation, …) stand out in bold."""
+    coin = doc.get("coin", "coin")
+    keys = [k for k in COLUMNS if any(row.get(k) is not None for row in rows)]
+    headers = {k: COLUMNS[k].format(coin=coin) for k in keys}
+    cells = {k: [(row.get(k) or "") if k == "mark" else text(row.get(k)) for row in rows] for k in keys}
+    if "pnl" in keys:
+        keys.append("bar")
+        headers["bar"] = f"PnL {coin}"
+        cells["bar"] = [" " * (BAR_WIDTH + 1)]
+    keys = fitted_columns(keys, cells, headers, width)
+    table = Table(box=box.SIMPLE_HEAD)
+    for key in keys:
+        table.add_column(headers[key], justify="left" if key in ("mark", "bar") else "right", overflow="fold")
+    scale = max((abs(r["pnl"]) for r in rows if r.get("pnl") is not None), default=Decimal(0))
+    for index, row in enumerate(rows):
+        line: list[Any] = [bar(row.get("pnl"), scale) if k == "bar" else cells[k][index] for k in keys]
+        table.add_row(*line, style="bold" if row.get("mark") else None)
+    return table
+
+
+def merged_rows(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Grid rows with the marked prices sorted in (a mark on a grid price labels that row)."""
+    rows: list[Mapping[str, Any]] = list(doc.get("rows") or [])
+    grid_prices = {row["price"] for row in rows}
+    extra = [m for m in doc.get("marks", []) if m["price"] not in grid_prices]
+    return sorted(rows + extra, key=lambda r: r["price"])
+
+
+def notes(doc: Mapping[str, Any]) -> Iterable[str]:
+    """Reasons for missing prices, and warnings, as lines under the table."""
+    if doc.get("reason"):
+        yield f"No liquidation price: {doc['reason']}."
+    if doc.get("bankruptcy_reason"):
+        yield f"No bankruptcy price: {doc['bankruptcy_reason']}."
+    for warning in doc.get("warnings", []):
+        yield f"Warning: {warning}."
+
+
+def write(doc: Mapping[str, Any], out: IO[str]) -> None:
+    """Draw ``doc`` as tables on ``out``."""
+    console = Console(file=out, highlight=False)
+    console.print(summary(doc))
+    if "rows" in doc:
+        console.print(rows_table(doc, merged_rows(doc), console.width))
+    for line in notes(doc):
+        console.print(line, style="yellow", soft_wrap=True)

@@ -51,11 +51,11 @@ class InvfutGroup(TyperGroup):
         try:
             code = super().main(argv, prog, complete_var, standalone_mode=False, **extra)
             code = ExitCode.OK if code is None else code
-        except click_exceptions.NoArgsIsHelpError as exc:
-            sys.stderr.write(exc.format_message().rstrip("\n") + "\n")
-            code = ExitCode.USAGE
         except click_exceptions.ClickException as exc:
             message = exc.format_message().replace("Value error, ", "")
+            if not argv or argv[0].startswith("-") and argv[0] not in ("--help", "--version"):
+                commands = ", ".join(sorted(_COMMAND_NAMES))
+                message = f"{message.rstrip('.')}. Commands: {commands}; try '{prog} --help'."
             code = _fail(argv, prog, _click_option(exc), message, ExitCode.USAGE)
         except ValidationError as exc:
             lines = error_lines(exc)
@@ -126,11 +126,31 @@ def _quiet_stdout() -> None:
 app = typer.Typer(
     cls=InvfutGroup,
     name="invfut",
-    help="Position calculator for inverse (coin-margined) futures: PnL, liquidation, leverage, ladders.",
     add_completion=False,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"invfut {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Position calculator for inverse (coin-margined) futures: PnL, liquidation, leverage, ladders.
+
+    Every command prints a table, or one JSON document with --json. Exit codes: 0 answer
+    printed, 1 internal error, 2 bad input, 130 interrupted.
+    """
+
 
 # Options shared by the commands: one definition each.
 SideOpt = Annotated[

@@ -123,11 +123,8 @@ class LiquidationResult:
 
 def _no_price_reason(side: Side, what: str) -> str:
     if side is Side.SHORT:
-        return (
-            f"no price brings equity down to {what}: the collateral covers the short's "
-            "value at every price, so it cannot be closed out"
-        )
-    return f"no positive price brings equity down to {what} for this position"
+        return f"equity never falls to {what}: the collateral covers the short at every price"
+    return f"no positive price brings equity down to {what}"
 
 
 @exact

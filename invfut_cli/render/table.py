@@ -50,6 +50,9 @@ LABELS: dict[str, str] = {
     "price_step": "Price step (USD)",
 }
 
+#: Summary keys shown even when null: "no such price" is an answer.
+ALWAYS_SHOWN = frozenset({"liquidation_price", "bankruptcy_price"})
+
 #: Row columns: key, header; a column whose values are all null is left out.
 COLUMNS: dict[str, str] = {
     "price": "Price",
@@ -90,7 +93,11 @@ def summary(doc: Mapping[str, Any]) -> Table:
     """The key/value table of a document's summary keys."""
     coin = doc.get("coin", "coin")
     table = Table(title=_title(doc), box=box.SIMPLE_HEAVY, show_header=False, title_justify="left")
-    shown = [(label.format(coin=coin), text(doc[key])) for key, label in LABELS.items() if doc.get(key) is not None]
+    shown = [
+        (label.format(coin=coin), "none" if doc.get(key) is None else text(doc[key]))
+        for key, label in LABELS.items()
+        if doc.get(key) is not None or (key in ALWAYS_SHOWN and key in doc)
+    ]
     table.add_column("what", style="bold", overflow="fold")
     table.add_column("value", justify="right", no_wrap=True, min_width=max((len(v) for _, v in shown), default=1))
     for label, value in shown:

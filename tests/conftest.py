@@ -1,0 +1,65 @@
+"""Shared fixtures: a CLI runner with a fixed terminal, and the exchanges' published cases."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from invfut_cli.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_CASES = ROOT.parent / "shared" / "examples" / "exchange_cases.json"
+VENDORED_CASES = ROOT / "tests" / "data" / "exchange_cases.json"
+
+
+@pytest.fixture(autouse=True)
+def fixed_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the same terminal: no colour forcing, 100 columns."""
+    for name in ("FORCE_COLOR", "NO_COLOR", "TERM", "INVFUT_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LINES", "50")
+
+
+@dataclass
+class Run:
+    """What one invocation printed and returned."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """stdout parsed as JSON, numbers as ``Decimal``."""
+        return json.loads(self.stdout, parse_float=Decimal, parse_int=Decimal)
+
+
+def run_cli(*args: str) -> Run:
+    """Run ``invfut ARGS`` through typer's CliRunner, stdout and stderr kept apart."""
+    result = CliRunner().invoke(app, [str(a) for a in args], prog_name="invfut")
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Run]:
+    """``cli("pnl", "--side", "long", ...)`` runs invfut in-process."""
+    return run_cli
+
+
+def load_cases() -> list[dict[str, Any]]:
+    """The exchanges' published cases: ``../shared`` when it is there, else the vendored copy."""
+    path = SHARED_CASES if SHARED_CASES.exists() else VENDORED_CASES
+    return json.loads(path.read_text())
+
+
+@pytest.fixture(scope="session")
+def cases() -> dict[str, dict[str, Any]]:
+    """The published cases by id."""
+    return {case["id"]: case for case in load_cases()}

@@ -22,6 +22,7 @@ from . import core, present
 from .exitcodes import ExitCode
 from .models import (
     BasisName,
+    ExchangeName,
     GridInput,
     LadderInput,
     LeverageInput,
@@ -63,10 +64,10 @@ class InvfutGroup(TyperGroup):
         except core.DomainError as exc:
             option = None if exc.option is None else "--" + exc.option.replace("_", "-")
             code = _fail(argv, prog, option, _join(option, exc.message), ExitCode.USAGE, [(option, exc.message)])
-        except (KeyboardInterrupt, click_exceptions.Abort):
+        except (KeyboardInterrupt, typer.Abort):
             sys.stderr.write("\n")
             code = ExitCode.INTERRUPTED
-        except BrokenPipeError:
+        except (BrokenPipeError, PipeClosed):
             _quiet_stdout()
             code = ExitCode.OK
         except Exception as exc:  # the last line of defence: never a traceback
@@ -76,6 +77,10 @@ class InvfutGroup(TyperGroup):
         if standalone_mode:
             sys.exit(int(code))
         return code
+
+
+class PipeClosed(Exception):
+    """stdout's reader went away (``| head``): not an OSError, so typer does not turn it into exit 1."""
 
 
 def _join(option: str | None, message: str) -> str:
@@ -159,7 +164,10 @@ SideOpt = Annotated[
 EntryOpt = Annotated[Decimal, typer.Option("--entry", help="Entry price, USD per coin.", metavar="PRICE")]
 ContractsOpt = Annotated[Decimal, typer.Option("--contracts", help="Number of contracts.", metavar="N")]
 ContractSizeOpt = Annotated[
-    Decimal, typer.Option("--contract-size", help="Face value of one contract, USD.", metavar="USD")
+    Decimal | None,
+    typer.Option(
+        "--contract-size", help="Face value of one contract, USD. [default: 1, or the preset's]", metavar="USD"
+    ),
 ]
 LeverageOpt = Annotated[
     Decimal | None, typer.Option("--leverage", help="Leverage: isolated margin = value at entry / L.", metavar="L")
@@ -169,7 +177,24 @@ BalanceOpt = Annotated[
     Decimal | None,
     typer.Option("--balance", help="Cross margin: the wallet balance backing the position, coin.", metavar="COIN"),
 ]
-CoinOpt = Annotated[str, typer.Option("--coin", help="Settlement coin, used in labels.", metavar="COIN")]
+CoinOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--coin", help="Settlement coin: picks the preset's contract (BTC, ETH) and names the unit. [default: BTC]"
+    ),
+]
+ExchangeOpt = Annotated[
+    ExchangeName,
+    typer.Option(
+        "--exchange",
+        help="Venue preset: contract size, tick, fees, tiers and formula family (see 'invfut exchanges').",
+        case_sensitive=False,
+    ),
+]
+TickOpt = Annotated[
+    Decimal | None,
+    typer.Option("--tick", help="Round the prices to this tick (a long's up, a short's down).", metavar="USD"),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
 MmrOpt = Annotated[
     str | None, typer.Option("--mmr", help="Maintenance margin rate: 0.005 or 0.5%. [default: 0.5%]", metavar="RATE")
@@ -218,15 +243,18 @@ def build(model: type[M], **values: Any) -> M:
 
 def emit(doc: dict[str, Any], as_json: bool) -> None:
     """Write ``doc`` to stdout: JSON, or a table (rich is imported only here)."""
-    if as_json:
-        from .render import json_out
+    try:
+        if as_json:
+            from .render import json_out
 
-        json_out.write(doc, sys.stdout)
-    else:
-        from .render import table
+            json_out.write(doc, sys.stdout)
+        else:
+            from .render import table
 
-        table.write(doc, sys.stdout)
-    sys.stdout.flush()
+            table.write(doc, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise PipeClosed from None
 
 
 @app.command("pnl")
@@ -235,11 +263,12 @@ def pnl_command(
     entry: EntryOpt,
     exit_: Annotated[Decimal, typer.Option("--exit", help="Exit (or mark) price, USD per coin.", metavar="PRICE")],
     contracts: ContractsOpt,
-    contract_size: ContractSizeOpt = Decimal(1),
+    contract_size: ContractSizeOpt = None,
     leverage: LeverageOpt = None,
     margin: MarginOpt = None,
     balance: BalanceOpt = None,
-    coin: CoinOpt = "BTC",
+    exchange: ExchangeOpt = ExchangeName.generic,
+    coin: CoinOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Profit and loss in coin and USD, return on margin, and what the margin is worth."""
@@ -254,6 +283,7 @@ def pnl_command(
         margin=margin,
         balance=balance,
         coin=coin,
+        exchange=exchange,
     )
     backing = args.margin if args.margin is not None else args.balance
     result = core.pnl(args.position, args.exit, leverage=args.leverage, margin_coin=backing)
@@ -265,7 +295,7 @@ def liq_price_command(
     side: SideOpt,
     entry: EntryOpt,
     contracts: ContractsOpt,
-    contract_size: ContractSizeOpt = Decimal(1),
+    contract_size: ContractSizeOpt = None,
     leverage: LeverageOpt = None,
     margin: MarginOpt = None,
     balance: BalanceOpt = None,
@@ -273,11 +303,9 @@ def liq_price_command(
     mm_basis: BasisOpt = None,
     mm_deduction: DeductionOpt = None,
     taker_fee: TakerFeeOpt = None,
-    tick: Annotated[
-        Decimal | None,
-        typer.Option("--tick", help="Round the prices to this tick (a long's up, a short's down).", metavar="USD"),
-    ] = None,
-    coin: CoinOpt = "BTC",
+    tick: TickOpt = None,
+    exchange: ExchangeOpt = ExchangeName.generic,
+    coin: CoinOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
@@ -296,12 +324,12 @@ def liq_price_command(
         taker_fee=taker_fee,
         tick=tick,
         coin=coin,
+        exchange=exchange,
     )
-    assert args.collateral is not None
-    result = core.liquidation(
-        args.position, args.collateral, args.spec, margin_mode=args.margin_mode, leverage=args.leverage
-    )
-    emit(present.liq_doc(args, result), as_json)
+    from .presets import liquidation_for
+
+    outcome = liquidation_for(args)
+    emit(present.liq_doc(args, outcome), as_json)
 
 
 @app.command("leverage")
@@ -309,7 +337,7 @@ def leverage_command(
     entry: EntryOpt,
     side: SideOpt = SideName.long,
     contracts: Annotated[Decimal | None, typer.Option("--contracts", help="Number of contracts.", metavar="N")] = None,
-    contract_size: ContractSizeOpt = Decimal(1),
+    contract_size: ContractSizeOpt = None,
     leverage: LeverageOpt = None,
     margin: MarginOpt = None,
     balance: BalanceOpt = None,
@@ -319,7 +347,8 @@ def leverage_command(
     steps: StepsOpt = None,
     pct: PctOpt = None,
     pct_step: PctStepOpt = None,
-    coin: CoinOpt = "BTC",
+    exchange: ExchangeOpt = ExchangeName.generic,
+    coin: CoinOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Solve contracts, margin or leverage from the other two, and show how effective leverage drifts with the price."""
@@ -334,6 +363,7 @@ def leverage_command(
         margin=margin,
         balance=balance,
         coin=coin,
+        exchange=exchange,
         grid=grid,
     )
     sizing = core.solve_sizing(
@@ -342,6 +372,7 @@ def leverage_command(
         contracts=args.contracts,
         margin_coin=args.margin if args.margin is not None else args.balance,
         leverage=args.leverage,
+        lot=args.lot,
     )
     position = core.Position(core.Side(args.side), sizing.contracts, args.contract_size, args.entry)
     rows = core.leverage_drift(position, sizing.margin_coin, args.grid.prices(args.entry))
@@ -353,7 +384,7 @@ def ladder_command(
     side: SideOpt,
     entry: EntryOpt,
     contracts: ContractsOpt,
-    contract_size: ContractSizeOpt = Decimal(1),
+    contract_size: ContractSizeOpt = None,
     leverage: LeverageOpt = None,
     margin: MarginOpt = None,
     balance: BalanceOpt = None,
@@ -367,7 +398,9 @@ def ladder_command(
     mm_basis: BasisOpt = None,
     mm_deduction: DeductionOpt = None,
     taker_fee: TakerFeeOpt = None,
-    coin: CoinOpt = "BTC",
+    tick: TickOpt = None,
+    exchange: ExchangeOpt = ExchangeName.generic,
+    coin: CoinOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """PnL, equity and effective leverage at each price of a grid: the non-linearity, row by row."""
@@ -385,21 +418,39 @@ def ladder_command(
         mm_basis=mm_basis,
         mm_deduction=mm_deduction,
         taker_fee=taker_fee,
+        tick=tick,
         coin=coin,
+        exchange=exchange,
         grid=grid,
     )
     position = args.position
     marks: dict[str, Decimal | None] = {"entry": args.entry, "break-even": core.break_even_price(position)}
-    liquidation = None
+    outcome = None
     if args.collateral is not None:
-        liquidation = core.liquidation(position, args.collateral, args.spec, margin_mode=args.margin_mode)
-        marks["liquidation"] = liquidation.liquidation.price_usd
-        marks["bankruptcy"] = liquidation.bankruptcy.price_usd
+        from .presets import liquidation_for
+
+        outcome = liquidation_for(args)
+        marks["liquidation"] = outcome.result.liquidation.price_usd
+        marks["bankruptcy"] = outcome.result.bankruptcy.price_usd
     rows = core.ladder(position, args.grid.prices(args.entry), args.collateral)
-    emit(present.ladder_doc(args, rows, marks, liquidation), as_json)
+    emit(present.ladder_doc(args, rows, marks, outcome), as_json)
 
 
-_COMMAND_NAMES = frozenset({"pnl", "liq-price", "leverage", "ladder"})
+@app.command("exchanges")
+def exchanges_command(
+    name: Annotated[
+        ExchangeName | None,
+        typer.Argument(help="Show one venue in full: tiers, notes and sources.", case_sensitive=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
+    from .presets import load
+
+    emit(present.exchanges_doc(load(), None if name is None else name.value), as_json)
+
+
+_COMMAND_NAMES = frozenset({"pnl", "liq-price", "leverage", "ladder", "exchanges"})
 
 
 def main() -> None:

@@ -43,6 +43,18 @@ class SideName(enum.StrEnum):
     sell = "sell"
 
 
+class ExchangeName(enum.StrEnum):
+    """``--exchange``: ``generic`` is the plain textbook model, the rest are presets."""
+
+    generic = "generic"
+    bitmex = "bitmex"
+    bybit = "bybit"
+    binance = "binance"
+    okx = "okx"
+    kraken = "kraken"
+    deribit = "deribit"
+
+
 class BasisName(enum.StrEnum):
     """``--mm-basis``: the value the maintenance rate is charged on."""
 
@@ -101,6 +113,37 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+CoinName = Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9]+$")]
+
+
+def _preset_defaults(model: type[BaseModel], data: Any) -> Any:
+    """Fill what the user did not give from the ``--exchange`` preset; given values win."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    if isinstance(data.get("coin"), str):
+        data["coin"] = data["coin"].strip().upper()
+    exchange = data.get("exchange", ExchangeName.generic)
+    if exchange not in set(ExchangeName) or exchange == ExchangeName.generic:
+        return data
+    from .presets import get
+
+    preset = get(exchange)
+    coin = data.setdefault("coin", "BTC")
+    contract = preset.coins.get(coin)
+    if contract is None:
+        raise conflict("coin", f"{preset.name} has no {coin} inverse contract here; it has {', '.join(preset.coins)}")
+    fields = model.model_fields
+    data.setdefault("contract_size", contract.contract_size_usd)
+    if "tick" in fields:
+        data.setdefault("tick", contract.tick)
+    if "taker_fee" in fields:
+        data.setdefault("taker_fee", preset.taker_fee)
+    if "mm_basis" in fields and preset.family != "none":
+        data.setdefault("mm_basis", preset.family)
+    return data
+
+
 class PositionInput(Model):
     """Side, entry, size and the margin behind a position (all commands)."""
 
@@ -111,7 +154,13 @@ class PositionInput(Model):
     leverage: Leverage | None = None
     margin: Coin | None = None
     balance: Coin | None = None
-    coin: Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9]+$")] = "BTC"
+    coin: CoinName = "BTC"
+    exchange: ExchangeName = ExchangeName.generic
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_preset(cls, data: Any) -> Any:
+        return _preset_defaults(cls, data)
 
     @model_validator(mode="after")
     def _one_collateral(self) -> PositionInput:
@@ -119,6 +168,7 @@ class PositionInput(Model):
             raise conflict("margin", "give --margin or --leverage, not both: each sets the isolated margin")
         if self.margin is not None and self.balance is not None:
             raise conflict("balance", "give --margin (isolated) or --balance (cross), not both")
+        check_venue_limits(self.exchange, self.coin, self.contracts, self.entry, self.contract_size, self.leverage)
         return self
 
     @property
@@ -148,22 +198,31 @@ class PositionInput(Model):
         return max(2, places_of(self.entry))
 
 
+#: The maintenance rate of the generic model when --mmr is not given.
+DEFAULT_MMR = Decimal("0.005")
+
+
 class MaintenanceInput(Model):
-    """The maintenance-margin rule shared by ``liq-price`` and ``ladder``."""
+    """The maintenance-margin rule shared by ``liq-price`` and ``ladder``.
 
-    mmr: Rate = Decimal("0.005")
+    ``mmr`` and ``mm_deduction`` left out mean: the preset's tier, or 0.5% and 0 for the
+    generic model.
+    """
+
+    mmr: Rate | None = None
     mm_basis: BasisName = BasisName.entry
-    mm_deduction: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)] = Decimal(0)
+    mm_deduction: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)] | None = None
     taker_fee: Rate = Decimal(0)
+    tick: Annotated[Decimal, Field(gt=0, le=MAX_PRICE, allow_inf_nan=False)] | None = None
 
-    @property
-    def spec(self) -> core.MaintenanceSpec:
-        """The core's maintenance rule."""
+    def spec(self, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec:
+        """The core's maintenance rule from the flags (generic defaults for what is left out)."""
         return core.MaintenanceSpec(
-            rate=self.mmr,
+            rate=self.mmr if self.mmr is not None else DEFAULT_MMR,
             basis=core.Basis(self.mm_basis.value),
-            deduction_coin=self.mm_deduction,
+            deduction_coin=self.mm_deduction if self.mm_deduction is not None else Decimal(0),
             taker_fee=self.taker_fee,
+            fee_treatment=fee_treatment,
         )
 
 
@@ -179,8 +238,6 @@ class PnlInput(PositionInput):
 
 class LiqInput(PositionInput, MaintenanceInput):
     """``invfut liq-price``."""
-
-    tick: Annotated[Decimal, Field(gt=0, le=MAX_PRICE, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
     def _needs_collateral(self) -> LiqInput:
@@ -272,8 +329,23 @@ class LeverageInput(Model):
     margin: Coin | None = None
     balance: Coin | None = None
     leverage: Leverage | None = None
-    coin: Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9]+$")] = "BTC"
+    coin: CoinName = "BTC"
+    exchange: ExchangeName = ExchangeName.generic
     grid: GridInput = GridInput()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_preset(cls, data: Any) -> Any:
+        return _preset_defaults(cls, data)
+
+    @property
+    def lot(self) -> Decimal:
+        """The venue's lot size (1 for the generic model)."""
+        if self.exchange == ExchangeName.generic:
+            return Decimal(1)
+        from .presets import get
+
+        return get(self.exchange).coins[self.coin].lot
 
     @model_validator(mode="after")
     def _two_of_three(self) -> LeverageInput:
@@ -296,6 +368,8 @@ class LeverageInput(Model):
                 f"give exactly two of --contracts, --margin (or --balance) and --leverage; got {len(given)}"
                 + (f" ({', '.join(given)})" if given else ""),
             )
+        if self.contracts is not None:
+            check_venue_limits(self.exchange, self.coin, self.contracts, self.entry, self.contract_size, self.leverage)
         return self
 
 
@@ -303,6 +377,54 @@ class LadderInput(PositionInput, MaintenanceInput):
     """``invfut ladder``: a position and a price grid."""
 
     grid: GridInput = GridInput()
+
+
+def check_venue_limits(
+    exchange: ExchangeName,
+    coin: str,
+    contracts: Decimal,
+    entry: Decimal,
+    contract_size: Decimal,
+    leverage: Decimal | None,
+) -> None:
+    """A venue's lot size and maximum leverage (for the tier of this size at entry)."""
+    if exchange == ExchangeName.generic:
+        return
+    from .presets import get
+
+    preset = get(exchange)
+    contract = preset.coins[coin]
+    with localcontext(CORE_CONTEXT):
+        if contracts % contract.lot != 0:
+            lower = (contracts // contract.lot) * contract.lot
+            sizes = " or ".join(str(n) for n in (lower, lower + contract.lot) if n > 0)
+            raise conflict(
+                "contracts",
+                f"{preset.name} {contract.symbol} trades in lots of {contract.lot} contracts: "
+                f"{contracts} is not a whole number of lots; the nearest valid sizes are {sizes}",
+            )
+        if leverage is None:
+            return
+        position = core.Position(core.Side.LONG, contracts, contract_size, entry)
+        limit, where = contract.max_leverage, ""
+        table = contract.table()
+        if table is not None:
+            index = table.index_for(table.notional(position, entry))
+            limit, where = min(limit, table.tiers[index].max_leverage), f" at this size (tier {index + 1})"
+        elif contract.size_margins is not None:
+            margins = core.size_dependent_margins(
+                position,
+                entry,
+                initial_base=contract.size_margins.initial_base,
+                maintenance_base=contract.size_margins.maintenance_base,
+                slope_per_coin=contract.size_margins.slope_per_coin,
+            )
+            limit = min(limit, (1 / margins.initial_rate).quantize(Decimal("0.01"), rounding="ROUND_FLOOR"))
+            where = f" at this size (initial margin {margins.initial_rate * 100}%)"
+        if leverage > limit:
+            raise conflict(
+                "leverage", f"{leverage}x is above {preset.name} {contract.symbol}'s maximum of {limit}x{where}"
+            )
 
 
 def error_lines(exc: ValidationError) -> list[tuple[str | None, str]]:

@@ -20,7 +20,8 @@ from typing import Any
 
 from . import core
 from .core.numbers import CENT, SATOSHI, ZERO, quantize
-from .models import LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
+from .models import DEFAULT_MMR, LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
+from .presets import Outcome, PresetFile
 
 Doc = dict[str, Any]
 
@@ -72,9 +73,16 @@ INPUT_ORDER = (
 
 def inputs(model: PositionInput | LeverageInput) -> Doc:
     """The resolved inputs, echoed under ``inputs`` (``coin`` is top level)."""
-    data = model.model_dump(mode="python", by_alias=True, exclude={"coin"})
+    data = model.model_dump(mode="python", by_alias=True, exclude={"coin", "exchange"})
     ordered = sorted(data, key=lambda k: INPUT_ORDER.index(k) if k in INPUT_ORDER else len(INPUT_ORDER))
     return {key: (data[key].value if hasattr(data[key], "value") else data[key]) for key in ordered}
+
+
+def venue(model: PositionInput | LeverageInput) -> Doc:
+    """``exchange`` (``generic`` or a preset's name) and ``preset`` (what it assumed, or null)."""
+    from .presets import describe
+
+    return {"exchange": model.exchange.value, "preset": describe(model.exchange, model.coin)}
 
 
 def pnl_doc(args: PnlInput, result: core.PnlResult) -> Doc:
@@ -83,6 +91,7 @@ def pnl_doc(args: PnlInput, result: core.PnlResult) -> Doc:
     return {
         "command": "pnl",
         "coin": args.coin,
+        **venue(args),
         "inputs": inputs(args),
         "size_usd": usd(result.size_usd, places),
         "value_entry": coin(result.value_entry_coin),
@@ -106,17 +115,25 @@ def price_step(args: LiqInput | LadderInput) -> Decimal:
     return tick if tick is not None else Decimal(1).scaleb(-args.price_places)
 
 
-def liq_doc(args: LiqInput, result: core.LiquidationResult) -> Doc:
+def liq_doc(args: LiqInput, outcome: Outcome) -> Doc:
     """``invfut liq-price``."""
+    result, tier = outcome.result, outcome.tier
     side = core.Side(args.side)
     step = price_step(args)
     liq, bank = result.liquidation, result.bankruptcy
+    echoed = inputs(args)
+    if echoed["mmr"] is None:  # the rate actually used: the tier's, Deribit's, or the default
+        rule = tier or {}
+        echoed["mmr"] = rule.get("mmr", rule.get("maintenance_rate", DEFAULT_MMR))
+    if echoed["mm_deduction"] is None:
+        echoed["mm_deduction"] = (tier or {}).get("deduction", Decimal(0))
     return {
         "command": "liq-price",
         "coin": args.coin,
-        "inputs": inputs(args),
+        **venue(args),
+        "inputs": echoed,
         "margin_mode": result.margin_mode.value,
-        "formula_family": result.basis.value,
+        "formula_family": outcome.family,
         "fee_treatment": result.fee_treatment.value,
         "liquidation_price": safe_price(liq.price_usd, side, step),
         "liquidation_price_exact": usd(liq.price_usd, 8),
@@ -128,6 +145,7 @@ def liq_doc(args: LiqInput, result: core.LiquidationResult) -> Doc:
         "maintenance_margin": coin(result.maintenance_margin_coin),
         "fee_to_close": coin(result.fee_to_close_coin),
         "price_step": step,
+        "tier": tier,
         "reason": liq.reason,
         "bankruptcy_reason": bank.reason,
         "warnings": list(result.warnings),
@@ -142,6 +160,7 @@ def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.D
     return {
         "command": "leverage",
         "coin": args.coin,
+        **venue(args),
         "inputs": inputs(args),
         "solved": sizing.solved,
         "margin_mode": "cross" if args.balance is not None else "isolated",
@@ -180,14 +199,15 @@ def ladder_doc(
     args: LadderInput,
     rows: Iterator[core.LadderRow],
     marks: dict[str, Decimal | None],
-    liquidation: core.LiquidationResult | None,
+    outcome: Outcome | None,
 ) -> Doc:
     """``invfut ladder``: grid ``rows`` (an iterator, written as it comes) and the marked prices."""
+    liquidation, tier = (None, None) if outcome is None else (outcome.result, outcome.tier)
     places = max(args.price_places, args.grid.places(args.entry))
     position = args.position
     collateral = args.collateral
     side = core.Side(args.side)
-    step = Decimal(1).scaleb(-places)
+    step = args.tick if args.tick is not None else Decimal(1).scaleb(-places)
     shown = {
         name: (price if name == "entry" else safe_price(price, side, step))
         for name, price in marks.items()
@@ -209,6 +229,7 @@ def ladder_doc(
     return {
         "command": "ladder",
         "coin": args.coin,
+        **venue(args),
         "inputs": inputs(args),
         "size_usd": usd(position.size_usd, places),
         "initial_margin": coin(None if args.leverage is None else position.initial_margin_coin(args.leverage)),
@@ -217,7 +238,53 @@ def ladder_doc(
         "break_even_price": shown.get("break-even"),
         "liquidation_price": shown.get("liquidation"),
         "bankruptcy_price": shown.get("bankruptcy"),
+        "tier": tier,
         "reason": None if liquidation is None else liquidation.liquidation.reason,
         "marks": mark_rows,
         "rows": grid(),
     }
+
+
+def exchanges_doc(presets: PresetFile, only: str | None) -> Doc:
+    """``invfut exchanges``: every preset (or ``only`` that one) with its contracts and tiers."""
+    venues = []
+    for key, preset in presets.presets.items():
+        if only is not None and key.value != only:
+            continue
+        coins = {}
+        for coin, contract in preset.coins.items():
+            table = contract.table()
+            coins[coin] = {
+                "symbol": contract.symbol,
+                "contract_size_usd": contract.contract_size_usd,
+                "tick": contract.tick,
+                "lot": contract.lot,
+                "max_leverage": contract.max_leverage,
+                "tier_unit": contract.tier_unit,
+                "deduction_unit": contract.deduction_unit,
+                "tiers": None
+                if table is None
+                else [
+                    {"up_to": t.up_to, "mmr": t.mmr, "deduction": t.deduction, "max_leverage": t.max_leverage}
+                    for t in table.tiers
+                ],
+                "size_margins": None if contract.size_margins is None else contract.size_margins.model_dump(),
+            }
+        venues.append(
+            {
+                "exchange": key.value,
+                "name": preset.name,
+                "product": preset.product,
+                "family": preset.family,
+                "fee_treatment_isolated": preset.fee_treatment_isolated,
+                "fee_treatment_cross": preset.fee_treatment_cross,
+                "maker_fee": preset.maker_fee,
+                "taker_fee": preset.taker_fee,
+                "funding_interval_hours": preset.funding_interval_hours,
+                "as_of": preset.as_of.isoformat(),
+                "sources": preset.sources,
+                "notes": preset.notes,
+                "coins": coins,
+            }
+        )
+    return {"command": "exchanges", "exchanges": venues}

@@ -18,6 +18,16 @@ from .liquidation import (
 )
 from .numbers import CENT, SATOSHI, exact, quantize
 from .position import MarginMode, PnlResult, Position, Side, break_even_price, change_pct, pnl, roe_pct
+from .tiers import (
+    SizeMargins,
+    Tier,
+    TieredLiquidation,
+    TierTable,
+    Unit,
+    bracket_deductions,
+    size_dependent_margins,
+    tiered_liquidation,
+)
 
 __all__ = [
     "CENT",
@@ -35,6 +45,14 @@ __all__ = [
     "PriceAnswer",
     "Side",
     "Sizing",
+    "SizeMargins",
+    "Tier",
+    "TierTable",
+    "TieredLiquidation",
+    "Unit",
+    "bracket_deductions",
+    "size_dependent_margins",
+    "tiered_liquidation",
     "break_even_price",
     "change_pct",
     "exact",

@@ -34,11 +34,12 @@ def solve_sizing(
     contracts: Decimal | None = None,
     margin_coin: Decimal | None = None,
     leverage: Decimal | None = None,
+    lot: Decimal = ONE,
 ) -> Sizing:
     """Solve ``n·S = E·M·L`` for whichever of ``n``, ``M``, ``L`` is missing.
 
-    Contracts come out whole, rounded down (``floor(E·M·L/S)``), so the margin is never
-    short; leverage is ``n·S/(E·M)`` and margin ``n·S/(E·L)``.
+    Contracts come out in whole lots, rounded down (``lot·floor(E·M·L/(S·lot))``), so the
+    margin is never short; leverage is ``n·S/(E·M)`` and margin ``n·S/(E·L)``.
     """
     given = [
         name
@@ -53,11 +54,14 @@ def solve_sizing(
         )
     if contracts is None:
         assert margin_coin is not None and leverage is not None
-        whole = (entry_price_usd * margin_coin * leverage / contract_size_usd).to_integral_value(rounding=ROUND_FLOOR)
-        if whole < ONE:
+        lots = (entry_price_usd * margin_coin * leverage / (contract_size_usd * lot)).to_integral_value(
+            rounding=ROUND_FLOOR
+        )
+        whole = lots * lot
+        if whole < lot:
             raise DomainError(
-                "this margin and leverage do not buy one whole contract "
-                f"(one contract needs {contract_size_usd / (entry_price_usd * leverage)} coin)",
+                f"this margin and leverage do not buy one lot of {lot} contract(s) "
+                f"(that needs {lot * contract_size_usd / (entry_price_usd * leverage)} coin)",
                 option="margin",
             )
         return Sizing(whole, margin_coin, leverage, "contracts")

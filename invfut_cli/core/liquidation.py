@@ -51,22 +51,28 @@ class FeeTreatment(enum.Enum):
 
 @dataclass(frozen=True)
 class MaintenanceSpec:
-    """The maintenance-margin rule: rate ``m``, basis, deduction ``d`` (coin), taker fee ``f``."""
+    """The maintenance-margin rule: rate ``m``, basis, deduction ``d``, taker fee ``f``.
+
+    A deduction is given in coin (Binance's ``cum``) or in USD (a bracket schedule on a
+    USD notional, as Kraken's): ``D`` USD is worth ``D/P`` coin at the price it is charged.
+    """
 
     rate: Decimal
     basis: Basis = Basis.ENTRY
     deduction_coin: Decimal = ZERO
     taker_fee: Decimal = ZERO
     fee_treatment: FeeTreatment | None = None
+    deduction_usd: Decimal = ZERO
 
     @property
     def treatment(self) -> FeeTreatment:
         """The fee treatment given, or the family's own: the fee to close at the bankruptcy
-        price for the entry family, the fee added to the rate for the mark family."""
-        if self.fee_treatment is not None:
-            return self.fee_treatment
+        price for the entry family, the fee added to the rate for the mark family. Without
+        a fee there is no fee term."""
         if self.taker_fee == ZERO:
             return FeeTreatment.NONE
+        if self.fee_treatment is not None:
+            return self.fee_treatment
         if self.basis is Basis.ENTRY:
             return FeeTreatment.CLOSE_AT_BANKRUPTCY
         return FeeTreatment.ADDED_TO_RATE
@@ -141,7 +147,8 @@ def liquidation(
     Bankruptcy: equity reaches zero, or the fee to close ``f·Q/P`` where the fee is charged
     at the bankruptcy price. Liquidation: equity reaches the maintenance margin,
     entry family ``m·Q/E − d + c`` (``c = f·Q/BP``) or mark family ``(m + f)·Q/P − d``,
-    with ``f = 0`` unless the fee is added to the rate. ``distance_pct = 100·(LP − E)/E``.
+    with ``f = 0`` unless the fee is added to the rate, and ``d`` less ``D/E`` or ``D/P``
+    for a deduction ``D`` in USD. ``distance_pct = 100·(LP − E)/E``.
     """
     treatment = spec.treatment
     fee_at_bankruptcy = spec.taker_fee if treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
@@ -152,19 +159,22 @@ def liquidation(
     bankrupt = solve_price(position, collateral_coin, price_rate=fee_at_bankruptcy)
     fee_to_close = ZERO if bankrupt is None else fee_at_bankruptcy * size / bankrupt
 
+    rate = spec.rate + fee_in_rate
     if spec.basis is Basis.ENTRY:
+        # MM = (m + f)·Q/E − d − D/E + c: a fixed amount of coin.
+        deduction = spec.deduction_coin + spec.deduction_usd / entry
+        liq = solve_price(position, collateral_coin, entry_rate=rate, fixed_coin=fee_to_close - deduction)
+        maintenance = rate * size / entry - deduction + fee_to_close
+    else:
+        # MM = (m + f)·Q/P − d − D/P: the USD deduction lowers the rate on Q/P by D/Q.
         liq = solve_price(
             position,
             collateral_coin,
-            entry_rate=spec.rate + fee_in_rate,
-            fixed_coin=fee_to_close - spec.deduction_coin,
+            price_rate=rate - spec.deduction_usd / size,
+            fixed_coin=-spec.deduction_coin,
         )
-        maintenance = (spec.rate + fee_in_rate) * size / entry - spec.deduction_coin + fee_to_close
-    else:
-        rate = spec.rate + fee_in_rate
-        liq = solve_price(position, collateral_coin, price_rate=rate, fixed_coin=-spec.deduction_coin)
         at = liq if liq is not None else entry
-        maintenance = rate * size / at - spec.deduction_coin
+        maintenance = (rate * size - spec.deduction_usd) / at - spec.deduction_coin
 
     warnings: list[str] = []
     if liq is not None and (liq - entry) * position.side.sign >= ZERO:

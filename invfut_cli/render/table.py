@@ -179,9 +179,82 @@ def notes(doc: Mapping[str, Any]) -> Iterable[str]:
         yield f"Warning: {warning}."
 
 
+def percent(rate: Decimal) -> str:
+    """A rate as a percentage, without trailing zeros: 0.00075 is ``0.075``."""
+    value = (rate * 100).normalize()
+    return f"{value:f}"
+
+
+class _Console(Console):
+    """A console that reports a closed pipe as ``BrokenPipeError`` for the CLI to end quietly."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def exchanges(doc: Mapping[str, Any], console: Console) -> None:
+    """The presets: one row per contract; with one venue, its tiers, notes and sources too."""
+    table = Table(title="Exchange presets", box=box.SIMPLE_HEAD, title_justify="left")
+    for header in ("exchange", "symbol", "USD", "tick", "lot", "max lev", "fees % maker/taker", "family"):
+        table.add_column(
+            header,
+            no_wrap=header in ("exchange", "symbol"),
+            justify="left" if header in ("exchange", "symbol", "family") else "right",
+        )
+    for venue in doc["exchanges"]:
+        for contract in venue["coins"].values():
+            table.add_row(
+                venue["exchange"],
+                contract["symbol"],
+                text(contract["contract_size_usd"]),
+                text(contract["tick"]),
+                text(contract["lot"]),
+                text(contract["max_leverage"]),
+                f"{percent(venue['maker_fee'])}/{percent(venue['taker_fee'])}",
+                venue["family"],
+            )
+    console.print(table)
+    detailed = len(doc["exchanges"]) == 1
+    for venue in doc["exchanges"]:
+        console.print(f"[bold]{venue['name']}[/bold] ({venue['product']}), read {venue['as_of']}:", soft_wrap=True)
+        if detailed:
+            for coin, contract in venue["coins"].items():
+                if contract["tiers"]:
+                    tiers = Table(title=f"{contract['symbol']} tiers", box=box.SIMPLE_HEAD, title_justify="left")
+                    for header in (
+                        f"up to ({contract['tier_unit']})",
+                        "mmr",
+                        f"deduction ({contract['deduction_unit']})",
+                        "max lev",
+                    ):
+                        tiers.add_column(header, justify="right")
+                    for tier in contract["tiers"]:
+                        tiers.add_row(
+                            "—" if tier["up_to"] is None else text(tier["up_to"]),
+                            f"{percent(tier['mmr'])}%",
+                            text(tier["deduction"]),
+                            text(tier["max_leverage"]),
+                        )
+                    console.print(tiers)
+                elif contract["size_margins"]:
+                    rates = contract["size_margins"]
+                    console.print(
+                        f"  {contract['symbol']}: initial {percent(rates['initial_base'])}% and maintenance "
+                        f"{percent(rates['maintenance_base'])}%, each + {percent(rates['slope_per_coin'])}% per {coin} of position",
+                        soft_wrap=True,
+                    )
+            for note in venue["notes"]:
+                console.print(f"  - {note}", soft_wrap=True)
+        for source in venue["sources"]:
+            console.print(f"  source: {source}", soft_wrap=True, highlight=False)
+
+
 def write(doc: Mapping[str, Any], out: IO[str]) -> None:
     """Draw ``doc`` as tables on ``out``."""
-    console = Console(file=out, highlight=False)
+    console = _Console(file=out, highlight=False)
+    if doc.get("command") == "exchanges":
+        exchanges(doc, console)
+        return
     console.print(summary(doc))
     if "rows" in doc:
         console.print(rows_table(doc, merged_rows(doc), console.width))

@@ -1,0 +1,184 @@
+"""The typer app: error handling, exit codes, and the helpers every command uses.
+
+Each command builds one input model, calls the core, and hands one document to one
+renderer. Errors of every kind become one stderr line and an :class:`ExitCode` in
+:meth:`InvfutGroup.main`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from typer._click import exceptions as click_exceptions
+from typer.core import TyperGroup
+
+from . import core
+from .exitcodes import ExitCode
+from .models import Model, error_lines
+
+M = TypeVar("M", bound=Model)
+
+
+class InvfutGroup(TyperGroup):
+    """The app's group: runs a command and turns any error into one line and an exit code."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        prog = prog_name or "invfut"
+        try:
+            code = super().main(argv, prog, complete_var, standalone_mode=False, **extra)
+            code = ExitCode.OK if code is None else code
+        except click_exceptions.ClickException as exc:
+            message = exc.format_message().replace("Value error, ", "")
+            if not argv or argv[0].startswith("-") and argv[0] not in ("--help", "--version"):
+                commands = ", ".join(sorted(COMMANDS))
+                message = f"{message.rstrip('.')}. Commands: {commands}; try '{prog} --help'."
+            code = _fail(argv, prog, _click_option(exc), message, ExitCode.USAGE)
+        except ValidationError as exc:
+            lines = error_lines(exc)
+            code = _fail(argv, prog, lines[0][0], "; ".join(_join(o, m) for o, m in lines), ExitCode.USAGE, lines)
+        except core.DomainError as exc:
+            option = None if exc.option is None else "--" + exc.option.replace("_", "-")
+            code = _fail(argv, prog, option, _join(option, exc.message), ExitCode.USAGE, [(option, exc.message)])
+        except (KeyboardInterrupt, typer.Abort):
+            sys.stderr.write("\n")
+            code = ExitCode.INTERRUPTED
+        except (BrokenPipeError, PipeClosed):
+            _quiet_stdout()
+            code = ExitCode.OK
+        except Exception as exc:  # the last line of defence: never a traceback
+            code = _fail(
+                argv, prog, None, f"internal error: {type(exc).__name__}: {exc} (please report this)", ExitCode.INTERNAL
+            )
+        if standalone_mode:
+            sys.exit(int(code))
+        return code
+
+
+class PipeClosed(Exception):
+    """stdout's reader went away (``| head``): not an OSError, so typer does not turn it into exit 1."""
+
+
+def _join(option: str | None, message: str) -> str:
+    return message if option is None else f"{option}: {message}"
+
+
+def _click_option(exc: click_exceptions.ClickException) -> str | None:
+    param = getattr(exc, "param", None)
+    if param is not None and getattr(param, "opts", None):
+        return max(param.opts, key=len)
+    return getattr(exc, "option_name", None)
+
+
+def _fail(
+    argv: list[str],
+    prog: str,
+    option: str | None,
+    message: str,
+    code: ExitCode,
+    details: list[tuple[str | None, str]] | None = None,
+) -> ExitCode:
+    """Write the one stderr line for an error (JSON with ``--json``) and return ``code``."""
+    command = next((a for a in argv if a in COMMANDS), None)
+    where = f"{prog} {command}" if command else prog
+    text = " ".join(message.split())
+    if "--json" in argv:
+        from .render.json_out import scalar
+
+        plain = text if not details else " ".join(details[0][1].split())
+        error: dict[str, Any] = {"option": option, "message": plain, "exit_code": int(code)}
+        if details and len(details) > 1:
+            error["errors"] = [{"option": o, "message": " ".join(m.split())} for o, m in details]
+        sys.stderr.write(scalar({"error": error}) + "\n")
+    else:
+        sys.stderr.write(f"{where}: error: {text}\n")
+    return code
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so the exit flush stays silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+app = typer.Typer(
+    cls=InvfutGroup,
+    name="invfut",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"invfut {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Position calculator for inverse (coin-margined) futures: PnL, liquidation, leverage, ladders.
+
+    Every command prints a table, or one JSON document with --json. Exit codes: 0 answer
+    printed, 1 internal error, 2 bad input, 130 interrupted.
+    """
+
+
+#: The names of the registered commands (filled by :func:`command`).
+COMMANDS: set[str] = set()
+
+
+def command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a command on the app under ``name``."""
+    COMMANDS.add(name)
+    return app.command(name)
+
+
+def build(model: type[M], **values: Any) -> M:
+    """Validate the given option values (``None`` means not given) into ``model``."""
+    return model.model_validate(
+        {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items() if v is not None}
+    )
+
+
+def emit(doc: dict[str, Any], as_json: bool) -> None:
+    """Write ``doc`` to stdout: JSON, or a table (rich is imported only here)."""
+    try:
+        if as_json:
+            from .render import json_out
+
+            json_out.write(doc, sys.stdout)
+        else:
+            from .render import table
+
+            table.write(doc, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise PipeClosed from None
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="invfut")

@@ -1,0 +1,25 @@
+"""``invfut exchanges``: the presets and where their numbers come from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from invfut_cli import present
+from invfut_cli.app import command, emit
+from invfut_cli.options import ExchangeName, JsonOpt
+
+
+@command("exchanges")
+def exchanges_command(
+    name: Annotated[
+        ExchangeName | None,
+        typer.Argument(help="Show one venue in full: tiers, notes and sources.", case_sensitive=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
+    from invfut_cli.presets import load
+
+    emit(present.exchanges_doc(load(), None if name is None else name.value), as_json)

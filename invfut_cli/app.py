@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -95,7 +95,7 @@ def _fail(
     command = next((a for a in argv if a in COMMANDS), None)
     where = f"{prog} {command}" if command else prog
     text = " ".join(message.split())
-    if "--json" in argv:
+    if _wants_json(argv):
         from .render.json_out import scalar
 
         plain = text if not details else " ".join(details[0][1].split())
@@ -106,6 +106,18 @@ def _fail(
     else:
         sys.stderr.write(f"{where}: error: {text}\n")
     return code
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """Whether the command line asked for JSON-shaped output (then errors are JSON too)."""
+    if "--json" in argv:
+        return True
+    for index, word in enumerate(argv):
+        if word.startswith("--format="):
+            return word.split("=", 1)[1] in ("json", "ndjson")
+        if word == "--format" and index + 1 < len(argv):
+            return argv[index + 1] in ("json", "ndjson")
+    return False
 
 
 def _quiet_stdout() -> None:
@@ -163,17 +175,34 @@ def build(model: type[M], **values: Any) -> M:
     )
 
 
-def emit(doc: dict[str, Any], as_json: bool) -> None:
-    """Write ``doc`` to stdout: JSON, or a table (rich is imported only here)."""
+class OutputFormat(StrEnum):
+    """``--format``: how a result is written to stdout."""
+
+    table = "table"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+
+
+def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) -> None:
+    """Write ``doc`` to stdout in the chosen format (``--json`` is ``--format json``).
+
+    rich is imported only for a table.
+    """
+    chosen = fmt if fmt is not None else (OutputFormat.json if as_json else OutputFormat.table)
     try:
-        if as_json:
+        if chosen is OutputFormat.json:
             from .render import json_out
 
             json_out.write(doc, sys.stdout)
-        else:
+        elif chosen is OutputFormat.table:
             from .render import table
 
             table.write(doc, sys.stdout)
+        else:
+            from .render import flat
+
+            (flat.write_csv if chosen is OutputFormat.csv else flat.write_ndjson)(doc, sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:
         raise PipeClosed from None

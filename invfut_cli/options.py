@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from .app import OutputFormat
 from .models import BasisName, ExchangeName, SideName
 
-__all__ = ["BasisName", "ExchangeName", "SideName"]
+__all__ = ["BasisName", "ExchangeName", "OutputFormat", "SideName"]
 
 SideOpt = Annotated[
     SideName, typer.Option("--side", help="long or short (buy/sell also accepted).", case_sensitive=False)
@@ -48,7 +49,15 @@ TickOpt = Annotated[
     Decimal | None,
     typer.Option("--tick", help="Round the prices to this tick (a long's up, a short's down).", metavar="USD"),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table (--format json).")]
+FormatOpt = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        help="Output: table, json, ndjson (one record a line) or csv. [default: table]",
+        case_sensitive=False,
+    ),
+]
 MmrOpt = Annotated[
     str | None, typer.Option("--mmr", help="Maintenance margin rate: 0.005 or 0.5%. [default: 0.5%]", metavar="RATE")
 ]

@@ -8,7 +8,7 @@ import typer
 
 from invfut_cli import present
 from invfut_cli.app import command, emit
-from invfut_cli.options import ExchangeName, JsonOpt
+from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
 
 
 @command("exchanges")
@@ -18,8 +18,9 @@ def exchanges_command(
         typer.Argument(help="Show one venue in full: tiers, notes and sources.", case_sensitive=False),
     ] = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
     from invfut_cli.presets import load
 
-    emit(present.exchanges_doc(load(), None if name is None else name.value), as_json)
+    emit(present.exchanges_doc(load(), None if name is None else name.value), as_json, fmt)

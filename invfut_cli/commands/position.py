@@ -20,6 +20,7 @@ from invfut_cli.options import (
     EntryOpt,
     ExchangeName,
     ExchangeOpt,
+    FormatOpt,
     FromOpt,
     JsonOpt,
     LeverageOpt,
@@ -50,6 +51,7 @@ def pnl_command(
     exchange: ExchangeOpt = ExchangeName.generic,
     coin: CoinOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, return on margin, and what the margin is worth."""
     args = build(
@@ -67,7 +69,7 @@ def pnl_command(
     )
     backing = args.margin if args.margin is not None else args.balance
     result = core.pnl(args.position, args.exit, leverage=args.leverage, margin_coin=backing)
-    emit(present.pnl_doc(args, result), as_json)
+    emit(present.pnl_doc(args, result), as_json, fmt)
 
 
 @command("liq-price")
@@ -87,6 +89,7 @@ def liq_price_command(
     exchange: ExchangeOpt = ExchangeName.generic,
     coin: CoinOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
     args = build(
@@ -109,7 +112,7 @@ def liq_price_command(
     from invfut_cli.presets import liquidation_for
 
     outcome = liquidation_for(args)
-    emit(present.liq_doc(args, outcome), as_json)
+    emit(present.liq_doc(args, outcome), as_json, fmt)
 
 
 @command("leverage")
@@ -130,6 +133,7 @@ def leverage_command(
     exchange: ExchangeOpt = ExchangeName.generic,
     coin: CoinOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Solve contracts, margin or leverage from the other two, and show how effective leverage drifts with the price."""
     grid = build(GridInput, **{"from": from_}, to=to, step=step, steps=steps, pct=pct, pct_step=pct_step)
@@ -156,7 +160,7 @@ def leverage_command(
     )
     position = core.Position(core.Side(args.side), sizing.contracts, args.contract_size, args.entry)
     rows = core.leverage_drift(position, sizing.margin_coin, args.grid.prices(args.entry))
-    emit(present.leverage_doc(args, sizing, rows), as_json)
+    emit(present.leverage_doc(args, sizing, rows), as_json, fmt)
 
 
 @command("ladder")
@@ -182,6 +186,7 @@ def ladder_command(
     exchange: ExchangeOpt = ExchangeName.generic,
     coin: CoinOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """PnL, equity and effective leverage at each price of a grid: the non-linearity, row by row."""
     grid = build(GridInput, **{"from": from_}, to=to, step=step, steps=steps, pct=pct, pct_step=pct_step)
@@ -213,4 +218,4 @@ def ladder_command(
         marks["liquidation"] = outcome.result.liquidation.price_usd
         marks["bankruptcy"] = outcome.result.bankruptcy.price_usd
     rows = core.ladder(position, args.grid.prices(args.entry), args.collateral)
-    emit(present.ladder_doc(args, rows, marks, outcome), as_json)
+    emit(present.ladder_doc(args, rows, marks, outcome), as_json, fmt)

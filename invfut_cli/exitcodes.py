@@ -14,5 +14,13 @@ class ExitCode(enum.IntEnum):
     INTERNAL = 1
     #: Bad input: an option's value, a missing or an unknown option, conflicting options.
     USAGE = 2
+    #: ``size``: the stop lies beyond the liquidation price (the answer is printed too).
+    STOP_BEYOND_LIQUIDATION = 3
+    #: ``liq-price --fail-within``: the liquidation price is within the given distance.
+    ALERT = 4
+    #: ``batch``: at least one input line gave an error record.
+    BATCH_ERRORS = 5
+    #: A configuration file or the preset data file is broken.
+    CONFIG = 6
     #: Interrupted (Ctrl-C).
     INTERRUPTED = 130

@@ -144,12 +144,68 @@ def _preset_defaults(model: type[BaseModel], data: Any) -> Any:
     return data
 
 
+class FillSpec(Model):
+    """``CONTRACTS@PRICE``: a fill, or a partial close."""
+
+    contracts: Count
+    price: Price
+
+
+def parse_fill(text: Any, option: str) -> FillSpec:
+    """``"1000@5000"`` as a :class:`FillSpec`; anything else is an error naming ``option``."""
+    if isinstance(text, FillSpec):
+        return text
+    if isinstance(text, dict):
+        try:
+            return FillSpec.model_validate(text)
+        except ValidationError as exc:
+            raise conflict(option, f"{text!r}: {exc.errors()[0]['msg']}") from None
+    parts = str(text).split("@")
+    if len(parts) != 2:
+        raise conflict(option, f"{text!r} is not CONTRACTS@PRICE, such as 1000@8000")
+    try:
+        count, price = Decimal(parts[0].strip()), Decimal(parts[1].strip())
+    except InvalidOperation:
+        raise conflict(option, f"{text!r} is not CONTRACTS@PRICE, such as 1000@8000") from None
+    try:
+        return FillSpec(contracts=count, price=price)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise conflict(option, f"{text!r}: the {err['loc'][0]} {err['msg'][0].lower()}{err['msg'][1:]}") from None
+
+
+def _from_fills(data: Any) -> Any:
+    """``--fill`` fills give the entry (harmonic average) and the contracts (their sum)."""
+    if not isinstance(data, dict) or not data.get("fill"):
+        return data
+    if "entry" in data or "contracts" in data:
+        raise conflict("fill", "give --fill, or --entry with --contracts, not both")
+    fills = tuple(parse_fill(text, "fill") for text in data["fill"])
+    side = _side(data.get("side"))
+    size = data.get("contract_size", Decimal(1))
+    bitmex = data.get("exchange") == ExchangeName.bitmex and side in ("long", "short")
+    with localcontext(CORE_CONTEXT):
+        entry = core.average_entry(
+            [core.Fill(f.contracts, f.price) for f in fills],
+            Decimal(size),
+            per_fill_satoshi=core.Side(side) if bitmex else None,
+        )
+        contracts = sum((f.contracts for f in fills), Decimal(0))
+    return {**data, "fill": fills, "entry": entry, "contracts": contracts}
+
+
 class PositionInput(Model):
-    """Side, entry, size and the margin behind a position (all commands)."""
+    """Side, entry, size and the margin behind a position (all commands).
+
+    ``fill`` (several ``CONTRACTS@PRICE``) stands in for ``entry`` and ``contracts``;
+    ``close`` realises part of the position, and the rest is what the command works on.
+    """
 
     side: Side
     entry: Price
     contracts: Count
+    fill: tuple[FillSpec, ...] = ()
+    close: FillSpec | None = None
     contract_size: Annotated[Decimal, Field(gt=0, le=MAX_CONTRACT_SIZE, allow_inf_nan=False)] = Decimal(1)
     leverage: Leverage | None = None
     margin: Coin | None = None
@@ -160,10 +216,17 @@ class PositionInput(Model):
     @model_validator(mode="before")
     @classmethod
     def _from_preset(cls, data: Any) -> Any:
-        return _preset_defaults(cls, data)
+        data = _from_fills(_preset_defaults(cls, data))
+        if isinstance(data, dict) and data.get("close") is not None:
+            data = {**data, "close": parse_fill(data["close"], "close")}
+        return data
 
     @model_validator(mode="after")
     def _one_collateral(self) -> PositionInput:
+        if self.close is not None and self.close.contracts >= self.contracts:
+            raise conflict(
+                "close", f"--close {self.close.contracts} leaves nothing of {self.contracts} contracts: close fewer"
+            )
         if self.margin is not None and self.leverage is not None:
             raise conflict("margin", "give --margin or --leverage, not both: each sets the isolated margin")
         if self.margin is not None and self.balance is not None:
@@ -172,9 +235,22 @@ class PositionInput(Model):
         return self
 
     @property
-    def position(self) -> core.Position:
-        """The core position."""
+    def opened(self) -> core.Position:
+        """The position as opened, before any ``--close``."""
         return core.Position(core.Side(self.side), self.contracts, self.contract_size, self.entry)
+
+    @property
+    def closed(self) -> core.PartialClose | None:
+        """What ``--close`` realised, and what remains."""
+        if self.close is None:
+            return None
+        return core.close_part(self.opened, self.close.contracts, self.close.price)
+
+    @property
+    def position(self) -> core.Position:
+        """The open position the command works on: what remains after ``--close``."""
+        closed = self.closed
+        return self.opened if closed is None else closed.remaining
 
     @property
     def margin_mode(self) -> core.MarginMode:
@@ -194,8 +270,12 @@ class PositionInput(Model):
 
     @property
     def price_places(self) -> int:
-        """Decimal places for prices and USD shown: at least 2, never fewer than the entry's."""
-        return max(2, places_of(self.entry))
+        """Decimal places for prices and USD shown: at least 2, never fewer than the input
+        prices' (an average entry from fills counts its fills' places), at most 8."""
+        prices = [f.price for f in self.fill] if self.fill else [self.entry]
+        if self.close is not None:
+            prices.append(self.close.price)
+        return min(8, max(2, *(places_of(p) for p in prices)))
 
 
 #: The maintenance rate of the generic model when --mmr is not given.
@@ -226,18 +306,110 @@ class MaintenanceInput(Model):
         )
 
 
-class PnlInput(PositionInput):
-    """``invfut pnl``."""
+def _signed_rate(value: Any) -> Any:
+    """A rate that may be negative (a maker rebate, a target loss): ``-0.025%`` is ``-0.00025``."""
+    return _rate(value)
 
-    exit: Price
+
+SignedRate = Annotated[Decimal, BeforeValidator(_signed_rate), Field(allow_inf_nan=False)]
+FeeRateValue = Annotated[Decimal, Field(ge=Decimal("-0.01"), le=Decimal("0.1"), allow_inf_nan=False)]
+
+#: Maker and taker rates of the generic model, for ``--entry-fee maker`` and the like.
+GENERIC_MAKER_FEE = Decimal("0.0002")
+GENERIC_TAKER_FEE = Decimal("0.0005")
+#: Funding interval of the generic model, hours.
+GENERIC_FUNDING_HOURS = Decimal(8)
+
+
+def _fee(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("maker", "taker"):
+        return value.strip().lower()
+    return _rate(value)
+
+
+class FeeInput(Model):
+    """Fees to open and close (``maker``, ``taker`` or a rate) and funding over a holding time."""
+
+    entry_fee: Annotated[Literal["maker", "taker"] | FeeRateValue, BeforeValidator(_fee)] | None = None
+    exit_fee: Annotated[Literal["maker", "taker"] | FeeRateValue, BeforeValidator(_fee)] | None = None
+    funding: Annotated[SignedRate, Field(ge=Decimal("-0.1"), le=Decimal("0.1"))] | None = None
+    periods: Annotated[Decimal, Field(ge=0, le=100_000, allow_inf_nan=False)] | None = None
+    hours: Annotated[Decimal, Field(ge=0, le=1_000_000, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _funding_time(self) -> FeeInput:
+        if self.periods is not None and self.hours is not None:
+            raise conflict("hours", "give --periods or --hours, not both")
+        if self.funding is None and (self.periods is not None or self.hours is not None):
+            raise conflict("funding", "--periods and --hours count funding: give --funding RATE too")
+        return self
+
+    @property
+    def has_costs(self) -> bool:
+        """Whether any fee or funding was given."""
+        return any(v is not None for v in (self.entry_fee, self.exit_fee, self.funding))
+
+    def fee_rate(self, which: str | Decimal | None, exchange: ExchangeName) -> Decimal:
+        """A fee rate: the one given, or the venue's (generic: 0.02% maker, 0.05% taker)."""
+        if which is None:
+            return Decimal(0)
+        if isinstance(which, Decimal):
+            return which
+        if exchange == ExchangeName.generic:
+            return GENERIC_MAKER_FEE if which == "maker" else GENERIC_TAKER_FEE
+        from .presets import get
+
+        preset = get(exchange)
+        return preset.maker_fee if which == "maker" else preset.taker_fee
+
+    def funding_periods(self, exchange: ExchangeName) -> Decimal:
+        """``--periods``, or ``--hours`` over the venue's funding interval (8 h generic; a
+        continuous venue quotes an 8-hour rate); 1 period when neither is given."""
+        if self.periods is not None:
+            return self.periods
+        if self.hours is None:
+            return Decimal(1)
+        interval = GENERIC_FUNDING_HOURS
+        if exchange != ExchangeName.generic:
+            from .presets import get
+
+            interval = get(exchange).funding_interval_hours or GENERIC_FUNDING_HOURS
+        with localcontext(CORE_CONTEXT):
+            return self.hours / interval
+
+
+class PnlInput(PositionInput, FeeInput):
+    """``invfut pnl``: an exit price, or a target to solve it from."""
+
+    exit: Price | None = None
+    target_roe: SignedRate | None = None
+    target_pnl: Annotated[Decimal, Field(allow_inf_nan=False, ge=-MAX_COIN, le=MAX_COIN)] | None = None
+    target_usd: Annotated[Decimal, Field(allow_inf_nan=False, ge=-MAX_COIN, le=MAX_COIN)] | None = None
+
+    @model_validator(mode="after")
+    def _exit_or_target(self) -> PnlInput:
+        given = [n for n in ("exit", "target_roe", "target_pnl", "target_usd") if getattr(self, n) is not None]
+        if len(given) != 1:
+            option = given[1] if len(given) > 1 else "exit"
+            raise conflict(
+                option,
+                "give one of --exit, --target-roe, --target-pnl, --target-usd"
+                + (f" (got {', '.join('--' + g.replace('_', '-') for g in given)})" if given else ""),
+            )
+        if self.target_roe is not None and self.leverage is None and self.margin is None and self.balance is None:
+            raise conflict("target_roe", "--target-roe needs a margin: give --leverage, --margin or --balance")
+        return self
 
     @property
     def price_places(self) -> int:
-        return max(super().price_places, places_of(self.exit))
+        return max(super().price_places, places_of(self.exit) if self.exit is not None else 0)
 
 
 class LiqInput(PositionInput, MaintenanceInput):
-    """``invfut liq-price``."""
+    """``invfut liq-price``; ``fail_within`` (percent) alerts on a liquidation price that near ``mark``."""
+
+    mark: Price | None = None
+    fail_within: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
     def _needs_collateral(self) -> LiqInput:
@@ -373,7 +545,7 @@ class LeverageInput(Model):
         return self
 
 
-class LadderInput(PositionInput, MaintenanceInput):
+class LadderInput(PositionInput, MaintenanceInput, FeeInput):
     """``invfut ladder``: a position and a price grid."""
 
     grid: GridInput = GridInput()

@@ -15,8 +15,24 @@ __all__ = ["BasisName", "ExchangeName", "OutputFormat", "SideName"]
 SideOpt = Annotated[
     SideName, typer.Option("--side", help="long or short (buy/sell also accepted).", case_sensitive=False)
 ]
-EntryOpt = Annotated[Decimal, typer.Option("--entry", help="Entry price, USD per coin.", metavar="PRICE")]
-ContractsOpt = Annotated[Decimal, typer.Option("--contracts", help="Number of contracts.", metavar="N")]
+EntryOpt = Annotated[Decimal | None, typer.Option("--entry", help="Entry price, USD per coin.", metavar="PRICE")]
+ContractsOpt = Annotated[Decimal | None, typer.Option("--contracts", help="Number of contracts.", metavar="N")]
+FillOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fill",
+        help="A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts: the entry is their harmonic average.",
+        metavar="N@PRICE",
+    ),
+]
+CloseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--close",
+        help="Close part of the position, CONTRACTS@PRICE: realised PnL, and the rest stays open.",
+        metavar="N@PRICE",
+    ),
+]
 ContractSizeOpt = Annotated[
     Decimal | None,
     typer.Option(
@@ -38,10 +54,10 @@ CoinOpt = Annotated[
     ),
 ]
 ExchangeOpt = Annotated[
-    ExchangeName,
+    ExchangeName | None,
     typer.Option(
         "--exchange",
-        help="Venue preset: contract size, tick, fees, tiers and formula family (see 'invfut exchanges').",
+        help="Venue preset: contract size, tick, fees, tiers and formula family (see 'invfut exchanges'). [default: generic]",
         case_sensitive=False,
     ),
 ]
@@ -93,4 +109,28 @@ PctOpt = Annotated[
 PctStepOpt = Annotated[
     Decimal | None,
     typer.Option("--pct-step", help="Step of the range around entry, percent. [default: 10]", metavar="PCT"),
+]
+EntryFeeOpt = Annotated[
+    str | None,
+    typer.Option("--entry-fee", help="Fee to open: maker, taker, or a rate (negative: a rebate).", metavar="FEE"),
+]
+ExitFeeOpt = Annotated[
+    str | None,
+    typer.Option("--exit-fee", help="Fee to close: maker, taker, or a rate (negative: a rebate).", metavar="FEE"),
+]
+FundingOpt = Annotated[
+    str | None,
+    typer.Option("--funding", help="Funding rate per interval (positive: longs pay shorts).", metavar="RATE"),
+]
+PeriodsOpt = Annotated[
+    Decimal | None, typer.Option("--periods", help="Funding intervals held. [default: 1]", metavar="N")
+]
+HoursOpt = Annotated[
+    Decimal | None,
+    typer.Option(
+        "--hours", help="Hours held: funding periods = hours / the venue's interval (8 h generic).", metavar="H"
+    ),
+]
+ExplainOpt = Annotated[
+    bool, typer.Option("--explain", help="After the result, show the formula steps with the numbers put in.")
 ]

@@ -19,6 +19,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from . import core
+from .compute import PnlOutcome
 from .core.numbers import CENT, SATOSHI, ZERO, quantize
 from .models import DEFAULT_MMR, LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
 from .presets import Outcome, PresetFile
@@ -45,11 +46,17 @@ def usd(value: Decimal | None, places: int) -> Decimal | None:
     return None if value is None else _clean(quantize(value, Decimal(1).scaleb(-places)))
 
 
+#: Below this, a computed price's last digits are the 50-digit context's rounding, not
+#: information: 5625 computed as 5625.000…001 must not round up to 5625.01.
+NOISE = Decimal("1e-20")
+
+
 def safe_price(value: Decimal | None, side: core.Side, step: Decimal) -> Decimal | None:
-    """A liquidation-type price to ``step``: a long's rounds up, a short's down."""
+    """A liquidation-type price to ``step``: a long's rounds up, a short's down (after
+    dropping the context's noise below :data:`NOISE`)."""
     if value is None:
         return None
-    return quantize(value, step, ROUND_CEILING if side is core.Side.LONG else ROUND_FLOOR)
+    return quantize(quantize(value, NOISE), step, ROUND_CEILING if side is core.Side.LONG else ROUND_FLOOR)
 
 
 #: The order of the echoed inputs: the position first, then the rules, then the grid.
@@ -75,7 +82,16 @@ def inputs(model: PositionInput | LeverageInput) -> Doc:
     """The resolved inputs, echoed under ``inputs`` (``coin`` is top level)."""
     data = model.model_dump(mode="python", by_alias=True, exclude={"coin", "exchange"})
     ordered = sorted(data, key=lambda k: INPUT_ORDER.index(k) if k in INPUT_ORDER else len(INPUT_ORDER))
-    return {key: (data[key].value if hasattr(data[key], "value") else data[key]) for key in ordered}
+    return {key: _echo(data[key]) for key in ordered}
+
+
+def _echo(value: Any) -> Any:
+    """An input as echoed: enums by value; a derived number (an average entry) to 8 places."""
+    if hasattr(value, "value"):
+        return value.value
+    if isinstance(value, Decimal) and -value.as_tuple().exponent > 8:  # type: ignore[operator]
+        return usd(value, 8)
+    return value
 
 
 def venue(model: PositionInput | LeverageInput) -> Doc:
@@ -85,27 +101,79 @@ def venue(model: PositionInput | LeverageInput) -> Doc:
     return {"exchange": model.exchange.value, "preset": describe(model.exchange, model.coin)}
 
 
-def pnl_doc(args: PnlInput, result: core.PnlResult) -> Doc:
+def position_keys(args: PositionInput) -> Doc:
+    """What every position document carries: the venue, the average entry, and a partial close."""
+    places = args.price_places
+    closed = args.closed
+    return {
+        **venue(args),
+        "inputs": inputs(args),
+        "size_usd": usd(args.position.size_usd, places),
+        "average_entry": usd(args.entry, places),
+        "closed": None
+        if closed is None
+        else {
+            "contracts": closed.closed_contracts,
+            "price": usd(closed.close_price_usd, places),
+            "realised_pnl": coin(closed.realised_pnl_coin),
+            "remaining_contracts": closed.remaining.contracts,
+        },
+    }
+
+
+def pnl_doc(args: PnlInput, outcome: PnlOutcome) -> Doc:
     """``invfut pnl``."""
     places = args.price_places
+    result, net, fees, target = outcome.result, outcome.net, outcome.costs, outcome.target
+    side = core.Side(args.side)
+    step = Decimal(1).scaleb(-places)
+
+    def field(name: str, shape: Any) -> Any:
+        return None if result is None else shape(getattr(result, name))
+
     return {
         "command": "pnl",
         "coin": args.coin,
-        **venue(args),
-        "inputs": inputs(args),
-        "size_usd": usd(result.size_usd, places),
-        "value_entry": coin(result.value_entry_coin),
-        "value_exit": coin(result.value_exit_coin),
-        "pnl": coin(result.pnl_coin),
-        "pnl_usd": usd(result.pnl_usd, places),
-        "price_change_pct": pct(result.price_change_pct),
-        "initial_margin": coin(result.initial_margin_coin),
-        "margin": coin(result.margin_coin),
-        "roe_pct": pct(result.roe_pct),
-        "margin_usd_entry": usd(result.margin_usd_entry, places),
-        "margin_usd_exit": usd(result.margin_usd_exit, places),
-        "equity": coin(result.equity_coin),
-        "equity_usd": usd(result.equity_usd, places),
+        **position_keys(args),
+        # A solved exit is rounded so that it reaches the target: a long's up, a short's down.
+        "exit_price": usd(outcome.exit_price_usd, places)
+        if target is None
+        else safe_price(outcome.exit_price_usd, side, step),
+        "target": None
+        if target is None
+        else {
+            "kind": target.kind,
+            "value": target.value,
+            "exit_price_exact": usd(target.exit_price_usd, 8),
+            "reason": None
+            if target.reason is None
+            else target.reason
+            if target.limit_coin is None
+            else f"{target.reason}: {coin(abs(target.limit_coin))} {args.coin}",
+            "limit": coin(target.limit_coin),
+        },
+        "value_entry": coin(args.position.value_coin(args.entry)),
+        "value_exit": field("value_exit_coin", coin),
+        "pnl": field("pnl_coin", coin),
+        "pnl_usd": field("pnl_usd", lambda v: usd(v, places)),
+        "price_change_pct": field("price_change_pct", pct),
+        "initial_margin": field("initial_margin_coin", coin),
+        "margin": field("margin_coin", coin),
+        "roe_pct": field("roe_pct", pct),
+        "margin_usd_entry": field("margin_usd_entry", lambda v: usd(v, places)),
+        "margin_usd_exit": field("margin_usd_exit", lambda v: usd(v, places)),
+        "equity": field("equity_coin", coin),
+        "equity_usd": field("equity_usd", lambda v: usd(v, places)),
+        # Fees and funding: null unless given (they do not apply).
+        "fee_open": coin(net.open_fee_coin) if net and args.entry_fee is not None else None,
+        "fee_close": coin(net.close_fee_coin) if net and args.exit_fee is not None else None,
+        "funding": coin(fees.funding_coin) if args.funding is not None else None,
+        "funding_periods": fees.funding_periods if args.funding is not None else None,
+        "net_pnl": coin(net.net_coin) if net and args.has_costs else None,
+        "net_pnl_usd": usd(net.net_coin * outcome.exit_price_usd, places)
+        if net and args.has_costs and outcome.exit_price_usd
+        else None,
+        "break_even_price": safe_price(outcome.break_even_usd, side, step),
     }
 
 
@@ -130,7 +198,7 @@ def liq_doc(args: LiqInput, outcome: Outcome) -> Doc:
     return {
         "command": "liq-price",
         "coin": args.coin,
-        **venue(args),
+        **position_keys(args),
         "inputs": echoed,
         "margin_mode": result.margin_mode.value,
         "formula_family": outcome.family,
@@ -146,9 +214,25 @@ def liq_doc(args: LiqInput, outcome: Outcome) -> Doc:
         "fee_to_close": coin(result.fee_to_close_coin),
         "price_step": step,
         "tier": tier,
+        **_alert(args, liq.price_usd),
         "reason": liq.reason,
         "bankruptcy_reason": bank.reason,
         "warnings": list(result.warnings),
+    }
+
+
+def _alert(args: LiqInput, liquidation: Decimal | None) -> Doc:
+    """``--fail-within``: the mark, the distance to liquidation from it, and whether that is too near."""
+    if args.mark is None and args.fail_within is None:
+        return {"mark_price": None, "distance_from_mark_pct": None, "fail_within_pct": None, "alert": False}
+    mark = args.mark if args.mark is not None else args.entry
+    distance = None if liquidation is None else abs(liquidation - mark) / mark * 100
+    alert = args.fail_within is not None and distance is not None and distance <= args.fail_within
+    return {
+        "mark_price": usd(mark, args.price_places),
+        "distance_from_mark_pct": pct(distance),
+        "fail_within_pct": args.fail_within,
+        "alert": alert,
     }
 
 
@@ -229,9 +313,7 @@ def ladder_doc(
     return {
         "command": "ladder",
         "coin": args.coin,
-        **venue(args),
-        "inputs": inputs(args),
-        "size_usd": usd(position.size_usd, places),
+        **position_keys(args),
         "initial_margin": coin(None if args.leverage is None else position.initial_margin_coin(args.leverage)),
         "collateral": coin(collateral),
         "entry_price": usd(args.entry, places),

@@ -7,27 +7,35 @@ from typing import Annotated
 
 import typer
 
-from invfut_cli import core, present
-from invfut_cli.app import build, command, emit
+from invfut_cli import compute, present
+from invfut_cli.app import ExitCode, build, command, emit
+from invfut_cli.explain import with_explanation
 from invfut_cli.models import GridInput, LadderInput, LeverageInput, LiqInput, PnlInput
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
+    CloseOpt,
     CoinOpt,
     ContractSizeOpt,
     ContractsOpt,
     DeductionOpt,
+    EntryFeeOpt,
     EntryOpt,
-    ExchangeName,
     ExchangeOpt,
+    ExitFeeOpt,
+    ExplainOpt,
+    FillOpt,
     FormatOpt,
     FromOpt,
+    FundingOpt,
+    HoursOpt,
     JsonOpt,
     LeverageOpt,
     MarginOpt,
     MmrOpt,
     PctOpt,
     PctStepOpt,
+    PeriodsOpt,
     SideName,
     SideOpt,
     StepOpt,
@@ -41,42 +49,74 @@ from invfut_cli.options import (
 @command("pnl")
 def pnl_command(
     side: SideOpt,
-    entry: EntryOpt,
-    exit_: Annotated[Decimal, typer.Option("--exit", help="Exit (or mark) price, USD per coin.", metavar="PRICE")],
-    contracts: ContractsOpt,
+    entry: EntryOpt = None,
+    exit_: Annotated[
+        Decimal | None, typer.Option("--exit", help="Exit (or mark) price, USD per coin.", metavar="PRICE")
+    ] = None,
+    contracts: ContractsOpt = None,
+    fill: FillOpt = None,
+    close: CloseOpt = None,
     contract_size: ContractSizeOpt = None,
     leverage: LeverageOpt = None,
     margin: MarginOpt = None,
     balance: BalanceOpt = None,
-    exchange: ExchangeOpt = ExchangeName.generic,
+    target_roe: Annotated[
+        str | None,
+        typer.Option("--target-roe", help="Solve the exit for this return on margin (50% or 0.5).", metavar="PCT"),
+    ] = None,
+    target_pnl: Annotated[
+        Decimal | None, typer.Option("--target-pnl", help="Solve the exit for this net PnL, coin.", metavar="COIN")
+    ] = None,
+    target_usd: Annotated[
+        Decimal | None,
+        typer.Option("--target-usd", help="Solve the exit for this net PnL valued at the exit, USD.", metavar="USD"),
+    ] = None,
+    entry_fee: EntryFeeOpt = None,
+    exit_fee: ExitFeeOpt = None,
+    funding: FundingOpt = None,
+    periods: PeriodsOpt = None,
+    hours: HoursOpt = None,
+    exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
+    explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Profit and loss in coin and USD, return on margin, and what the margin is worth."""
+    """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
     args = build(
         PnlInput,
         side=side,
         entry=entry,
         exit=exit_,
         contracts=contracts,
+        fill=fill,
+        close=close,
         contract_size=contract_size,
         leverage=leverage,
         margin=margin,
         balance=balance,
+        target_roe=target_roe,
+        target_pnl=target_pnl,
+        target_usd=target_usd,
+        entry_fee=entry_fee,
+        exit_fee=exit_fee,
+        funding=funding,
+        periods=periods,
+        hours=hours,
         coin=coin,
         exchange=exchange,
     )
-    backing = args.margin if args.margin is not None else args.balance
-    result = core.pnl(args.position, args.exit, leverage=args.leverage, margin_coin=backing)
-    emit(present.pnl_doc(args, result), as_json, fmt)
+    doc = present.pnl_doc(args, compute.pnl(args))
+    emit(with_explanation(doc, explain), as_json, fmt)
 
 
 @command("liq-price")
 def liq_price_command(
     side: SideOpt,
-    entry: EntryOpt,
-    contracts: ContractsOpt,
+    entry: EntryOpt = None,
+    contracts: ContractsOpt = None,
+    fill: FillOpt = None,
+    close: CloseOpt = None,
     contract_size: ContractSizeOpt = None,
     leverage: LeverageOpt = None,
     margin: MarginOpt = None,
@@ -86,8 +126,21 @@ def liq_price_command(
     mm_deduction: DeductionOpt = None,
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
-    exchange: ExchangeOpt = ExchangeName.generic,
+    mark: Annotated[
+        Decimal | None,
+        typer.Option("--mark", help="Current mark price, for --fail-within. [default: the entry]", metavar="PRICE"),
+    ] = None,
+    fail_within: Annotated[
+        Decimal | None,
+        typer.Option(
+            "--fail-within",
+            help="Exit with code 4 when the liquidation price is within PCT percent of --mark (for alerts).",
+            metavar="PCT",
+        ),
+    ] = None,
+    exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
+    explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
@@ -97,6 +150,8 @@ def liq_price_command(
         side=side,
         entry=entry,
         contracts=contracts,
+        fill=fill,
+        close=close,
         contract_size=contract_size,
         leverage=leverage,
         margin=margin,
@@ -106,20 +161,22 @@ def liq_price_command(
         mm_deduction=mm_deduction,
         taker_fee=taker_fee,
         tick=tick,
+        mark=mark,
+        fail_within=fail_within,
         coin=coin,
         exchange=exchange,
     )
-    from invfut_cli.presets import liquidation_for
-
-    outcome = liquidation_for(args)
-    emit(present.liq_doc(args, outcome), as_json, fmt)
+    doc = present.liq_doc(args, compute.liquidation(args))
+    emit(with_explanation(doc, explain), as_json, fmt)
+    if doc["alert"]:
+        raise typer.Exit(int(ExitCode.ALERT))
 
 
 @command("leverage")
 def leverage_command(
-    entry: EntryOpt,
+    entry: Annotated[Decimal, typer.Option("--entry", help="Entry price, USD per coin.", metavar="PRICE")],
     side: SideOpt = SideName.long,
-    contracts: Annotated[Decimal | None, typer.Option("--contracts", help="Number of contracts.", metavar="N")] = None,
+    contracts: ContractsOpt = None,
     contract_size: ContractSizeOpt = None,
     leverage: LeverageOpt = None,
     margin: MarginOpt = None,
@@ -130,8 +187,9 @@ def leverage_command(
     steps: StepsOpt = None,
     pct: PctOpt = None,
     pct_step: PctStepOpt = None,
-    exchange: ExchangeOpt = ExchangeName.generic,
+    exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
+    explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
@@ -150,24 +208,17 @@ def leverage_command(
         exchange=exchange,
         grid=grid,
     )
-    sizing = core.solve_sizing(
-        args.entry,
-        args.contract_size,
-        contracts=args.contracts,
-        margin_coin=args.margin if args.margin is not None else args.balance,
-        leverage=args.leverage,
-        lot=args.lot,
-    )
-    position = core.Position(core.Side(args.side), sizing.contracts, args.contract_size, args.entry)
-    rows = core.leverage_drift(position, sizing.margin_coin, args.grid.prices(args.entry))
-    emit(present.leverage_doc(args, sizing, rows), as_json, fmt)
+    sizing, rows = compute.leverage(args)
+    emit(with_explanation(present.leverage_doc(args, sizing, rows), explain), as_json, fmt)
 
 
 @command("ladder")
 def ladder_command(
     side: SideOpt,
-    entry: EntryOpt,
-    contracts: ContractsOpt,
+    entry: EntryOpt = None,
+    contracts: ContractsOpt = None,
+    fill: FillOpt = None,
+    close: CloseOpt = None,
     contract_size: ContractSizeOpt = None,
     leverage: LeverageOpt = None,
     margin: MarginOpt = None,
@@ -183,8 +234,14 @@ def ladder_command(
     mm_deduction: DeductionOpt = None,
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
-    exchange: ExchangeOpt = ExchangeName.generic,
+    entry_fee: EntryFeeOpt = None,
+    exit_fee: ExitFeeOpt = None,
+    funding: FundingOpt = None,
+    periods: PeriodsOpt = None,
+    hours: HoursOpt = None,
+    exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
+    explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
@@ -195,6 +252,8 @@ def ladder_command(
         side=side,
         entry=entry,
         contracts=contracts,
+        fill=fill,
+        close=close,
         contract_size=contract_size,
         leverage=leverage,
         margin=margin,
@@ -204,18 +263,14 @@ def ladder_command(
         mm_deduction=mm_deduction,
         taker_fee=taker_fee,
         tick=tick,
+        entry_fee=entry_fee,
+        exit_fee=exit_fee,
+        funding=funding,
+        periods=periods,
+        hours=hours,
         coin=coin,
         exchange=exchange,
         grid=grid,
     )
-    position = args.position
-    marks: dict[str, Decimal | None] = {"entry": args.entry, "break-even": core.break_even_price(position)}
-    outcome = None
-    if args.collateral is not None:
-        from invfut_cli.presets import liquidation_for
-
-        outcome = liquidation_for(args)
-        marks["liquidation"] = outcome.result.liquidation.price_usd
-        marks["bankruptcy"] = outcome.result.bankruptcy.price_usd
-    rows = core.ladder(position, args.grid.prices(args.entry), args.collateral)
-    emit(present.ladder_doc(args, rows, marks, outcome), as_json, fmt)
+    rows, marks, outcome = compute.ladder(args)
+    emit(with_explanation(present.ladder_doc(args, rows, marks, outcome), explain), as_json, fmt)

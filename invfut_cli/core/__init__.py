@@ -5,6 +5,16 @@ on top of it.
 """
 
 from .errors import DomainError
+from .fees import (
+    NetPnl,
+    exit_for_net_pnl,
+    exit_for_usd_pnl,
+    funding_paid_coin,
+    net_pnl,
+    net_pnl_limit,
+    trade_fee_coin,
+)
+from .fills import Fill, PartialClose, average_entry, close_part
 from .ladder import LadderRow, grid_around, grid_by_count, grid_by_step, ladder
 from .leverage import DriftRow, Sizing, leverage_drift, solve_sizing
 from .liquidation import (
@@ -30,6 +40,17 @@ from .tiers import (
 )
 
 __all__ = [
+    "Fill",
+    "NetPnl",
+    "PartialClose",
+    "average_entry",
+    "close_part",
+    "exit_for_net_pnl",
+    "exit_for_usd_pnl",
+    "funding_paid_coin",
+    "net_pnl",
+    "net_pnl_limit",
+    "trade_fee_coin",
     "CENT",
     "SATOSHI",
     "Basis",

@@ -149,7 +149,6 @@ def pnl(
     )
 
 
-@exact
 def break_even_price(
     position: Position,
     *,
@@ -163,12 +162,10 @@ def break_even_price(
 
         P = Q·(1 + s·fc) / (Q/E·(1 − s·fo) − s·F)
 
-    ``None`` when no positive price pays them all (the denominator is zero or less).
+    (``exit_for_net_pnl`` with a zero target). ``None`` when no positive price pays them all.
     """
-    s = position.side.sign
-    size = position.size_usd
-    numerator = size * (ONE + s * close_fee_rate)
-    denominator = size / position.entry_price_usd * (ONE - s * open_fee_rate) - s * funding_coin
-    if numerator <= ZERO or denominator <= ZERO:
-        return None
-    return numerator / denominator
+    from .fees import exit_for_net_pnl
+
+    return exit_for_net_pnl(
+        position, open_fee_rate=open_fee_rate, close_fee_rate=close_fee_rate, funding_coin=funding_coin
+    )

@@ -17,6 +17,8 @@ from rich.text import Text
 
 #: Labels of the summary keys, in the order shown; ``{coin}`` is the settlement coin.
 LABELS: dict[str, str] = {
+    "average_entry": "Average entry (USD)",
+    "exit_price": "Exit price (USD)",
     "margin_mode": "Margin mode",
     "formula_family": "Formula family",
     "fee_treatment": "Fee treatment",
@@ -48,6 +50,13 @@ LABELS: dict[str, str] = {
     "equity": "Equity at exit ({coin})",
     "equity_usd": "Equity at exit (USD)",
     "price_step": "Price step (USD)",
+    "mark_price": "Mark price (USD)",
+    "distance_from_mark_pct": "Liquidation from mark (%)",
+    "fee_open": "Fee to open ({coin})",
+    "fee_close": "Fee to close ({coin})",
+    "funding": "Funding paid ({coin})",
+    "net_pnl": "Net PnL ({coin})",
+    "net_pnl_usd": "Net PnL at exit price (USD)",
 }
 
 #: Summary keys shown even when null: "no such price" is an answer.
@@ -84,8 +93,8 @@ def _title(doc: Mapping[str, Any]) -> str:
     parts = [doc["command"]]
     if "contracts" in inputs and inputs.get("contracts") is not None:
         parts.append(f"{side} {text(inputs['contracts'])} × {text(inputs.get('contract_size'))} USD")
-    if "entry" in inputs:
-        parts.append(f"at {text(inputs['entry'])}")
+    if doc.get("average_entry") is not None or "entry" in inputs:
+        parts.append(f"at {text(doc.get('average_entry') or inputs['entry'])}")
     return " ".join(parts)
 
 
@@ -170,7 +179,25 @@ def merged_rows(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def notes(doc: Mapping[str, Any]) -> Iterable[str]:
-    """Reasons for missing prices, and warnings, as lines under the table."""
+    """Partial closes, targets, reasons for missing prices, and warnings, as lines under the table."""
+    closed = doc.get("closed")
+    if closed:
+        yield (
+            f"Closed {text(closed['contracts'])} contracts at {text(closed['price'])}: realised "
+            f"{text(closed['realised_pnl'])} {doc.get('coin', '')}; {text(closed['remaining_contracts'])} remain open."
+        )
+    target = doc.get("target")
+    if target:
+        if target["reason"]:
+            yield f"No exit reaches {target['kind']} {text(target['value'])}: {target['reason']}."
+        else:
+            yield f"Exit for {target['kind']} {text(target['value'])}: {text(doc.get('exit_price'))} (exact {text(target['exit_price_exact'])})."
+    if doc.get("fail_within_pct") is not None:
+        where = "within" if doc["alert"] else "outside"
+        yield (
+            f"{'ALERT: ' if doc['alert'] else ''}the liquidation price is {text(doc['distance_from_mark_pct'])}% from the mark "
+            f"{text(doc['mark_price'])}: {where} the {text(doc['fail_within_pct'])}% limit."
+        )
     if doc.get("reason"):
         yield f"No liquidation price: {doc['reason']}."
     if doc.get("bankruptcy_reason"):
@@ -260,3 +287,5 @@ def write(doc: Mapping[str, Any], out: IO[str]) -> None:
         console.print(rows_table(doc, merged_rows(doc), console.width))
     for line in notes(doc):
         console.print(line, style="yellow", soft_wrap=True)
+    for line in doc.get("explain") or []:
+        console.print(line, soft_wrap=True)

@@ -1,0 +1,176 @@
+"""``--explain``: the formula steps of a result, with the document's own numbers put in.
+
+The lines are built from the output document, so they show exactly the numbers printed.
+With ``--json`` they are the ``explain`` list; a table prints them under the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+Doc = dict[str, Any]
+
+
+def n(value: Any) -> str:
+    """A number as written in the output (plain digits), or a dash for null."""
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _sign(doc: Doc) -> str:
+    return "+1" if doc["inputs"]["side"] == "long" else "−1"
+
+
+def _size(doc: Doc) -> list[str]:
+    i = doc["inputs"]
+    lines = []
+    if i.get("fill"):
+        fills = i["fill"]
+        top = " + ".join(n(f["contracts"]) for f in fills)
+        bottom = " + ".join(f"{n(f['contracts'])}/{n(f['price'])}" for f in fills)
+        lines.append(f"entry E = Σnᵢ / Σ(nᵢ/Eᵢ) (harmonic mean) = ({top}) / ({bottom}) = {n(doc['average_entry'])}")
+    if doc.get("closed"):
+        c = doc["closed"]
+        lines.append(
+            f"closed {n(c['contracts'])} at {n(c['price'])}: realised s·n·S·(1/E − 1/P) = {n(c['realised_pnl'])} {doc['coin']}; "
+            f"{n(c['remaining_contracts'])} contracts stay open"
+        )
+    lines.append(
+        f"Q = contracts × contract size = {n(i['contracts'] if not doc.get('closed') else doc['closed']['remaining_contracts'])} × {n(i['contract_size'])} = {n(doc['size_usd'])} USD"
+    )
+    return lines
+
+
+def pnl(doc: Doc) -> list[str]:
+    """Steps of ``pnl``."""
+    c, e, p = doc["coin"], n(doc["average_entry"]), n(doc["exit_price"])
+    lines = _size(doc)
+    target = doc.get("target")
+    if target:
+        if target["exit_price_exact"] is None:
+            lines.append(f"target {target['kind']} {n(target['value'])}: no exit price reaches it ({target['reason']})")
+            return lines
+        formula = (
+            "P = (y + (s + fc)·Q) / ((s − fo)·Q/E − F)"
+            if target["kind"] == "pnl_usd"
+            else "P = (s + fc)·Q / ((s − fo)·Q/E − F − x), x the net coin PnL wanted"
+        )
+        lines.append(
+            f"target {target['kind']} {n(target['value'])}: {formula} = {n(target['exit_price_exact'])}, shown {p}"
+        )
+    lines.append(f"PnL = s·Q·(1/E − 1/P) = {_sign(doc)} × {n(doc['size_usd'])} × (1/{e} − 1/{p}) = {n(doc['pnl'])} {c}")
+    lines.append(
+        f"PnL in USD = s·Q·(P − E)/E = {_sign(doc)} × {n(doc['size_usd'])} × ({p} − {e})/{e} = {n(doc['pnl_usd'])}"
+    )
+    if doc.get("initial_margin") is not None:
+        lines.append(
+            f"initial margin = Q/(E·L) = {n(doc['size_usd'])}/({e} × {n(doc['inputs']['leverage'])}) = {n(doc['initial_margin'])} {c}"
+        )
+    if doc.get("roe_pct") is not None:
+        lines.append(f"ROE = PnL / margin = {n(doc['pnl'])} / {n(doc['margin'])} = {n(doc['roe_pct'])}%")
+    if doc.get("fee_open") or doc.get("fee_close") or doc.get("funding"):
+        lines.append(
+            f"fee to open = fo·Q/E = {n(doc['fee_open'])} {c}; fee to close = fc·Q/P = {n(doc['fee_close'])} {c}"
+        )
+        if doc.get("funding"):
+            lines.append(
+                f"funding = s·rate·periods·Q/E = {_sign(doc)} × {n(doc['inputs']['funding'])} × {n(doc['funding_periods'])} × {n(doc['size_usd'])}/{e} = {n(doc['funding'])} {c}"
+            )
+        lines.append(f"net PnL = PnL − fees − funding = {n(doc['net_pnl'])} {c}")
+    lines.append(f"break-even exit = (s + fc)·Q / ((s − fo)·Q/E − F) = {n(doc['break_even_price'])}")
+    return lines
+
+
+def liq_price(doc: Doc) -> list[str]:
+    """Steps of ``liq-price``."""
+    i, c = doc["inputs"], doc["coin"]
+    lines = _size(doc)
+    m_val, e = n(doc["collateral"]), n(doc["average_entry"])
+    lines.append(f"collateral M = {m_val} {c} ({doc['margin_mode']})")
+    family = doc["formula_family"]
+    if family == "none":
+        lines.append(f"no liquidation price: {doc['reason']}")
+    elif family == "entry":
+        rate = "m + f" if doc["fee_treatment"] == "added-to-rate" else "m"
+        lines.append(
+            f"entry family: MM = ({rate})·Q/E − d + c, c = f·Q/BP = {n(doc['fee_to_close'])} {c}; "
+            f"P = s·Q / (M + s·Q/E − ({rate})·Q/E + d − c) with m = {n(i['mmr'])}, d = {n(i['mm_deduction'])}"
+        )
+    else:
+        rate = "m + f" if doc["fee_treatment"] == "added-to-rate" else "m"
+        lines.append(
+            f"mark family: MM = ({rate})·Q/P − d; P = Q·(s + {rate}) / (M + d + s·Q/E) with m = {n(i['mmr'])}, d = {n(i['mm_deduction'])}"
+        )
+    if family != "none":
+        lines.append(
+            f"liquidation price = {n(doc['liquidation_price_exact'])}, shown {n(doc['liquidation_price'])} "
+            f"(to {n(doc['price_step'])}, {'up' if i['side'] == 'long' else 'down'})"
+            if doc["liquidation_price"] is not None
+            else f"liquidation price: none, the denominator is zero or the quotient is not a positive price ({doc['reason']})"
+        )
+    lines.append(
+        f"bankruptcy: equity M + s·Q(1/E − 1/P) reaches zero (or the fee to close) at {n(doc['bankruptcy_price_exact'])}"
+        if doc["bankruptcy_price"] is not None
+        else f"bankruptcy price: none ({doc['bankruptcy_reason']})"
+    )
+    lines.append(
+        f"maintenance margin = {n(doc['maintenance_margin'])} {c}; distance from entry {e} = {n(doc['distance_pct'])}%"
+    )
+    return lines
+
+
+def leverage(doc: Doc) -> list[str]:
+    """Steps of ``leverage``."""
+    c = doc["coin"]
+    i = doc["inputs"]
+    e = n(i["entry"])
+    lines = [f"Q = n·S = E·M·L: solved for {doc['solved']}"]
+    lines.append(
+        f"Q = {n(doc['contracts'])} × {n(i['contract_size'])} = {n(doc['size_usd'])} USD; M = {n(doc['collateral'])} {c}; L = {n(doc['leverage'])}"
+    )
+    lines.append(
+        f"effective leverage = V(P)/equity(P) = (Q/P) / (M + s·Q(1/E − 1/P)); at entry {e}: {n(doc['effective_leverage'])}"
+    )
+    return lines
+
+
+def ladder(doc: Doc) -> list[str]:
+    """Steps of ``ladder``."""
+    lines = _size(doc)
+    lines.append("each row: PnL = s·Q·(1/E − 1/P); step = PnL − PnL of the row before; USD = s·Q·(P − E)/E")
+    if doc.get("collateral") is not None:
+        lines.append(
+            f"with M = {n(doc['collateral'])}: equity = M + PnL, ROE = PnL/M, effective leverage = (Q/P)/equity"
+        )
+    lines.append(
+        f"marked: entry {n(doc['entry_price'])}, break-even {n(doc['break_even_price'])}, liquidation {n(doc['liquidation_price'])}, bankruptcy {n(doc['bankruptcy_price'])}"
+    )
+    return lines
+
+
+EXPLAINERS: dict[str, Callable[[Doc], list[str]]] = {
+    "pnl": pnl,
+    "liq-price": liq_price,
+    "leverage": leverage,
+    "ladder": ladder,
+}
+
+
+def register(command: str, explainer: Callable[[Doc], list[str]]) -> None:
+    """Add the explainer of another command."""
+    EXPLAINERS[command] = explainer
+
+
+def with_explanation(doc: Doc, wanted: bool) -> Doc:
+    """``doc`` with its ``explain`` lines (``null`` unless ``wanted``)."""
+    if not wanted:
+        return {**doc, "explain": None}
+    rows = doc.get("rows")
+    if rows is not None and not isinstance(rows, list):
+        doc = {**doc, "rows": list(rows)}
+    return {**doc, "explain": EXPLAINERS[doc["command"]](doc)}

@@ -19,6 +19,7 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from . import core
+from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
 from .models import Model, error_lines
 
@@ -50,6 +51,8 @@ class InvfutGroup(TyperGroup):
         except ValidationError as exc:
             lines = error_lines(exc)
             code = _fail(argv, prog, lines[0][0], "; ".join(_join(o, m) for o, m in lines), ExitCode.USAGE, lines)
+        except (ConfigError, PresetError) as exc:
+            code = _fail(argv, prog, None, str(exc), ExitCode.CONFIG)
         except core.DomainError as exc:
             option = None if exc.option is None else "--" + exc.option.replace("_", "-")
             code = _fail(argv, prog, option, _join(option, exc.message), ExitCode.USAGE, [(option, exc.message)])
@@ -169,10 +172,18 @@ def command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def build(model: type[M], **values: Any) -> M:
-    """Validate the given option values (``None`` means not given) into ``model``."""
-    return model.model_validate(
-        {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items() if v is not None}
-    )
+    """Validate the given option values (``None`` means not given) into ``model``.
+
+    An option not given takes its configured default (config file, ``INVFUT_*``), where
+    ``model`` has that field.
+    """
+    from .config import settings
+
+    given = {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items() if v is not None}
+    for key, value in settings().items():
+        if key in model.model_fields and key not in given:
+            given[key] = value
+    return model.model_validate(given)
 
 
 class OutputFormat(StrEnum):
@@ -189,6 +200,11 @@ def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) ->
 
     rich is imported only for a table.
     """
+    if fmt is None and not as_json:
+        from .config import settings
+
+        configured = settings().get("format")
+        fmt = OutputFormat(configured) if configured else None
     chosen = fmt if fmt is not None else (OutputFormat.json if as_json else OutputFormat.table)
     try:
         if chosen is OutputFormat.json:

@@ -20,6 +20,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from . import core
 from .core.tiers import Tier, TierTable, Unit
+from .errors import PresetError
 from .models import ExchangeName, Model
 
 if TYPE_CHECKING:
@@ -32,10 +33,6 @@ NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 RateValue = Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
 FeeRate = Annotated[Decimal, Field(gt=-1, lt=1, allow_inf_nan=False)]
 Treatment = Literal["none", "close-at-bankruptcy", "added-to-rate"]
-
-
-class PresetError(Exception):
-    """The preset data file is broken: names the file and the key at fault."""
 
 
 class TierModel(Model):

@@ -20,12 +20,19 @@ VENDORED_CASES = ROOT / "tests" / "data" / "exchange_cases.json"
 
 
 @pytest.fixture(autouse=True)
-def fixed_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test sees the same terminal: no colour forcing, 100 columns."""
-    for name in ("FORCE_COLOR", "NO_COLOR", "TERM", "INVFUT_CONFIG"):
+def fixed_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test sees the same terminal (no colour forcing, 100 columns) and no config:
+    no ``INVFUT_*`` variable, and an empty config directory."""
+    import os
+
+    from invfut_cli import config
+
+    for name in ("FORCE_COLOR", "NO_COLOR", "TERM", *(k for k in os.environ if k.startswith("INVFUT_"))):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("LINES", "50")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    config.settings.cache_clear()
 
 
 @dataclass

@@ -1,0 +1,96 @@
+"""Defaults from a config file and ``INVFUT_*`` environment variables (pydantic-settings).
+
+The file is ``$INVFUT_CONFIG``, else ``$XDG_CONFIG_HOME/invfut/config.toml`` (else
+``~/.config/invfut/config.toml``). Environment variables win over the file, and flags win
+over both. With no file and no ``INVFUT_*`` variable, nothing is loaded at all.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import ConfigError
+
+#: The settings a config file may hold, with the option each one stands in for.
+KEYS = ("exchange", "coin", "format", "entry_fee", "exit_fee", "taker_fee", "mmr")
+
+
+def config_path() -> Path:
+    """Where the config file is looked for."""
+    explicit = os.environ.get("INVFUT_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "invfut" / "config.toml"
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """The configured defaults, as ``{option name: value}`` (empty when nothing is set)."""
+    path = config_path()
+    variables = [k for k in os.environ if k.startswith("INVFUT_") and k != "INVFUT_CONFIG"]
+    if not path.is_file():
+        if os.environ.get("INVFUT_CONFIG"):
+            raise ConfigError(f"{path}: no such config file (INVFUT_CONFIG names it)")
+        if not variables:
+            return {}
+    return _load(path)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+    from .app import OutputFormat
+    from .models import ExchangeName
+
+    if path.is_file():
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+
+    class Settings(BaseSettings):
+        """What may be configured; every field is an option's default."""
+
+        model_config = SettingsConfigDict(env_prefix="INVFUT_", extra="forbid", toml_file=path)
+
+        config: str | None = None
+        exchange: ExchangeName | None = None
+        coin: str | None = None
+        format: OutputFormat | None = None
+        entry_fee: str | None = None
+        exit_fee: str | None = None
+        taker_fee: str | None = None
+        mmr: str | None = None
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            from pydantic_settings import TomlConfigSettingsSource
+
+            return (env_settings, TomlConfigSettingsSource(settings_cls))
+
+    try:
+        loaded = Settings()
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        variable = f"INVFUT_{key.upper()}"
+        where = f"environment variable {variable}" if variable in os.environ else f"{path}: {key}"
+        raise ConfigError(f"{where}: {err['msg']}") from None
+    values = loaded.model_dump(exclude={"config"}, exclude_none=True)
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}

@@ -10,20 +10,23 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from enum import Enum, StrEnum
-from typing import Annotated, Any, TypeVar
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
 from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
-from . import core
+from .choices import OutputFormat
+from .core.errors import DomainError
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
-from .models import Model, error_lines
 
-M = TypeVar("M", bound=Model)
+if TYPE_CHECKING:
+    from .models import Model
+
+M = TypeVar("M", bound="Model")
 
 
 class InvfutGroup(TyperGroup):
@@ -49,11 +52,13 @@ class InvfutGroup(TyperGroup):
                 message = f"{message.rstrip('.')}. Commands: {commands}; try '{prog} --help'."
             code = _fail(argv, prog, _click_option(exc), message, ExitCode.USAGE)
         except ValidationError as exc:
+            from .models import error_lines
+
             lines = error_lines(exc)
             code = _fail(argv, prog, lines[0][0], "; ".join(_join(o, m) for o, m in lines), ExitCode.USAGE, lines)
         except (ConfigError, PresetError) as exc:
             code = _fail(argv, prog, None, str(exc), ExitCode.CONFIG)
-        except core.DomainError as exc:
+        except DomainError as exc:
             option = None if exc.option is None else "--" + exc.option.replace("_", "-")
             code = _fail(argv, prog, option, _join(option, exc.message), ExitCode.USAGE, [(option, exc.message)])
         except (KeyboardInterrupt, typer.Abort):
@@ -165,10 +170,31 @@ def _root(
 COMMANDS: set[str] = set()
 
 
+#: The command functions by name, for :func:`main`'s one-command app.
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+
+
 def command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a command on the app under ``name``."""
-    COMMANDS.add(name)
-    return app.command(name)
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        COMMANDS.add(name)
+        _FUNCTIONS[name] = func
+        return app.command(name)(func)
+
+    return register
+
+
+def app_for(argv: Sequence[str]) -> typer.Typer:
+    """The app to run ``argv``: for ``invfut NAME …``, an app holding only NAME (typer builds
+    every registered command's options before it parses, and one is all this run needs);
+    otherwise the full app. Both behave the same for that command."""
+    if not argv or argv[0] not in _FUNCTIONS:
+        return app
+    single = typer.Typer(cls=InvfutGroup, name="invfut", add_completion=False, pretty_exceptions_enable=False)
+    single.callback()(_root)
+    single.command(argv[0])(_FUNCTIONS[argv[0]])
+    return single
 
 
 def build(model: type[M], **values: Any) -> M:
@@ -186,13 +212,13 @@ def build(model: type[M], **values: Any) -> M:
     return model.model_validate(given)
 
 
-class OutputFormat(StrEnum):
-    """``--format``: how a result is written to stdout."""
+def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
+    """``doc`` with its ``explain`` key: the formula steps if ``wanted``, else null."""
+    if not wanted:
+        return {**doc, "explain": None}
+    from .explain import with_explanation
 
-    table = "table"
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
+    return with_explanation(doc, True)
 
 
 def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) -> None:
@@ -226,4 +252,6 @@ def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) ->
 
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="invfut")
+    from . import commands  # noqa: F401  (registers the commands)
+
+    app_for(sys.argv[1:])(prog_name="invfut")

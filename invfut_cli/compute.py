@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from . import core
 from .models import FeeInput, LadderInput, LeverageInput, LiqInput, PnlInput
-from .presets import Outcome, liquidation_for
+
+if TYPE_CHECKING:
+    from .presets import Outcome
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ def pnl(args: PnlInput) -> PnlOutcome:
 
 def liquidation(args: LiqInput) -> Outcome:
     """``liq-price``: the venue's (or the flags') liquidation rule on the open position."""
+    from .presets import liquidation_for
+
     return liquidation_for(args)
 
 
@@ -162,6 +167,8 @@ def ladder(args: LadderInput) -> tuple[Iterator[core.LadderRow], dict[str, Decim
     }
     outcome = None
     if args.collateral is not None:
+        from .presets import liquidation_for
+
         outcome = liquidation_for(args)
         marks["liquidation"] = outcome.result.liquidation.price_usd
         marks["bankruptcy"] = outcome.result.bankruptcy.price_usd

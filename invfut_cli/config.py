@@ -8,7 +8,6 @@ over both. With no file and no ``INVFUT_*`` variable, nothing is loaded at all.
 from __future__ import annotations
 
 import os
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,10 +43,11 @@ def settings() -> dict[str, Any]:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    import tomllib
+
     from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-    from .app import OutputFormat
-    from .models import ExchangeName
+    from .choices import ExchangeName, OutputFormat
 
     if path.is_file():
         try:

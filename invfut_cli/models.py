@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import core
+from .choices import BasisName, ExchangeName
 from .core.numbers import CORE_CONTEXT, HUNDRED, places_of, quantize
 
 #: Largest price, contract count, leverage and row count taken, so that nothing overflows
@@ -32,34 +33,6 @@ MAX_LEVERAGE = 1000
 MAX_COIN = 10**15
 MAX_CONTRACT_SIZE = 10**6
 MAX_ROWS = 10_000_000
-
-
-class SideName(enum.StrEnum):
-    """Side as typed on the command line; ``buy``/``sell`` are ``long``/``short``."""
-
-    long = "long"
-    short = "short"
-    buy = "buy"
-    sell = "sell"
-
-
-class ExchangeName(enum.StrEnum):
-    """``--exchange``: ``generic`` is the plain textbook model, the rest are presets."""
-
-    generic = "generic"
-    bitmex = "bitmex"
-    bybit = "bybit"
-    binance = "binance"
-    okx = "okx"
-    kraken = "kraken"
-    deribit = "deribit"
-
-
-class BasisName(enum.StrEnum):
-    """``--mm-basis``: the value the maintenance rate is charged on."""
-
-    entry = "entry"
-    mark = "mark"
 
 
 def _side(value: Any) -> Any:
@@ -110,7 +83,8 @@ def conflict(option: str, message: str) -> PydanticCustomError:
 class Model(BaseModel):
     """Frozen, no unknown fields; every model of a command's input derives from it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Schemas are built on first use, so start-up pays only for the models a command uses.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 CoinName = Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9]+$")]
@@ -421,7 +395,7 @@ class LiqInput(PositionInput, MaintenanceInput):
 class GridInput(Model):
     """A price range: ``--from/--to`` with ``--step`` or ``--steps``, or ``--pct`` with ``--pct-step``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     from_: Price | None = Field(default=None, alias="from")
     to: Price | None = None
@@ -503,7 +477,7 @@ class LeverageInput(Model):
     leverage: Leverage | None = None
     coin: CoinName = "BTC"
     exchange: ExchangeName = ExchangeName.generic
-    grid: GridInput = GridInput()
+    grid: GridInput = Field(default_factory=GridInput)
 
     @model_validator(mode="before")
     @classmethod
@@ -548,7 +522,7 @@ class LeverageInput(Model):
 class LadderInput(PositionInput, MaintenanceInput, FeeInput):
     """``invfut ladder``: a position and a price grid."""
 
-    grid: GridInput = GridInput()
+    grid: GridInput = Field(default_factory=GridInput)
 
 
 def check_venue_limits(

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import OutputFormat
-from .models import BasisName, ExchangeName, SideName
+from .choices import BasisName, ExchangeName, OutputFormat, SideName
 
 __all__ = ["BasisName", "ExchangeName", "OutputFormat", "SideName"]
 

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import core
-from .compute import PnlOutcome
+from .choices import ExchangeName
 from .core.numbers import CENT, SATOSHI, ZERO, quantize
 from .models import DEFAULT_MMR, LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
-from .presets import Outcome, PresetFile
+
+if TYPE_CHECKING:
+    from .compute import PnlOutcome
+    from .presets import Outcome, PresetFile
 
 Doc = dict[str, Any]
 
@@ -96,6 +99,8 @@ def _echo(value: Any) -> Any:
 
 def venue(model: PositionInput | LeverageInput) -> Doc:
     """``exchange`` (``generic`` or a preset's name) and ``preset`` (what it assumed, or null)."""
+    if model.exchange == ExchangeName.generic:
+        return {"exchange": model.exchange.value, "preset": None}
     from .presets import describe
 
     return {"exchange": model.exchange.value, "preset": describe(model.exchange, model.coin)}

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from invfut_cli import present
 from invfut_cli.app import command, emit
 from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
 
@@ -21,6 +20,7 @@ def exchanges_command(
     fmt: FormatOpt = None,
 ) -> None:
     """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
+    from invfut_cli import present
     from invfut_cli.presets import load
 
     emit(present.exchanges_doc(load(), None if name is None else name.value), as_json, fmt)

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from invfut_cli import compute, present
-from invfut_cli.app import ExitCode, build, command, emit
-from invfut_cli.explain import with_explanation
-from invfut_cli.models import GridInput, LadderInput, LeverageInput, LiqInput, PnlInput
+from invfut_cli.app import ExitCode, build, command, emit, explained
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -83,6 +80,9 @@ def pnl_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
+    from invfut_cli import compute, present
+    from invfut_cli.models import PnlInput
+
     args = build(
         PnlInput,
         side=side,
@@ -107,7 +107,7 @@ def pnl_command(
         exchange=exchange,
     )
     doc = present.pnl_doc(args, compute.pnl(args))
-    emit(with_explanation(doc, explain), as_json, fmt)
+    emit(explained(doc, explain), as_json, fmt)
 
 
 @command("liq-price")
@@ -145,6 +145,9 @@ def liq_price_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
+    from invfut_cli import compute, present
+    from invfut_cli.models import LiqInput
+
     args = build(
         LiqInput,
         side=side,
@@ -167,7 +170,7 @@ def liq_price_command(
         exchange=exchange,
     )
     doc = present.liq_doc(args, compute.liquidation(args))
-    emit(with_explanation(doc, explain), as_json, fmt)
+    emit(explained(doc, explain), as_json, fmt)
     if doc["alert"]:
         raise typer.Exit(int(ExitCode.ALERT))
 
@@ -194,6 +197,9 @@ def leverage_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Solve contracts, margin or leverage from the other two, and show how effective leverage drifts with the price."""
+    from invfut_cli import compute, present
+    from invfut_cli.models import GridInput, LeverageInput
+
     grid = build(GridInput, **{"from": from_}, to=to, step=step, steps=steps, pct=pct, pct_step=pct_step)
     args = build(
         LeverageInput,
@@ -209,7 +215,7 @@ def leverage_command(
         grid=grid,
     )
     sizing, rows = compute.leverage(args)
-    emit(with_explanation(present.leverage_doc(args, sizing, rows), explain), as_json, fmt)
+    emit(explained(present.leverage_doc(args, sizing, rows), explain), as_json, fmt)
 
 
 @command("ladder")
@@ -246,6 +252,9 @@ def ladder_command(
     fmt: FormatOpt = None,
 ) -> None:
     """PnL, equity and effective leverage at each price of a grid: the non-linearity, row by row."""
+    from invfut_cli import compute, present
+    from invfut_cli.models import GridInput, LadderInput
+
     grid = build(GridInput, **{"from": from_}, to=to, step=step, steps=steps, pct=pct, pct_step=pct_step)
     args = build(
         LadderInput,
@@ -273,4 +282,4 @@ def ladder_command(
         grid=grid,
     )
     rows, marks, outcome = compute.ladder(args)
-    emit(with_explanation(present.ladder_doc(args, rows, marks, outcome), explain), as_json, fmt)
+    emit(explained(present.ladder_doc(args, rows, marks, outcome), explain), as_json, fmt)

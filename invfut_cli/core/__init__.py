@@ -1,91 +1,111 @@
 """The calculation core: exact ``Decimal`` math for inverse futures, no I/O.
 
 It uses only the standard library; the command line, the models and the renderers sit
-on top of it.
+on top of it. Names are loaded from their modules on first use, so a command pays only
+for the parts of the core it calls.
 """
 
-from .errors import DomainError
-from .fees import (
-    NetPnl,
-    exit_for_net_pnl,
-    exit_for_usd_pnl,
-    funding_paid_coin,
-    net_pnl,
-    net_pnl_limit,
-    trade_fee_coin,
-)
-from .fills import Fill, PartialClose, average_entry, close_part
-from .ladder import LadderRow, grid_around, grid_by_count, grid_by_step, ladder
-from .leverage import DriftRow, Sizing, leverage_drift, solve_sizing
-from .liquidation import (
-    Basis,
-    FeeTreatment,
-    LiquidationResult,
-    MaintenanceSpec,
-    PriceAnswer,
-    liquidation,
-    solve_price,
-)
-from .numbers import CENT, SATOSHI, exact, quantize
-from .position import MarginMode, PnlResult, Position, Side, break_even_price, change_pct, pnl, roe_pct
-from .tiers import (
-    SizeMargins,
-    Tier,
-    TieredLiquidation,
-    TierTable,
-    Unit,
-    bracket_deductions,
-    size_dependent_margins,
-    tiered_liquidation,
-)
+from __future__ import annotations
 
-__all__ = [
-    "Fill",
-    "NetPnl",
-    "PartialClose",
-    "average_entry",
-    "close_part",
-    "exit_for_net_pnl",
-    "exit_for_usd_pnl",
-    "funding_paid_coin",
-    "net_pnl",
-    "net_pnl_limit",
-    "trade_fee_coin",
-    "CENT",
-    "SATOSHI",
-    "Basis",
-    "DomainError",
-    "DriftRow",
-    "FeeTreatment",
-    "LadderRow",
-    "LiquidationResult",
-    "MaintenanceSpec",
-    "MarginMode",
-    "PnlResult",
-    "Position",
-    "PriceAnswer",
-    "Side",
-    "Sizing",
-    "SizeMargins",
-    "Tier",
-    "TierTable",
-    "TieredLiquidation",
-    "Unit",
-    "bracket_deductions",
-    "size_dependent_margins",
-    "tiered_liquidation",
-    "break_even_price",
-    "change_pct",
-    "exact",
-    "grid_around",
-    "grid_by_count",
-    "grid_by_step",
-    "ladder",
-    "leverage_drift",
-    "liquidation",
-    "pnl",
-    "quantize",
-    "roe_pct",
-    "solve_price",
-    "solve_sizing",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Where each public name lives.
+_HOME: dict[str, str] = {
+    "Basis": "margin",
+    "CENT": "numbers",
+    "DomainError": "errors",
+    "DriftRow": "leverage",
+    "FeeTreatment": "margin",
+    "Fill": "fills",
+    "LadderRow": "grid",
+    "LiquidationResult": "margin",
+    "MaintenanceSpec": "margin",
+    "MarginMode": "position",
+    "NetPnl": "fees",
+    "PartialClose": "fills",
+    "PnlResult": "position",
+    "Position": "position",
+    "PriceAnswer": "margin",
+    "SATOSHI": "numbers",
+    "Side": "position",
+    "SizeMargins": "tiers",
+    "Sizing": "leverage",
+    "Tier": "tiers",
+    "TierTable": "tiers",
+    "TieredLiquidation": "tiers",
+    "Unit": "tiers",
+    "average_entry": "fills",
+    "bracket_deductions": "tiers",
+    "break_even_price": "position",
+    "change_pct": "position",
+    "close_part": "fills",
+    "exact": "numbers",
+    "exit_for_net_pnl": "fees",
+    "exit_for_usd_pnl": "fees",
+    "funding_paid_coin": "fees",
+    "grid_around": "grid",
+    "grid_by_count": "grid",
+    "grid_by_step": "grid",
+    "ladder": "grid",
+    "leverage_drift": "leverage",
+    "liquidation": "margin",
+    "net_pnl": "fees",
+    "net_pnl_limit": "fees",
+    "pnl": "position",
+    "quantize": "numbers",
+    "roe_pct": "position",
+    "size_dependent_margins": "tiers",
+    "solve_price": "margin",
+    "solve_sizing": "leverage",
+    "tiered_liquidation": "tiers",
+    "trade_fee_coin": "fees",
+}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from .errors import DomainError
+    from .fees import (
+        NetPnl,
+        exit_for_net_pnl,
+        exit_for_usd_pnl,
+        funding_paid_coin,
+        net_pnl,
+        net_pnl_limit,
+        trade_fee_coin,
+    )
+    from .fills import Fill, PartialClose, average_entry, close_part
+    from .grid import LadderRow, grid_around, grid_by_count, grid_by_step, ladder
+    from .leverage import DriftRow, Sizing, leverage_drift, solve_sizing
+    from .margin import (
+        Basis,
+        FeeTreatment,
+        LiquidationResult,
+        MaintenanceSpec,
+        PriceAnswer,
+        liquidation,
+        solve_price,
+    )
+    from .numbers import CENT, SATOSHI, exact, quantize
+    from .position import MarginMode, PnlResult, Position, Side, break_even_price, change_pct, pnl, roe_pct
+    from .tiers import (
+        SizeMargins,
+        Tier,
+        TieredLiquidation,
+        TierTable,
+        Unit,
+        bracket_deductions,
+        size_dependent_margins,
+        tiered_liquidation,
+    )

@@ -8,7 +8,6 @@ stated direction.
 from __future__ import annotations
 
 import decimal
-import inspect
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
@@ -49,6 +48,8 @@ SATOSHI = Decimal("1e-8")
 CENT = Decimal("0.01")
 
 P = ParamSpec("P")
+#: The code flag of a generator function (``inspect.CO_GENERATOR``, without importing inspect).
+_CO_GENERATOR = 0x20
 R = TypeVar("R")
 
 
@@ -58,7 +59,7 @@ def exact(func: Callable[P, R]) -> Callable[P, R]:
     A generator function gets the context for each step it runs, and the caller keeps
     its own context between the items.
     """
-    if inspect.isgeneratorfunction(func):
+    if func.__code__.co_flags & _CO_GENERATOR:  # type: ignore[attr-defined]
 
         @wraps(func)
         def stepper(*args: P.args, **kwargs: P.kwargs):  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ import enum
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .liquidation import Basis, LiquidationResult, MaintenanceSpec, liquidation
+from .margin import Basis, LiquidationResult, MaintenanceSpec, liquidation
 from .numbers import ZERO, exact
 from .position import MarginMode, Position
 

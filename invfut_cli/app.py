@@ -51,16 +51,9 @@ class InvfutGroup(TyperGroup):
                 commands = ", ".join(sorted(COMMANDS))
                 message = f"{message.rstrip('.')}. Commands: {commands}; try '{prog} --help'."
             code = _fail(argv, prog, _click_option(exc), message, ExitCode.USAGE)
-        except ValidationError as exc:
-            from .models import error_lines
-
-            lines = error_lines(exc)
-            code = _fail(argv, prog, lines[0][0], "; ".join(_join(o, m) for o, m in lines), ExitCode.USAGE, lines)
-        except (ConfigError, PresetError) as exc:
-            code = _fail(argv, prog, None, str(exc), ExitCode.CONFIG)
-        except DomainError as exc:
-            option = None if exc.option is None else "--" + exc.option.replace("_", "-")
-            code = _fail(argv, prog, option, _join(option, exc.message), ExitCode.USAGE, [(option, exc.message)])
+        except (ValidationError, ConfigError, PresetError, DomainError) as exc:
+            option, text, code, details = describe_error(exc)
+            code = _fail(argv, prog, option, text, code, details)
         except (KeyboardInterrupt, typer.Abort):
             sys.stderr.write("\n")
             code = ExitCode.INTERRUPTED
@@ -74,6 +67,30 @@ class InvfutGroup(TyperGroup):
         if standalone_mode:
             sys.exit(int(code))
         return code
+
+
+def describe_error(
+    exc: ValidationError | ConfigError | PresetError | DomainError,
+) -> tuple[str | None, str, ExitCode, list[tuple[str | None, str]]]:
+    """``(option, one-line message, exit code, [(option, message) per problem])`` for an
+    input error: the one mapping of errors to messages, for commands and ``batch`` alike."""
+    if isinstance(exc, ValidationError):
+        from .models import error_lines
+
+        lines = error_lines(exc)
+        return lines[0][0], "; ".join(_join(o, m) for o, m in lines), ExitCode.USAGE, lines
+    if isinstance(exc, ConfigError | PresetError):
+        return None, str(exc), ExitCode.CONFIG, [(None, str(exc))]
+    option = None if exc.option is None else "--" + exc.option.replace("_", "-")
+    return option, _join(option, exc.message), ExitCode.USAGE, [(option, exc.message)]
+
+
+def error_object(option: str | None, code: ExitCode, details: list[tuple[str | None, str]]) -> dict[str, Any]:
+    """The ``error`` object of a JSON error: option, message, exit code (and every problem)."""
+    error: dict[str, Any] = {"option": option, "message": " ".join(details[0][1].split()), "exit_code": int(code)}
+    if len(details) > 1:
+        error["errors"] = [{"option": o, "message": " ".join(m.split())} for o, m in details]
+    return error
 
 
 class PipeClosed(Exception):
@@ -106,11 +123,7 @@ def _fail(
     if _wants_json(argv):
         from .render.json_out import scalar
 
-        plain = text if not details else " ".join(details[0][1].split())
-        error: dict[str, Any] = {"option": option, "message": plain, "exit_code": int(code)}
-        if details and len(details) > 1:
-            error["errors"] = [{"option": o, "message": " ".join(m.split())} for o, m in details]
-        sys.stderr.write(scalar({"error": error}) + "\n")
+        sys.stderr.write(scalar({"error": error_object(option, code, details or [(option, text)])}) + "\n")
     else:
         sys.stderr.write(f"{where}: error: {text}\n")
     return code
@@ -185,6 +198,20 @@ def command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return register
 
 
+#: The document builders ``invfut batch`` dispatches to, by command name.
+BATCH: dict[str, Callable[..., dict[str, Any]]] = {}
+
+
+def batch(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    """Register ``func(**option values) -> document`` as what ``batch`` runs for ``name``."""
+
+    def register(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        BATCH[name] = func
+        return func
+
+    return register
+
+
 def app_for(argv: Sequence[str]) -> typer.Typer:
     """The app to run ``argv``: for ``invfut NAME …``, an app holding only NAME (typer builds
     every registered command's options before it parses, and one is all this run needs);
@@ -252,6 +279,11 @@ def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) ->
 
 def main() -> None:
     """Console-script entry point."""
+    import decimal
+
     from . import commands  # noqa: F401  (registers the commands)
+    from .core.numbers import CORE_CONTEXT
+
+    decimal.setcontext(CORE_CONTEXT)
 
     app_for(sys.argv[1:])(prog_name="invfut")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import ExitCode, build, command, emit, explained
+from invfut_cli.app import ExitCode, batch, build, command, emit, explained
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -41,6 +41,59 @@ from invfut_cli.options import (
     TickOpt,
     ToOpt,
 )
+
+#: The options that make a price grid (``leverage`` and ``ladder``).
+GRID_KEYS = ("from", "to", "step", "steps", "pct", "pct_step")
+
+
+def _grid(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the grid options gathered under ``grid``."""
+    from invfut_cli.models import GridInput
+
+    grid = {k: values.pop(k) for k in GRID_KEYS if k in values}
+    return {**values, "grid": build(GridInput, **grid)}
+
+
+@batch("pnl")
+def run_pnl(**values: Any) -> dict[str, Any]:
+    """The ``pnl`` document for these option values."""
+    from invfut_cli import compute, present
+    from invfut_cli.models import PnlInput
+
+    args = build(PnlInput, **values)
+    return present.pnl_doc(args, compute.pnl(args))
+
+
+@batch("liq-price")
+def run_liq_price(**values: Any) -> dict[str, Any]:
+    """The ``liq-price`` document for these option values."""
+    from invfut_cli import compute, present
+    from invfut_cli.models import LiqInput
+
+    args = build(LiqInput, **values)
+    return present.liq_doc(args, compute.liquidation(args))
+
+
+@batch("leverage")
+def run_leverage(**values: Any) -> dict[str, Any]:
+    """The ``leverage`` document for these option values."""
+    from invfut_cli import compute, present
+    from invfut_cli.models import LeverageInput
+
+    args = build(LeverageInput, **_grid(values))
+    sizing, rows = compute.leverage(args)
+    return present.leverage_doc(args, sizing, rows)
+
+
+@batch("ladder")
+def run_ladder(**values: Any) -> dict[str, Any]:
+    """The ``ladder`` document for these option values; its rows are an iterator."""
+    from invfut_cli import compute, present
+    from invfut_cli.models import LadderInput
+
+    args = build(LadderInput, **_grid(values))
+    rows, marks, outcome = compute.ladder(args)
+    return present.ladder_doc(args, rows, marks, outcome)
 
 
 @command("pnl")
@@ -80,11 +133,7 @@ def pnl_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
-    from invfut_cli import compute, present
-    from invfut_cli.models import PnlInput
-
-    args = build(
-        PnlInput,
+    doc = run_pnl(
         side=side,
         entry=entry,
         exit=exit_,
@@ -106,7 +155,6 @@ def pnl_command(
         coin=coin,
         exchange=exchange,
     )
-    doc = present.pnl_doc(args, compute.pnl(args))
     emit(explained(doc, explain), as_json, fmt)
 
 
@@ -145,11 +193,7 @@ def liq_price_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
-    from invfut_cli import compute, present
-    from invfut_cli.models import LiqInput
-
-    args = build(
-        LiqInput,
+    doc = run_liq_price(
         side=side,
         entry=entry,
         contracts=contracts,
@@ -169,7 +213,6 @@ def liq_price_command(
         coin=coin,
         exchange=exchange,
     )
-    doc = present.liq_doc(args, compute.liquidation(args))
     emit(explained(doc, explain), as_json, fmt)
     if doc["alert"]:
         raise typer.Exit(int(ExitCode.ALERT))
@@ -197,12 +240,13 @@ def leverage_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Solve contracts, margin or leverage from the other two, and show how effective leverage drifts with the price."""
-    from invfut_cli import compute, present
-    from invfut_cli.models import GridInput, LeverageInput
-
-    grid = build(GridInput, **{"from": from_}, to=to, step=step, steps=steps, pct=pct, pct_step=pct_step)
-    args = build(
-        LeverageInput,
+    doc = run_leverage(
+        **{"from": from_},
+        to=to,
+        step=step,
+        steps=steps,
+        pct=pct,
+        pct_step=pct_step,
         side=side,
         entry=entry,
         contracts=contracts,
@@ -212,10 +256,8 @@ def leverage_command(
         balance=balance,
         coin=coin,
         exchange=exchange,
-        grid=grid,
     )
-    sizing, rows = compute.leverage(args)
-    emit(explained(present.leverage_doc(args, sizing, rows), explain), as_json, fmt)
+    emit(explained(doc, explain), as_json, fmt)
 
 
 @command("ladder")
@@ -252,12 +294,13 @@ def ladder_command(
     fmt: FormatOpt = None,
 ) -> None:
     """PnL, equity and effective leverage at each price of a grid: the non-linearity, row by row."""
-    from invfut_cli import compute, present
-    from invfut_cli.models import GridInput, LadderInput
-
-    grid = build(GridInput, **{"from": from_}, to=to, step=step, steps=steps, pct=pct, pct_step=pct_step)
-    args = build(
-        LadderInput,
+    doc = run_ladder(
+        **{"from": from_},
+        to=to,
+        step=step,
+        steps=steps,
+        pct=pct,
+        pct_step=pct_step,
         side=side,
         entry=entry,
         contracts=contracts,
@@ -279,7 +322,5 @@ def ladder_command(
         hours=hours,
         coin=coin,
         exchange=exchange,
-        grid=grid,
     )
-    rows, marks, outcome = compute.ladder(args)
-    emit(explained(present.ladder_doc(args, rows, marks, outcome), explain), as_json, fmt)
+    emit(explained(doc, explain), as_json, fmt)

@@ -56,8 +56,9 @@ R = TypeVar("R")
 def exact(func: Callable[P, R]) -> Callable[P, R]:
     """Run ``func`` under :data:`CORE_CONTEXT` (traps on, 50 digits).
 
-    A generator function gets the context for each step it runs, and the caller keeps
-    its own context between the items.
+    The caller's context comes back afterwards; a call made while :data:`CORE_CONTEXT` is
+    already current costs nothing more. A generator function gets the context for each
+    step it runs, and the caller keeps its own context between the items.
     """
     if func.__code__.co_flags & _CO_GENERATOR:  # type: ignore[attr-defined]
 
@@ -65,21 +66,45 @@ def exact(func: Callable[P, R]) -> Callable[P, R]:
         def stepper(*args: P.args, **kwargs: P.kwargs):  # type: ignore[no-untyped-def]
             steps = func(*args, **kwargs)
             while True:
-                with decimal.localcontext(CORE_CONTEXT):
-                    try:
-                        item = next(steps)  # type: ignore[call-overload]
-                    except StopIteration:
-                        return
+                previous = decimal.getcontext()
+                decimal.setcontext(CORE_CONTEXT)
+                try:
+                    item = next(steps)  # type: ignore[call-overload]
+                except StopIteration:
+                    return
+                finally:
+                    decimal.setcontext(previous)
                 yield item
 
         return stepper  # type: ignore[return-value]
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with decimal.localcontext(CORE_CONTEXT):
+        previous = decimal.getcontext()
+        if previous is CORE_CONTEXT:
             return func(*args, **kwargs)
+        decimal.setcontext(CORE_CONTEXT)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            decimal.setcontext(previous)
 
     return wrapper
+
+
+#: Steps that are powers of ten at or below 1 (``SATOSHI``, ``CENT``): rounded in one step.
+_POWER_OF_TEN: dict[Decimal, Decimal | None] = {}
+
+
+def _power_of_ten(step: Decimal) -> Decimal | None:
+    known = _POWER_OF_TEN.get(step, False)
+    if known is not False:
+        return known  # type: ignore[return-value]
+    normal = step.normalize(CORE_CONTEXT)
+    sign, digits, exponent = normal.as_tuple()
+    result = normal if digits == (1,) and isinstance(exponent, int) and exponent <= 0 and not sign else None
+    _POWER_OF_TEN[step] = result
+    return result
 
 
 def quantize(value: Decimal, step: Decimal, rounding: str = decimal.ROUND_HALF_EVEN) -> Decimal:
@@ -89,12 +114,14 @@ def quantize(value: Decimal, step: Decimal, rounding: str = decimal.ROUND_HALF_E
     The directions are the :mod:`decimal` constants: ``ROUND_CEILING`` rounds up,
     ``ROUND_FLOOR`` down, ``ROUND_HALF_EVEN`` to the nearest.
     """
-    with decimal.localcontext(CORE_CONTEXT):
-        units = (value / step).quantize(ONE, rounding=rounding)
-        result = units * step
-        exponent = step.normalize().as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        return result.quantize(Decimal(1).scaleb(-places))
+    ten = _power_of_ten(step)
+    if ten is not None:
+        return value.quantize(ten, rounding=rounding, context=CORE_CONTEXT)
+    units = CORE_CONTEXT.divide(value, step).quantize(ONE, rounding=rounding, context=CORE_CONTEXT)
+    result = CORE_CONTEXT.multiply(units, step)
+    exponent = step.normalize(CORE_CONTEXT).as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return result.quantize(Decimal(1).scaleb(-places), context=CORE_CONTEXT)
 
 
 def places_of(value: Decimal) -> int:

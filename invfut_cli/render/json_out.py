@@ -7,9 +7,9 @@ out in constant memory. Top-level keys go one per line; each row goes on a line 
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import IO, Any
 
 
@@ -18,26 +18,42 @@ def number_text(value: Decimal) -> str:
     return format(value, "f")
 
 
+_KEYS: dict[str, str] = {}
+
+
+def _key(name: Any) -> str:
+    """A key as JSON text (keys repeat on every row, so each is encoded once)."""
+    text = _KEYS.get(name)
+    if text is None:
+        text = _KEYS[name] = encode_basestring(str(name))
+    return text
+
+
 def scalar(value: Any) -> str:
     """One JSON scalar, or a compact object or array on one line."""
+    kind = type(value)
+    if kind is Decimal:
+        return format(value, "f")
+    if kind is str:
+        return encode_basestring(value)
     if value is None:
         return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, Decimal):
-        return number_text(value)
-    if isinstance(value, int):
+    if kind is dict:
+        return "{" + ", ".join([_key(k) + ": " + scalar(v) for k, v in value.items()]) + "}"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
         return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if isinstance(value, enum.Enum):
         return scalar(value.value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return encode_basestring(value)
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{json.dumps(str(k))}: {scalar(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join([_key(k) + ": " + scalar(v) for k, v in value.items()]) + "}"
     if isinstance(value, Iterable):
-        return "[" + ", ".join(scalar(v) for v in value) + "]"
+        return "[" + ", ".join([scalar(v) for v in value]) + "]"
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
@@ -48,7 +64,7 @@ def write(doc: Mapping[str, Any], out: IO[str]) -> None:
     for key, value in doc.items():
         out.write("\n  " if first else ",\n  ")
         first = False
-        out.write(json.dumps(key) + ": ")
+        out.write(_key(key) + ": ")
         if (
             isinstance(value, (list, tuple))
             and value

@@ -1,0 +1,182 @@
+"""invfut benchmarks: each figure beside its reference, measured in one run on this machine.
+
+    python benchmarks/bench.py                 # the full sizes the targets name
+    python benchmarks/bench.py --quick         # smaller sizes, for a fast look
+
+Prints the machine, then one line per figure: ours, the reference, the ratio, the target.
+Run it with the Python of the environment invfut is installed in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+INVFUT = [PYTHON, "-m", "invfut_cli"]
+
+
+def machine() -> str:
+    """One line about the machine and the versions measured."""
+    import pydantic
+    import typer
+
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}; "
+        f"Python {platform.python_version()}, typer {typer.__version__}, pydantic {pydantic.__version__}"
+    )
+
+
+def run_timed(cmd: list[str], stdin: Path | None = None, stdout: Path | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one run of ``cmd``."""
+    src = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    dst = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=src, stdout=dst, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if stdin:
+            src.close()  # type: ignore[union-attr]
+        if stdout:
+            dst.close()  # type: ignore[union-attr]
+    if proc.returncode not in (0, 5):
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}")
+    return elapsed, usage.ru_maxrss
+
+
+def report(name: str, ours: str, reference: str, ratio: float, target: str, met: bool) -> None:
+    """One result line."""
+    print(f"{name:<34} {ours:>22} {reference:>22} {ratio:>8.3f}  target {target:<12} {'met' if met else 'NOT met'}")
+
+
+def bench_batch(lines: int, workdir: Path) -> None:
+    """invfut batch against the float reference loop on the same ``lines``-line input."""
+    rng = random.Random(1)
+    source = workdir / "requests.ndjson"
+    with source.open("w") as f:
+        for _ in range(lines):
+            request = {
+                "command": "pnl",
+                "side": rng.choice(["long", "short"]),
+                "entry": rng.randint(1000, 90000),
+                "exit": rng.randint(1000, 90000),
+                "contracts": rng.randint(1, 100000),
+                "leverage": rng.choice([1, 5, 10, 25]),
+            }
+            f.write(json.dumps(request) + "\n")
+    ours, _ = run_timed([*INVFUT, "batch"], stdin=source, stdout=workdir / "ours.ndjson")
+    ref, _ = run_timed([PYTHON, str(HERE / "float_reference.py"), "batch"], stdin=source, stdout=workdir / "ref.ndjson")
+    rate, ref_rate = lines / ours, lines / ref
+    report(f"batch pnl, {lines:,} lines", f"{rate:,.0f} lines/s", f"{ref_rate:,.0f} lines/s", rate / ref_rate, ">= 1.0", rate >= ref_rate)
+    report("batch pnl, absolute", f"{rate:,.0f} lines/s", "100,000 lines/s", rate / 100_000, ">= 1.0", rate >= 100_000)
+
+
+def bench_startup(runs: int) -> None:
+    """Median wall time of ``invfut pnl --json`` against a minimal one-option Typer app."""
+    ours_cmd = [str(Path(PYTHON).with_name("invfut")), "pnl", "--side", "long", "--entry", "8000", "--exit", "9000",
+                "--contracts", "10000", "--json"]  # fmt: skip
+    if not Path(ours_cmd[0]).exists():
+        ours_cmd = [*INVFUT, *ours_cmd[1:]]
+    ref_cmd = [PYTHON, str(HERE / "minimal_app.py"), "--entry", "8000"]
+    ours, ref = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        ours.append(run_timed(ours_cmd)[0])
+        ref.append(run_timed(ref_cmd)[0])
+    a, b = statistics.median(ours), statistics.median(ref)
+    report(f"start-up, median of {runs}", f"{a * 1000:.1f} ms", f"{b * 1000:.1f} ms", a / b, "<= 1.15", a / b <= 1.15)
+
+
+def bench_completion(presses: int) -> None:
+    """Milliseconds per TAB in bash (and fish/zsh where installed), no Python started."""
+    script = ROOT / "completions" / "invfut.bash"
+    bash = shutil.which("bash")
+    if bash is None:
+        print("completion: bash not found, skipped")
+        return
+    line = "invfut ladder --side long --entry 8000 --contracts 10 --mm-basis "
+    words = line.split() + [""]
+    program = (
+        f"source {script}; COMP_WORDS=({' '.join(repr(w) for w in words)}); COMP_CWORD={len(words) - 1}; "
+        f"COMP_LINE={line!r}; COMP_POINT={len(line)}; "
+        f"start=$(date +%s%N); for i in $(seq {presses}); do _invfut_completion invfut '' ladder; done; "
+        f"end=$(date +%s%N); echo $(( (end - start) / {presses} ))"
+    )
+    function = next((ln.split()[0] for ln in script.read_text().splitlines() if ln.startswith("_invfut") and "()" in ln), None)
+    if function:
+        program = program.replace("_invfut_completion", function.split("(")[0])
+    out = subprocess.run([bash, "--norc", "--noprofile", "-c", program], capture_output=True, text=True)
+    try:
+        nanos = int(out.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        print(f"completion: could not time bash ({out.stderr.strip()[:200]})")
+        return
+    ms = nanos / 1e6
+    report(f"bash TAB, mean of {presses}", f"{ms:.3f} ms", "30 ms", ms / 30, "<= 1.0", ms < 30)
+    fish = shutil.which("fish")
+    if fish:
+        cmd = [fish, "--no-config", "-c", f"source {ROOT / 'completions' / 'invfut.fish'}; complete -C 'invfut ladder --mm-basis '"]
+        times = [run_timed(cmd)[0] for _ in range(5)]
+        ms = statistics.median(times) * 1000
+        report("fish TAB (whole fish start)", f"{ms:.1f} ms", "30 ms", ms / 30, "<= 1.0", ms < 30)
+
+
+def bench_ladder(rows: int, workdir: Path) -> None:
+    """A ``rows``-row ladder as NDJSON and CSV: time and peak memory, against floats."""
+    entry, contracts, leverage, low, high = 50000, 100000, 10, 10000, 110000
+    for fmt in ("ndjson", "csv"):
+        ours_cmd = [*INVFUT, "ladder", "--side", "long", "--entry", str(entry), "--contracts", str(contracts),
+                    "--leverage", str(leverage), "--from", str(low), "--to", str(high), "--steps", str(rows - 1),
+                    "--format", fmt]  # fmt: skip
+        ours, rss = run_timed(ours_cmd, stdout=workdir / f"ladder.{fmt}")
+        ref_cmd = [PYTHON, str(HERE / "float_reference.py"), "ladder", fmt, str(entry), str(contracts), str(leverage),
+                   str(low), str(high), str(rows - 1)]  # fmt: skip
+        ref, _ = run_timed(ref_cmd, stdout=workdir / f"ref.{fmt}")
+        report(f"ladder {rows:,} rows {fmt}", f"{rows / ours:,.0f} rows/s", f"{rows / ref:,.0f} rows/s", ref / ours, ">= 1.0", ours <= ref)
+        report(f"ladder {rows:,} rows {fmt} memory", f"{rss / 1024:.1f} MB", "100 MB", rss / 1024 / 100, "<= 1.0", rss < 100 * 1024)
+
+
+def main() -> None:
+    """Run every benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (100,000 lines and rows)")
+    parser.add_argument("--lines", type=int, help="batch input lines [1,000,000]")
+    parser.add_argument("--rows", type=int, help="ladder rows [1,000,000]")
+    parser.add_argument("--runs", type=int, default=15, help="start-up runs of each [15]")
+    args = parser.parse_args()
+    lines = args.lines or (100_000 if args.quick else 1_000_000)
+    rows = args.rows or (100_000 if args.quick else 1_000_000)
+    print(machine())
+    print(f"{'figure':<34} {'invfut':>22} {'reference':>22} {'ratio':>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        bench_startup(args.runs)
+        bench_completion(200)
+        bench_batch(lines, work)
+        bench_ladder(rows, work)
+
+
+if __name__ == "__main__":
+    main()

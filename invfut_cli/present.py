@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import core
 from .choices import ExchangeName
-from .core.numbers import CENT, SATOSHI, ZERO, quantize
+from .core.numbers import CENT, CORE_CONTEXT, SATOSHI, quantize
 from .models import DEFAULT_MMR, LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
 
 if TYPE_CHECKING:
@@ -30,23 +30,31 @@ if TYPE_CHECKING:
 Doc = dict[str, Any]
 
 
-def _clean(value: Decimal) -> Decimal:
-    return abs(value) if value == ZERO else value
+#: ``10^-places`` for the places prices are shown with.
+_PLACES = {places: Decimal(1).scaleb(-places) for places in range(0, 21)}
+
+
+def _nearest(value: Decimal, step: Decimal) -> Decimal:
+    """``value`` to the power-of-ten ``step``, half-even, with no negative zero."""
+    rounded = value.quantize(step, context=CORE_CONTEXT)
+    return rounded if rounded else abs(rounded)
 
 
 def coin(value: Decimal | None) -> Decimal | None:
     """A coin amount to the satoshi, nearest."""
-    return None if value is None else _clean(quantize(value, SATOSHI))
+    return None if value is None else _nearest(value, SATOSHI)
 
 
 def pct(value: Decimal | None) -> Decimal | None:
     """A percentage (or a leverage) to 0.01, nearest."""
-    return None if value is None else _clean(quantize(value, CENT))
+    return None if value is None else _nearest(value, CENT)
 
 
 def usd(value: Decimal | None, places: int) -> Decimal | None:
     """A price or USD amount to ``places`` decimals, nearest."""
-    return None if value is None else _clean(quantize(value, Decimal(1).scaleb(-places)))
+    return (
+        None if value is None else _nearest(value, _PLACES[places] if places in _PLACES else Decimal(1).scaleb(-places))
+    )
 
 
 #: Below this, a computed price's last digits are the 50-digit context's rounding, not
@@ -271,15 +279,24 @@ def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.D
 
 
 def _ladder_row(row: core.LadderRow, places: int, mark: str | None) -> Doc:
+    # The rounding of coin/usd/pct, written out: this runs once per row of a ladder.
+    money = _PLACES[places]
+
+    def near(value: Decimal | None, step: Decimal) -> Decimal | None:
+        if value is None:
+            return None
+        rounded = value.quantize(step, context=CORE_CONTEXT)
+        return rounded if rounded else abs(rounded)
+
     return {
-        "price": usd(row.price_usd, places),
-        "pnl": coin(row.pnl_coin),
-        "step_pnl": coin(row.step_pnl_coin),
-        "pnl_usd": usd(row.pnl_usd, places),
-        "roe_pct": pct(row.roe_pct),
-        "equity": coin(row.equity_coin),
-        "equity_usd": usd(row.equity_usd, places),
-        "effective_leverage": pct(row.effective_leverage),
+        "price": near(row.price_usd, money),
+        "pnl": near(row.pnl_coin, SATOSHI),
+        "step_pnl": near(row.step_pnl_coin, SATOSHI),
+        "pnl_usd": near(row.pnl_usd, money),
+        "roe_pct": near(row.roe_pct, CENT),
+        "equity": near(row.equity_coin, SATOSHI),
+        "equity_usd": near(row.equity_usd, money),
+        "effective_leverage": near(row.effective_leverage, CENT),
         "mark": mark,
     }
 

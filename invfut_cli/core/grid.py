@@ -61,23 +61,31 @@ class LadderRow:
 def ladder(
     position: Position, prices: Iterable[Decimal], collateral_coin: Decimal | None = None
 ) -> Iterator[LadderRow]:
-    """Rows of ``PnL(P)``, its change from the previous row, ``PnL·P``, and with a margin
-    ``M``: ``ROE = PnL/M``, ``equity = M + PnL``, ``equity·P`` and ``V(P)/equity``."""
+    """Rows of ``PnL(P) = s·Q·(1/E − 1/P)``, its change from the previous row,
+    ``PnL·P = s·Q·(P − E)/E``, and with a margin ``M``: ``ROE = PnL/M``,
+    ``equity = M + PnL``, ``equity·P`` and ``V(P)/equity = (Q/P)/equity``."""
+    sign = position.side.sign
+    size = position.size_usd
+    signed = sign * size
+    entry = position.entry_price_usd
+    inverse_entry = ONE / entry
+    usd_per_dollar = signed / entry
     previous: Decimal | None = None
     for price in prices:
-        gain = position.pnl_coin(price)
+        value = size / price
+        gain = signed * inverse_entry - sign * value
         if collateral_coin is None:
             roe = equity = equity_usd = lev = None
         else:
             equity = collateral_coin + gain
             roe = HUNDRED * gain / collateral_coin
             equity_usd = equity * price
-            lev = position.value_coin(price) / equity if equity > ZERO else None
+            lev = value / equity if equity > ZERO else None
         yield LadderRow(
             price_usd=price,
             pnl_coin=gain,
             step_pnl_coin=None if previous is None else gain - previous,
-            pnl_usd=position.pnl_usd(price),
+            pnl_usd=usd_per_dollar * (price - entry),
             roe_pct=roe,
             equity_coin=equity,
             equity_usd=equity_usd,

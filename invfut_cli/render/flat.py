@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
 from typing import IO, Any
 
 from .json_out import number_text, scalar
@@ -59,9 +60,16 @@ def cell(value: Any) -> str:
 
 
 def write_ndjson(doc: Mapping[str, Any], out: IO[str]) -> None:
-    """One JSON object per line."""
+    """One JSON object per line (rows with the keys of the first row are written from a
+    template made once)."""
+    template: str | None = None
+    keys: tuple[str, ...] = ()
+    write = out.write
     for record in records(doc):
-        out.write(scalar(record) + "\n")
+        if template is None or tuple(record) != keys:
+            keys = tuple(record)
+            template = "{" + ", ".join(f"{scalar(k)}: %s" for k in keys) + "}\n"
+        write(template % tuple([format(v, "f") if type(v) is Decimal else scalar(v) for v in record.values()]))
 
 
 def write_csv(doc: Mapping[str, Any], out: IO[str]) -> None:

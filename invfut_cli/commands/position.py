@@ -42,6 +42,16 @@ from invfut_cli.options import (
     ToOpt,
 )
 
+#: Parameters that choose the output, not the question; and typer names that differ from the option.
+OUTPUT_PARAMETERS = frozenset({"explain", "as_json", "fmt"})
+RENAMED = {"exit_": "exit", "from_": "from"}
+
+
+def option_values(parameters: dict[str, Any]) -> dict[str, Any]:
+    """A command's parameters as option values, by option name (``--exit`` is ``exit``)."""
+    return {RENAMED.get(k, k): v for k, v in parameters.items() if k not in OUTPUT_PARAMETERS}
+
+
 #: The options that make a price grid (``leverage`` and ``ladder``).
 GRID_KEYS = ("from", "to", "step", "steps", "pct", "pct_step")
 
@@ -133,28 +143,7 @@ def pnl_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
-    doc = run_pnl(
-        side=side,
-        entry=entry,
-        exit=exit_,
-        contracts=contracts,
-        fill=fill,
-        close=close,
-        contract_size=contract_size,
-        leverage=leverage,
-        margin=margin,
-        balance=balance,
-        target_roe=target_roe,
-        target_pnl=target_pnl,
-        target_usd=target_usd,
-        entry_fee=entry_fee,
-        exit_fee=exit_fee,
-        funding=funding,
-        periods=periods,
-        hours=hours,
-        coin=coin,
-        exchange=exchange,
-    )
+    doc = run_pnl(**option_values(locals()))
     emit(explained(doc, explain), as_json, fmt)
 
 
@@ -193,26 +182,7 @@ def liq_price_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
-    doc = run_liq_price(
-        side=side,
-        entry=entry,
-        contracts=contracts,
-        fill=fill,
-        close=close,
-        contract_size=contract_size,
-        leverage=leverage,
-        margin=margin,
-        balance=balance,
-        mmr=mmr,
-        mm_basis=mm_basis,
-        mm_deduction=mm_deduction,
-        taker_fee=taker_fee,
-        tick=tick,
-        mark=mark,
-        fail_within=fail_within,
-        coin=coin,
-        exchange=exchange,
-    )
+    doc = run_liq_price(**option_values(locals()))
     emit(explained(doc, explain), as_json, fmt)
     if doc["alert"]:
         raise typer.Exit(int(ExitCode.ALERT))
@@ -240,23 +210,7 @@ def leverage_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Solve contracts, margin or leverage from the other two, and show how effective leverage drifts with the price."""
-    doc = run_leverage(
-        **{"from": from_},
-        to=to,
-        step=step,
-        steps=steps,
-        pct=pct,
-        pct_step=pct_step,
-        side=side,
-        entry=entry,
-        contracts=contracts,
-        contract_size=contract_size,
-        leverage=leverage,
-        margin=margin,
-        balance=balance,
-        coin=coin,
-        exchange=exchange,
-    )
+    doc = run_leverage(**option_values(locals()))
     emit(explained(doc, explain), as_json, fmt)
 
 
@@ -294,33 +248,5 @@ def ladder_command(
     fmt: FormatOpt = None,
 ) -> None:
     """PnL, equity and effective leverage at each price of a grid: the non-linearity, row by row."""
-    doc = run_ladder(
-        **{"from": from_},
-        to=to,
-        step=step,
-        steps=steps,
-        pct=pct,
-        pct_step=pct_step,
-        side=side,
-        entry=entry,
-        contracts=contracts,
-        fill=fill,
-        close=close,
-        contract_size=contract_size,
-        leverage=leverage,
-        margin=margin,
-        balance=balance,
-        mmr=mmr,
-        mm_basis=mm_basis,
-        mm_deduction=mm_deduction,
-        taker_fee=taker_fee,
-        tick=tick,
-        entry_fee=entry_fee,
-        exit_fee=exit_fee,
-        funding=funding,
-        periods=periods,
-        hours=hours,
-        coin=coin,
-        exchange=exchange,
-    )
+    doc = run_ladder(**option_values(locals()))
     emit(explained(doc, explain), as_json, fmt)

@@ -27,8 +27,8 @@ _invfut() {
             continue
         fi
         case "$path:$word" in
-            ':exchanges'|':pnl'|':liq-price'|':leverage'|':ladder') path="${path:+$path }$word" ;;
-            'exchanges:--format'|'pnl:--side'|'pnl:--entry'|'pnl:--exit'|'pnl:--contracts'|'pnl:--fill'|'pnl:--close'|'pnl:--contract-size'|'pnl:--leverage'|'pnl:--margin'|'pnl:--balance'|'pnl:--target-roe'|'pnl:--target-pnl'|'pnl:--target-usd'|'pnl:--entry-fee'|'pnl:--exit-fee'|'pnl:--funding'|'pnl:--periods'|'pnl:--hours'|'pnl:--exchange'|'pnl:--coin'|'pnl:--format'|'liq-price:--side'|'liq-price:--entry'|'liq-price:--contracts'|'liq-price:--fill'|'liq-price:--close'|'liq-price:--contract-size'|'liq-price:--leverage'|'liq-price:--margin'|'liq-price:--balance'|'liq-price:--mmr'|'liq-price:--mm-basis'|'liq-price:--mm-deduction'|'liq-price:--taker-fee'|'liq-price:--tick'|'liq-price:--mark'|'liq-price:--fail-within'|'liq-price:--exchange'|'liq-price:--coin'|'liq-price:--format'|'leverage:--entry'|'leverage:--side'|'leverage:--contracts'|'leverage:--contract-size'|'leverage:--leverage'|'leverage:--margin'|'leverage:--balance'|'leverage:--from'|'leverage:--to'|'leverage:--step'|'leverage:--steps'|'leverage:--pct'|'leverage:--pct-step'|'leverage:--exchange'|'leverage:--coin'|'leverage:--format'|'ladder:--side'|'ladder:--entry'|'ladder:--contracts'|'ladder:--fill'|'ladder:--close'|'ladder:--contract-size'|'ladder:--leverage'|'ladder:--margin'|'ladder:--balance'|'ladder:--from'|'ladder:--to'|'ladder:--step'|'ladder:--steps'|'ladder:--pct'|'ladder:--pct-step'|'ladder:--mmr'|'ladder:--mm-basis'|'ladder:--mm-deduction'|'ladder:--taker-fee'|'ladder:--tick'|'ladder:--entry-fee'|'ladder:--exit-fee'|'ladder:--funding'|'ladder:--periods'|'ladder:--hours'|'ladder:--exchange'|'ladder:--coin'|'ladder:--format') opt=$word skip=1 ;;
+            ':batch'|':exchanges'|':hedge'|':pnl'|':liq-price'|':leverage'|':ladder'|':size'|':stress') path="${path:+$path }$word" ;;
+            'exchanges:--format'|'hedge:--holding'|'hedge:--price'|'hedge:--ratio'|'hedge:--funding'|'hedge:--funding-interval'|'hedge:--contract-size'|'hedge:--from'|'hedge:--to'|'hedge:--step'|'hedge:--steps'|'hedge:--pct'|'hedge:--pct-step'|'hedge:--exchange'|'hedge:--coin'|'hedge:--format'|'pnl:--side'|'pnl:--entry'|'pnl:--exit'|'pnl:--contracts'|'pnl:--fill'|'pnl:--close'|'pnl:--contract-size'|'pnl:--leverage'|'pnl:--margin'|'pnl:--balance'|'pnl:--target-roe'|'pnl:--target-pnl'|'pnl:--target-usd'|'pnl:--entry-fee'|'pnl:--exit-fee'|'pnl:--funding'|'pnl:--periods'|'pnl:--hours'|'pnl:--exchange'|'pnl:--coin'|'pnl:--format'|'liq-price:--side'|'liq-price:--entry'|'liq-price:--contracts'|'liq-price:--fill'|'liq-price:--close'|'liq-price:--contract-size'|'liq-price:--leverage'|'liq-price:--margin'|'liq-price:--balance'|'liq-price:--mmr'|'liq-price:--mm-basis'|'liq-price:--mm-deduction'|'liq-price:--taker-fee'|'liq-price:--tick'|'liq-price:--mark'|'liq-price:--fail-within'|'liq-price:--exchange'|'liq-price:--coin'|'liq-price:--format'|'leverage:--entry'|'leverage:--side'|'leverage:--contracts'|'leverage:--contract-size'|'leverage:--leverage'|'leverage:--margin'|'leverage:--balance'|'leverage:--from'|'leverage:--to'|'leverage:--step'|'leverage:--steps'|'leverage:--pct'|'leverage:--pct-step'|'leverage:--exchange'|'leverage:--coin'|'leverage:--format'|'ladder:--side'|'ladder:--entry'|'ladder:--contracts'|'ladder:--fill'|'ladder:--close'|'ladder:--contract-size'|'ladder:--leverage'|'ladder:--margin'|'ladder:--balance'|'ladder:--from'|'ladder:--to'|'ladder:--step'|'ladder:--steps'|'ladder:--pct'|'ladder:--pct-step'|'ladder:--mmr'|'ladder:--mm-basis'|'ladder:--mm-deduction'|'ladder:--taker-fee'|'ladder:--tick'|'ladder:--entry-fee'|'ladder:--exit-fee'|'ladder:--funding'|'ladder:--periods'|'ladder:--hours'|'ladder:--exchange'|'ladder:--coin'|'ladder:--format'|'size:--entry'|'size:--stop'|'size:--balance'|'size:--risk'|'size:--side'|'size:--leverage'|'size:--contract-size'|'size:--mmr'|'size:--mm-basis'|'size:--mm-deduction'|'size:--taker-fee'|'size:--tick'|'size:--exchange'|'size:--coin'|'size:--format'|'stress:--side'|'stress:--entry'|'stress:--contracts'|'stress:--fill'|'stress:--close'|'stress:--contract-size'|'stress:--leverage'|'stress:--margin'|'stress:--balance'|'stress:--move'|'stress:--scenario'|'stress:--mark'|'stress:--mmr'|'stress:--mm-basis'|'stress:--mm-deduction'|'stress:--taker-fee'|'stress:--tick'|'stress:--exchange'|'stress:--coin'|'stress:--format') opt=$word skip=1 ;;
             *:--) return 0 ;;
         esac
     done
@@ -38,30 +38,38 @@ _invfut() {
     fi
     if (( skip > 0 )); then
         case "$path:$opt" in
-            'exchanges:--format'|'pnl:--format'|'liq-price:--format'|'leverage:--format'|'ladder:--format') __invfut_add table json ndjson csv ;;
-            'pnl:--side'|'liq-price:--side'|'leverage:--side'|'ladder:--side') __invfut_add long short buy sell ;;
-            'pnl:--exchange'|'liq-price:--exchange'|'leverage:--exchange'|'ladder:--exchange') __invfut_add generic bitmex bybit binance okx kraken deribit ;;
-            'liq-price:--mm-basis'|'ladder:--mm-basis') __invfut_add entry mark ;;
+            'exchanges:--format'|'hedge:--format'|'pnl:--format'|'liq-price:--format'|'leverage:--format'|'ladder:--format'|'size:--format'|'stress:--format') __invfut_add table json ndjson csv ;;
+            'hedge:--exchange'|'pnl:--exchange'|'liq-price:--exchange'|'leverage:--exchange'|'ladder:--exchange'|'size:--exchange'|'stress:--exchange') __invfut_add generic bitmex bybit binance okx kraken deribit ;;
+            'pnl:--side'|'liq-price:--side'|'leverage:--side'|'ladder:--side'|'size:--side'|'stress:--side') __invfut_add long short buy sell ;;
+            'liq-price:--mm-basis'|'ladder:--mm-basis'|'size:--mm-basis'|'stress:--mm-basis') __invfut_add entry mark ;;
         esac
         return 0
     fi
     if [[ $cur == -* ]]; then
         case "$path" in
             '') __invfut_add --version --help ;;
+            'batch') __invfut_add --help ;;
             'exchanges') __invfut_add --json --format --help ;;
+            'hedge') __invfut_add --holding --price --ratio --funding --funding-interval --contract-size --from --to --step --steps --pct --pct-step --exchange --coin --json --format --help ;;
             'pnl') __invfut_add --side --entry --exit --contracts --fill --close --contract-size --leverage --margin --balance --target-roe --target-pnl --target-usd --entry-fee --exit-fee --funding --periods --hours --exchange --coin --explain --json --format --help ;;
             'liq-price') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --mmr --mm-basis --mm-deduction --taker-fee --tick --mark --fail-within --exchange --coin --explain --json --format --help ;;
             'leverage') __invfut_add --entry --side --contracts --contract-size --leverage --margin --balance --from --to --step --steps --pct --pct-step --exchange --coin --explain --json --format --help ;;
             'ladder') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --from --to --step --steps --pct --pct-step --mmr --mm-basis --mm-deduction --taker-fee --tick --entry-fee --exit-fee --funding --periods --hours --exchange --coin --explain --json --format --help ;;
+            'size') __invfut_add --entry --stop --balance --risk --side --leverage --cross --contract-size --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --json --format --help ;;
+            'stress') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --move --scenario --mark --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --json --format --help ;;
         esac
         return 0
     fi
     case "$path" in
-        '') __invfut_add exchanges pnl liq-price leverage ladder ;;
+        '') __invfut_add batch exchanges hedge pnl liq-price leverage ladder size stress ;;
+        'batch') __invfut_add --help ;;
+        'hedge') __invfut_add --holding --price --ratio --funding --funding-interval --contract-size --from --to --step --steps --pct --pct-step --exchange --coin --json --format --help ;;
         'pnl') __invfut_add --side --entry --exit --contracts --fill --close --contract-size --leverage --margin --balance --target-roe --target-pnl --target-usd --entry-fee --exit-fee --funding --periods --hours --exchange --coin --explain --json --format --help ;;
         'liq-price') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --mmr --mm-basis --mm-deduction --taker-fee --tick --mark --fail-within --exchange --coin --explain --json --format --help ;;
         'leverage') __invfut_add --entry --side --contracts --contract-size --leverage --margin --balance --from --to --step --steps --pct --pct-step --exchange --coin --explain --json --format --help ;;
         'ladder') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --from --to --step --steps --pct --pct-step --mmr --mm-basis --mm-deduction --taker-fee --tick --entry-fee --exit-fee --funding --periods --hours --exchange --coin --explain --json --format --help ;;
+        'size') __invfut_add --entry --stop --balance --risk --side --leverage --cross --contract-size --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --json --format --help ;;
+        'stress') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --move --scenario --mark --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --json --format --help ;;
     esac
     return 0
 }

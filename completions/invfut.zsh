@@ -16,34 +16,68 @@ _invfut() {
     case $state in
         command)
             local -a commands=(
+                'batch:Read NDJSON requests on stdin (one per line, with "command"), write one...'
                 'exchanges:The exchange presets: contracts, sizes, ticks, fees, tiers, formula family,...'
+                'hedge:Contracts to short for a dollar hedge of coin held (rounded down to the lot),...'
                 'pnl:Profit and loss in coin and USD, with fees and funding, the break-even exit,...'
                 'liq-price:Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or...'
                 'leverage:Solve contracts, margin or leverage from the other two, and show how...'
                 'ladder:PnL, equity and effective leverage at each price of a grid: the...'
+                'size:Contracts that lose --risk at the stop (fees included, rounded down to the...'
+                'stress:Each shock'\''s price, equity and effective leverage, whether it liquidates (at...'
             )
             _describe -t commands 'invfut command' commands && ret=0
             ;;
         argument)
             curcontext=${curcontext%:*:*}:invfut-$words[1]:
             case $words[1] in
+                'batch') _invfut__batch && ret=0 ;;
                 'exchanges') _invfut__exchanges && ret=0 ;;
+                'hedge') _invfut__hedge && ret=0 ;;
                 'pnl') _invfut__pnl && ret=0 ;;
                 'liq-price') _invfut__liq_price && ret=0 ;;
                 'leverage') _invfut__leverage && ret=0 ;;
                 'ladder') _invfut__ladder && ret=0 ;;
+                'size') _invfut__size && ret=0 ;;
+                'stress') _invfut__stress && ret=0 ;;
             esac
             ;;
     esac
     return ret
 }
 
+_invfut__batch() {
+    _arguments -S \
+        '--help[Show this message and exit.]'
+}
+
 _invfut__exchanges() {
     _arguments -S \
         '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. \[default\: table\]]:format:(table json ndjson csv)' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
         '--help[Show this message and exit.]' \
         '*:: :_files'
+}
+
+_invfut__hedge() {
+    _arguments -S \
+        '--holding=[Coin held, to hedge.]:COIN: ' \
+        '--price=[Price now (the short'\''s entry), USD per coin.]:PRICE: ' \
+        '--ratio=[Share of the holding to hedge\: 0.5 or 50%. Default 100%.]:RATIO: ' \
+        '--funding=[Funding rate per interval (0.01%). Positive\: longs pay shorts, so the hedge...]:RATE: ' \
+        '--funding-interval=[Hours between fundings. Default\: the preset'\''s, or 8.]:HOURS: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--from=[Lowest price of the range.]:PRICE: ' \
+        '--to=[Highest price of the range.]:PRICE: ' \
+        '--step=[Price step between rows.]:USD: ' \
+        '--steps=[Number of equal steps from --from to --to.]:N: ' \
+        '--pct=[Range around the price, percent either side. Default 50.]:PCT: ' \
+        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
+        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
+        '--help[Show this message and exit.]'
 }
 
 _invfut__pnl() {
@@ -54,7 +88,7 @@ _invfut__pnl() {
         '--contracts=[Number of contracts.]:N: ' \
         '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
         '--close=[Close part of the position, CONTRACTS@PRICE\: realised PnL, and the rest...]:N@PRICE: ' \
-        '--contract-size=[Face value of one contract, USD. \[default\: 1, or the preset'\''s\]]:USD: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
         '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
         '--margin=[Isolated margin, coin.]:COIN: ' \
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
@@ -64,13 +98,13 @@ _invfut__pnl() {
         '--entry-fee=[Fee to open\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
         '--exit-fee=[Fee to close\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
         '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
-        '--periods=[Funding intervals held. \[default\: 1\]]:N: ' \
+        '--periods=[Funding intervals held. (default\: 1)]:N: ' \
         '--hours=[Hours held\: funding periods = hours / the venue'\''s interval (8 h generic).]:H: ' \
         '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. \[default\: table\]]:format:(table json ndjson csv)' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
         '--help[Show this message and exit.]'
 }
 
@@ -81,22 +115,22 @@ _invfut__liq_price() {
         '--contracts=[Number of contracts.]:N: ' \
         '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
         '--close=[Close part of the position, CONTRACTS@PRICE\: realised PnL, and the rest...]:N@PRICE: ' \
-        '--contract-size=[Face value of one contract, USD. \[default\: 1, or the preset'\''s\]]:USD: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
         '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
         '--margin=[Isolated margin, coin.]:COIN: ' \
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
-        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. \[default\: 0.5%\]]:RATE: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
         '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:mm-basis:(entry mark)' \
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
-        '--mark=[Current mark price, for --fail-within. \[default\: the entry\]]:PRICE: ' \
+        '--mark=[Current mark price, for --fail-within. (default\: the entry)]:PRICE: ' \
         '--fail-within=[Exit with code 4 when the liquidation price is within PCT percent of --mark...]:PCT: ' \
         '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. \[default\: table\]]:format:(table json ndjson csv)' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
         '--help[Show this message and exit.]'
 }
 
@@ -105,7 +139,7 @@ _invfut__leverage() {
         '--entry=[Entry price, USD per coin.]:PRICE: ' \
         '--side=[long or short (buy/sell also accepted).]:side:(long short buy sell)' \
         '--contracts=[Number of contracts.]:N: ' \
-        '--contract-size=[Face value of one contract, USD. \[default\: 1, or the preset'\''s\]]:USD: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
         '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
         '--margin=[Isolated margin, coin.]:COIN: ' \
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
@@ -113,13 +147,13 @@ _invfut__leverage() {
         '--to=[Highest price of the range.]:PRICE: ' \
         '--step=[Price step between rows.]:USD: ' \
         '--steps=[Number of equal steps from --from to --to.]:N: ' \
-        '--pct=[Range around entry, percent either side. \[default\: 50\]]:PCT: ' \
-        '--pct-step=[Step of the range around entry, percent. \[default\: 10\]]:PCT: ' \
+        '--pct=[Range around entry, percent either side. (default\: 50)]:PCT: ' \
+        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
         '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. \[default\: table\]]:format:(table json ndjson csv)' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
         '--help[Show this message and exit.]'
 }
 
@@ -130,7 +164,7 @@ _invfut__ladder() {
         '--contracts=[Number of contracts.]:N: ' \
         '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
         '--close=[Close part of the position, CONTRACTS@PRICE\: realised PnL, and the rest...]:N@PRICE: ' \
-        '--contract-size=[Face value of one contract, USD. \[default\: 1, or the preset'\''s\]]:USD: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
         '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
         '--margin=[Isolated margin, coin.]:COIN: ' \
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
@@ -138,9 +172,9 @@ _invfut__ladder() {
         '--to=[Highest price of the range.]:PRICE: ' \
         '--step=[Price step between rows.]:USD: ' \
         '--steps=[Number of equal steps from --from to --to.]:N: ' \
-        '--pct=[Range around entry, percent either side. \[default\: 50\]]:PCT: ' \
-        '--pct-step=[Step of the range around entry, percent. \[default\: 10\]]:PCT: ' \
-        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. \[default\: 0.5%\]]:RATE: ' \
+        '--pct=[Range around entry, percent either side. (default\: 50)]:PCT: ' \
+        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
         '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:mm-basis:(entry mark)' \
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
@@ -148,13 +182,61 @@ _invfut__ladder() {
         '--entry-fee=[Fee to open\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
         '--exit-fee=[Fee to close\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
         '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
-        '--periods=[Funding intervals held. \[default\: 1\]]:N: ' \
+        '--periods=[Funding intervals held. (default\: 1)]:N: ' \
         '--hours=[Hours held\: funding periods = hours / the venue'\''s interval (8 h generic).]:H: ' \
         '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. \[default\: table\]]:format:(table json ndjson csv)' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
+        '--help[Show this message and exit.]'
+}
+
+_invfut__size() {
+    _arguments -S \
+        '--entry=[Entry price, USD per coin.]:PRICE: ' \
+        '--stop=[Stop price, USD per coin.]:PRICE: ' \
+        '--balance=[Account balance, coin.]:COIN: ' \
+        '--risk=[Coin to lose at the stop, fees included\: 0.01 (coin) or 2% (of the balance).]:AMOUNT: ' \
+        '--side=[long or short. Left out\: from the stop (below the entry\: a long; above\: a...]:side:(long short buy sell)' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L. Default 10.]:L: ' \
+        '--cross[Cross margin\: the whole balance backs the position (for the liquidation price).]' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:mm-basis:(entry mark)' \
+        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
+        '--taker-fee=[Taker fee rate, paid to open at the entry and to close at the stop; also...]:RATE: ' \
+        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
+        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
+        '--help[Show this message and exit.]'
+}
+
+_invfut__stress() {
+    _arguments -S \
+        '--side=[long or short (buy/sell also accepted).]:side:(long short buy sell)' \
+        '--entry=[Entry price, USD per coin.]:PRICE: ' \
+        '--contracts=[Number of contracts.]:N: ' \
+        '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
+        '--close=[Close part of the position, CONTRACTS@PRICE\: realised PnL, and the rest...]:N@PRICE: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
+        '--margin=[Isolated margin, coin.]:COIN: ' \
+        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
+        '*--move=[A price move to apply\: -30% or -0.3 (repeatable).]:MOVE: ' \
+        '*--scenario=[A named move from BTC history, or all (repeatable; see the scenarios in the...]:NAME: ' \
+        '--mark=[Price the moves start from. Default\: the entry.]:PRICE: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:mm-basis:(entry mark)' \
+        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
+        '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
+        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
+        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
         '--help[Show this message and exit.]'
 }
 

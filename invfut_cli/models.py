@@ -60,7 +60,8 @@ def _decimal_text(text: str) -> Decimal:
         number = Decimal(text.strip())
     except InvalidOperation:
         raise PydanticCustomError(
-            "rate_syntax", "{text!r} is not a number or a percentage such as 0.005 or 0.5%", {"text": text}
+            "rate_syntax",
+            f"{text!r} is not a number or a percentage such as 0.005 or 0.5%".replace("{", "{{").replace("}", "}}"),
         ) from None
     if not number.is_finite():
         raise PydanticCustomError("finite_number", "Input should be a finite number")
@@ -90,7 +91,7 @@ class Model(BaseModel):
 CoinName = Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9]+$")]
 
 
-def _preset_defaults(model: type[BaseModel], data: Any) -> Any:
+def preset_defaults(model: type[BaseModel], data: Any) -> Any:
     """Fill what the user did not give from the ``--exchange`` preset; given values win."""
     if not isinstance(data, dict):
         return data
@@ -190,7 +191,7 @@ class PositionInput(Model):
     @model_validator(mode="before")
     @classmethod
     def _from_preset(cls, data: Any) -> Any:
-        data = _from_fills(_preset_defaults(cls, data))
+        data = _from_fills(preset_defaults(cls, data))
         if isinstance(data, dict) and data.get("close") is not None:
             data = {**data, "close": parse_fill(data["close"], "close")}
         return data
@@ -425,8 +426,17 @@ class GridInput(Model):
                     )
         elif self.step is not None or self.steps is not None:
             raise conflict("step" if self.step is not None else "steps", "--step and --steps need --from and --to")
-        elif self.pct_step is not None and self.pct is not None and self.pct_step > self.pct:
-            raise conflict("pct_step", f"--pct-step ({self.pct_step}) is larger than --pct ({self.pct})")
+        else:
+            pct = self.pct if self.pct is not None else Decimal(50)
+            pct_step = self.pct_step if self.pct_step is not None else min(Decimal(10), pct)
+            if pct_step > pct:
+                raise conflict("pct_step", f"--pct-step ({pct_step}) is larger than --pct ({pct})")
+            with localcontext(CORE_CONTEXT):
+                rows = 2 * (pct / pct_step) + 1
+            if rows > MAX_ROWS:
+                raise conflict(
+                    "pct_step", f"--pct-step {pct_step} makes {int(rows)} rows; at most {MAX_ROWS} are allowed"
+                )
         return self
 
     def places(self, entry: Decimal) -> int:
@@ -482,7 +492,7 @@ class LeverageInput(Model):
     @model_validator(mode="before")
     @classmethod
     def _from_preset(cls, data: Any) -> Any:
-        return _preset_defaults(cls, data)
+        return preset_defaults(cls, data)
 
     @property
     def lot(self) -> Decimal:

@@ -35,7 +35,7 @@ CloseOpt = Annotated[
 ContractSizeOpt = Annotated[
     Decimal | None,
     typer.Option(
-        "--contract-size", help="Face value of one contract, USD. [default: 1, or the preset's]", metavar="USD"
+        "--contract-size", help="Face value of one contract, USD. (default: 1, or the preset's)", metavar="USD"
     ),
 ]
 LeverageOpt = Annotated[
@@ -49,14 +49,14 @@ BalanceOpt = Annotated[
 CoinOpt = Annotated[
     str | None,
     typer.Option(
-        "--coin", help="Settlement coin: picks the preset's contract (BTC, ETH) and names the unit. [default: BTC]"
+        "--coin", help="Settlement coin: picks the preset's contract (BTC, ETH) and names the unit. (default: BTC)"
     ),
 ]
 ExchangeOpt = Annotated[
     ExchangeName | None,
     typer.Option(
         "--exchange",
-        help="Venue preset: contract size, tick, fees, tiers and formula family (see 'invfut exchanges'). [default: generic]",
+        help="Venue preset: contract size, tick, fees, tiers and formula family (see 'invfut exchanges'). (default: generic)",
         case_sensitive=False,
     ),
 ]
@@ -69,18 +69,18 @@ FormatOpt = Annotated[
     OutputFormat | None,
     typer.Option(
         "--format",
-        help="Output: table, json, ndjson (one record a line) or csv. [default: table]",
+        help="Output: table, json, ndjson (one record a line) or csv. (default: table)",
         case_sensitive=False,
     ),
 ]
 MmrOpt = Annotated[
-    str | None, typer.Option("--mmr", help="Maintenance margin rate: 0.005 or 0.5%. [default: 0.5%]", metavar="RATE")
+    str | None, typer.Option("--mmr", help="Maintenance margin rate: 0.005 or 0.5%. (default: 0.5%)", metavar="RATE")
 ]
 BasisOpt = Annotated[
     BasisName | None,
     typer.Option(
         "--mm-basis",
-        help="Charge the maintenance rate on the value at entry, or at the mark (liquidation) price. [default: entry]",
+        help="Charge the maintenance rate on the value at entry, or at the mark (liquidation) price. (default: entry)",
         case_sensitive=False,
     ),
 ]
@@ -103,11 +103,11 @@ StepsOpt = Annotated[
     int | None, typer.Option("--steps", help="Number of equal steps from --from to --to.", metavar="N")
 ]
 PctOpt = Annotated[
-    Decimal | None, typer.Option("--pct", help="Range around entry, percent either side. [default: 50]", metavar="PCT")
+    Decimal | None, typer.Option("--pct", help="Range around entry, percent either side. (default: 50)", metavar="PCT")
 ]
 PctStepOpt = Annotated[
     Decimal | None,
-    typer.Option("--pct-step", help="Step of the range around entry, percent. [default: 10]", metavar="PCT"),
+    typer.Option("--pct-step", help="Step of the range around entry, percent. (default: 10)", metavar="PCT"),
 ]
 EntryFeeOpt = Annotated[
     str | None,
@@ -122,7 +122,7 @@ FundingOpt = Annotated[
     typer.Option("--funding", help="Funding rate per interval (positive: longs pay shorts).", metavar="RATE"),
 ]
 PeriodsOpt = Annotated[
-    Decimal | None, typer.Option("--periods", help="Funding intervals held. [default: 1]", metavar="N")
+    Decimal | None, typer.Option("--periods", help="Funding intervals held. (default: 1)", metavar="N")
 ]
 HoursOpt = Annotated[
     Decimal | None,

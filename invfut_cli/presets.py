@@ -190,31 +190,50 @@ class Outcome:
     family: str
 
 
-def liquidation_for(args: LiqInput | LadderInput) -> Outcome:
-    """Liquidation of ``args``' position under its venue's rules.
+@dataclass(frozen=True)
+class Rule:
+    """The maintenance rule a position is liquidated by: the base spec, the tier table to
+    pick from (``None`` when the flags or the venue fix one rate), and the venue's
+    size-dependent margins where it has no liquidation price (Deribit)."""
 
-    Generic: the flags alone. A preset: its fee treatment for the margin mode, and the
-    maintenance tier of the position (unless ``--mmr`` is given; ``--mm-deduction``
-    replaces the tier's deduction). Deribit: no liquidation price, with the reason, and
-    its size-dependent margins.
-    """
-    position, collateral, mode = args.position, args.collateral, args.margin_mode
-    assert collateral is not None
+    spec: core.MaintenanceSpec
+    table: TierTable | None
+    size_margins: SizeMargins | None = None
+    no_liquidation_reason: str | None = None
+
+
+def rule_for(args: LiqInput | LadderInput) -> Rule:
+    """The rule for ``args``: generic, the flags alone; a preset, its fee treatment for the
+    margin mode and its tiers (unless ``--mmr`` is given; ``--mm-deduction`` replaces the
+    tier's deduction); Deribit, its size-dependent margins and no liquidation price."""
     if args.exchange == ExchangeName.generic:
-        result = core.liquidation(position, collateral, args.spec(), margin_mode=mode, leverage=args.leverage)
-        return Outcome(result, None, result.basis.value)
+        return Rule(args.spec(), None)
     preset = get(args.exchange)
     contract = preset.coins[args.coin]
-    base = args.spec(preset.fee_treatment(mode))
+    base = args.spec(preset.fee_treatment(args.margin_mode))
     if contract.size_margins is not None:
-        return _size_dependent(args, preset, contract.size_margins, base)
+        return Rule(base, None, contract.size_margins, preset.no_liquidation_reason)
     table = contract.table()
     if args.mmr is not None or table is None:
-        result = core.liquidation(position, collateral, base, margin_mode=mode, leverage=args.leverage)
-        return Outcome(result, None, result.basis.value)
+        return Rule(base, None)
     if args.mm_deduction is not None:
         tiers = tuple(replace(t, deduction=args.mm_deduction) for t in table.tiers)
         table = replace(table, tiers=tiers, deduction_unit=Unit.COIN)
+    return Rule(base, table)
+
+
+def liquidation_for(args: LiqInput | LadderInput) -> Outcome:
+    """Liquidation of ``args``' position under the rule :func:`rule_for` picks, with the
+    tier used (the notional's, iterated at the liquidation price for the mark family)."""
+    position, collateral, mode = args.position, args.collateral, args.margin_mode
+    assert collateral is not None
+    rule = rule_for(args)
+    base, table = rule.spec, rule.table
+    if rule.size_margins is not None:
+        return _size_dependent(args, get(args.exchange), rule.size_margins, base)
+    if table is None:
+        result = core.liquidation(position, collateral, base, margin_mode=mode, leverage=args.leverage)
+        return Outcome(result, None, result.basis.value)
     tiered = core.tiered_liquidation(position, collateral, table, base, margin_mode=mode, leverage=args.leverage)
     tier = table.tiers[tiered.tier_index]
     return Outcome(

@@ -1,5 +1,5 @@
 """The commands; importing this package registers them all on the app."""
 
-from . import exchanges, position
+from . import batch, exchanges, hedge, position, size, stress
 
-__all__ = ["exchanges", "position"]
+__all__ = ["batch", "exchanges", "hedge", "position", "size", "stress"]

@@ -165,7 +165,7 @@ def liq_price_command(
     tick: TickOpt = None,
     mark: Annotated[
         Decimal | None,
-        typer.Option("--mark", help="Current mark price, for --fail-within. [default: the entry]", metavar="PRICE"),
+        typer.Option("--mark", help="Current mark price, for --fail-within. (default: the entry)", metavar="PRICE"),
     ] = None,
     fail_within: Annotated[
         Decimal | None,

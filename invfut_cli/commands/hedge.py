@@ -1,0 +1,83 @@
+"""``invfut hedge``: the short that keeps the dollar value of coin held."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+
+from invfut_cli.app import build, command, emit
+from invfut_cli.options import (
+    CoinOpt,
+    ContractSizeOpt,
+    ExchangeOpt,
+    FormatOpt,
+    FromOpt,
+    JsonOpt,
+    PctStepOpt,
+    StepOpt,
+    StepsOpt,
+    ToOpt,
+)
+
+
+@command("hedge")
+def hedge_command(
+    holding: Annotated[Decimal, typer.Option("--holding", help="Coin held, to hedge.", metavar="COIN")],
+    price: Annotated[
+        Decimal, typer.Option("--price", help="Price now (the short's entry), USD per coin.", metavar="PRICE")
+    ],
+    ratio: Annotated[
+        str | None,
+        typer.Option("--ratio", help="Share of the holding to hedge: 0.5 or 50%. Default 100%.", metavar="RATIO"),
+    ] = None,
+    funding: Annotated[
+        str | None,
+        typer.Option(
+            "--funding",
+            help="Funding rate per interval (0.01%). Positive: longs pay shorts, so the hedge receives.",
+            metavar="RATE",
+        ),
+    ] = None,
+    funding_interval: Annotated[
+        Decimal | None,
+        typer.Option(
+            "--funding-interval", help="Hours between fundings. Default: the preset's, or 8.", metavar="HOURS"
+        ),
+    ] = None,
+    contract_size: ContractSizeOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    step: StepOpt = None,
+    steps: StepsOpt = None,
+    pct: Annotated[
+        Decimal | None,
+        typer.Option("--pct", help="Range around the price, percent either side. Default 50.", metavar="PCT"),
+    ] = None,
+    pct_step: PctStepOpt = None,
+    exchange: ExchangeOpt = None,
+    coin: CoinOpt = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Contracts to short for a dollar hedge of coin held (rounded down to the lot), the holder's USD
+    value across prices with and without it, and the funding the hedge receives or pays."""
+    from invfut_cli import compute_workflows, present_workflows
+    from invfut_cli.models import GridInput
+    from invfut_cli.models_workflows import HedgeInput
+
+    grid = build(GridInput, **{"from": from_}, to=to, step=step, steps=steps, pct=pct, pct_step=pct_step)
+    args = build(
+        HedgeInput,
+        holding=holding,
+        price=price,
+        ratio=ratio,
+        funding=funding,
+        funding_interval=funding_interval,
+        contract_size=contract_size,
+        coin=coin,
+        exchange=exchange,
+        grid=grid,
+    )
+    emit(present_workflows.hedge_doc(args, compute_workflows.hedge(args)), as_json, fmt)

@@ -1,0 +1,98 @@
+"""``invfut stress``: price shocks, from moves or from BTC history, applied to a position."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+
+from invfut_cli.app import build, command, emit
+from invfut_cli.options import (
+    BalanceOpt,
+    BasisOpt,
+    CloseOpt,
+    CoinOpt,
+    ContractSizeOpt,
+    ContractsOpt,
+    DeductionOpt,
+    EntryOpt,
+    ExchangeOpt,
+    FillOpt,
+    FormatOpt,
+    JsonOpt,
+    LeverageOpt,
+    MarginOpt,
+    MmrOpt,
+    SideOpt,
+    TakerFeeOpt,
+    TickOpt,
+)
+
+
+@command("stress")
+def stress_command(
+    side: SideOpt,
+    entry: EntryOpt = None,
+    contracts: ContractsOpt = None,
+    fill: FillOpt = None,
+    close: CloseOpt = None,
+    contract_size: ContractSizeOpt = None,
+    leverage: LeverageOpt = None,
+    margin: MarginOpt = None,
+    balance: BalanceOpt = None,
+    move: Annotated[
+        list[str] | None,
+        typer.Option("--move", help="A price move to apply: -30% or -0.3 (repeatable).", metavar="MOVE"),
+    ] = None,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            help="A named move from BTC history, or all (repeatable; see the scenarios in the JSON output). "
+            "Default: all of them, when no --move is given.",
+            metavar="NAME",
+        ),
+    ] = None,
+    mark: Annotated[
+        Decimal | None,
+        typer.Option("--mark", help="Price the moves start from. Default: the entry.", metavar="PRICE"),
+    ] = None,
+    mmr: MmrOpt = None,
+    mm_basis: BasisOpt = None,
+    mm_deduction: DeductionOpt = None,
+    taker_fee: TakerFeeOpt = None,
+    tick: TickOpt = None,
+    exchange: ExchangeOpt = None,
+    coin: CoinOpt = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
+    liquidation price), and the margin to add to survive it."""
+    from invfut_cli import compute_workflows, present_workflows
+    from invfut_cli.models_workflows import StressInput
+
+    args = build(
+        StressInput,
+        side=side,
+        entry=entry,
+        contracts=contracts,
+        fill=fill,
+        close=close,
+        contract_size=contract_size,
+        leverage=leverage,
+        margin=margin,
+        balance=balance,
+        move=move,
+        scenario=scenario,
+        mark=mark,
+        mmr=mmr,
+        mm_basis=mm_basis,
+        mm_deduction=mm_deduction,
+        taker_fee=taker_fee,
+        tick=tick,
+        coin=coin,
+        exchange=exchange,
+    )
+    emit(present_workflows.stress_doc(args, compute_workflows.stress_test(args)), as_json, fmt)

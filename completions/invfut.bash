@@ -50,26 +50,26 @@ _invfut() {
             '') __invfut_add --version --help ;;
             'batch') __invfut_add --help ;;
             'exchanges') __invfut_add --json --format --help ;;
-            'hedge') __invfut_add --holding --price --ratio --funding --funding-interval --contract-size --from --to --step --steps --pct --pct-step --exchange --coin --json --format --help ;;
+            'hedge') __invfut_add --holding --price --ratio --funding --funding-interval --contract-size --from --to --step --steps --pct --pct-step --exchange --coin --explain --json --format --help ;;
             'pnl') __invfut_add --side --entry --exit --contracts --fill --close --contract-size --leverage --margin --balance --target-roe --target-pnl --target-usd --entry-fee --exit-fee --funding --periods --hours --exchange --coin --explain --json --format --help ;;
             'liq-price') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --mmr --mm-basis --mm-deduction --taker-fee --tick --mark --fail-within --exchange --coin --explain --json --format --help ;;
             'leverage') __invfut_add --entry --side --contracts --contract-size --leverage --margin --balance --from --to --step --steps --pct --pct-step --exchange --coin --explain --json --format --help ;;
             'ladder') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --from --to --step --steps --pct --pct-step --mmr --mm-basis --mm-deduction --taker-fee --tick --entry-fee --exit-fee --funding --periods --hours --exchange --coin --explain --json --format --help ;;
-            'size') __invfut_add --entry --stop --balance --risk --side --leverage --cross --contract-size --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --json --format --help ;;
-            'stress') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --move --scenario --mark --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --json --format --help ;;
+            'size') __invfut_add --entry --stop --balance --risk --side --leverage --cross --contract-size --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --explain --json --format --help ;;
+            'stress') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --move --scenario --mark --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --explain --json --format --help ;;
         esac
         return 0
     fi
     case "$path" in
         '') __invfut_add batch exchanges hedge pnl liq-price leverage ladder size stress ;;
         'batch') __invfut_add --help ;;
-        'hedge') __invfut_add --holding --price --ratio --funding --funding-interval --contract-size --from --to --step --steps --pct --pct-step --exchange --coin --json --format --help ;;
+        'hedge') __invfut_add --holding --price --ratio --funding --funding-interval --contract-size --from --to --step --steps --pct --pct-step --exchange --coin --explain --json --format --help ;;
         'pnl') __invfut_add --side --entry --exit --contracts --fill --close --contract-size --leverage --margin --balance --target-roe --target-pnl --target-usd --entry-fee --exit-fee --funding --periods --hours --exchange --coin --explain --json --format --help ;;
         'liq-price') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --mmr --mm-basis --mm-deduction --taker-fee --tick --mark --fail-within --exchange --coin --explain --json --format --help ;;
         'leverage') __invfut_add --entry --side --contracts --contract-size --leverage --margin --balance --from --to --step --steps --pct --pct-step --exchange --coin --explain --json --format --help ;;
         'ladder') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --from --to --step --steps --pct --pct-step --mmr --mm-basis --mm-deduction --taker-fee --tick --entry-fee --exit-fee --funding --periods --hours --exchange --coin --explain --json --format --help ;;
-        'size') __invfut_add --entry --stop --balance --risk --side --leverage --cross --contract-size --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --json --format --help ;;
-        'stress') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --move --scenario --mark --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --json --format --help ;;
+        'size') __invfut_add --entry --stop --balance --risk --side --leverage --cross --contract-size --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --explain --json --format --help ;;
+        'stress') __invfut_add --side --entry --contracts --fill --close --contract-size --leverage --margin --balance --move --scenario --mark --mmr --mm-basis --mm-deduction --taker-fee --tick --exchange --coin --explain --json --format --help ;;
     esac
     return 0
 }

@@ -75,6 +75,7 @@ _invfut__hedge() {
         '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
         '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
         '--help[Show this message and exit.]'
@@ -209,6 +210,7 @@ _invfut__size() {
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
         '--help[Show this message and exit.]'
@@ -235,6 +237,7 @@ _invfut__stress() {
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
         '--help[Show this message and exit.]'

@@ -212,6 +212,28 @@ def batch(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., 
     return register
 
 
+#: Parameters that choose the output, not the question; and typer names that differ from the option.
+OUTPUT_PARAMETERS = frozenset({"explain", "as_json", "fmt"})
+RENAMED = {"exit_": "exit", "from_": "from"}
+
+
+def option_values(parameters: dict[str, Any]) -> dict[str, Any]:
+    """A command's parameters as option values, by option name (``--exit`` is ``exit``)."""
+    return {RENAMED.get(k, k): v for k, v in parameters.items() if k not in OUTPUT_PARAMETERS}
+
+
+#: The options that make a price grid (``leverage`` and ``ladder``).
+GRID_KEYS = ("from", "to", "step", "steps", "pct", "pct_step")
+
+
+def with_grid(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the grid options gathered under ``grid``."""
+    from .models import GridInput
+
+    grid = {k: values.pop(k) for k in GRID_KEYS if k in values}
+    return {**values, "grid": build(GridInput, **grid)}
+
+
 def app_for(argv: Sequence[str]) -> typer.Typer:
     """The app to run ``argv``: for ``invfut NAME …``, an app holding only NAME (typer builds
     every registered command's options before it parses, and one is all this run needs);

@@ -153,7 +153,59 @@ def ladder(doc: Doc) -> list[str]:
     return lines
 
 
+def size(doc: Doc) -> list[str]:
+    """Steps of ``size``."""
+    c, i = doc["coin"], doc["inputs"]
+    e, x, f = n(i["entry"]), n(i["stop"]), n(doc["fee_rate"])
+    return [
+        f"risk = {n(doc['risk'])} {c} ({n(doc['risk_pct'])}% of the balance {n(i['balance'])})",
+        f"loss at the stop per contract = S·(|1/E − 1/X| + f/E + f/X) with E = {e}, X = {x}, f = {f} ({doc['fee_rate_source']})",
+        f"contracts = risk / that = {n(doc['contracts_exact'])}, rounded down to the lot of {n(doc['lot'])}: {n(doc['contracts'])}",
+        f"loss at the stop = |PnL| + fees = {n(doc['pnl_at_stop'])} − {n(doc['fee_open'])} − {n(doc['fee_close'])} "
+        f"= −{n(doc['loss_at_stop'])} {c}; one more lot would lose {n(doc['next_lot_loss'])}",
+        f"initial margin = Q/(E·L) = {n(doc['size_usd'])}/({e} × {n(doc['leverage'])}) = {n(doc['initial_margin'])} {c}",
+        f"liquidation price {n(doc['liquidation_price'])} (as liq-price computes it); the stop "
+        f"{'is at or beyond it' if doc['stop_beyond_liquidation'] else 'comes first'}",
+    ]
+
+
+def hedge(doc: Doc) -> list[str]:
+    """Steps of ``hedge``."""
+    c = doc["coin"]
+    lines = [
+        f"holding H = {n(doc['holding'])} {c} at P = {n(doc['entry_price'])}: worth H·P = {n(doc['holding_usd'])} USD",
+        f"short Q = ratio·H·P = {n(doc['target_size_usd'])} USD: {n(doc['contracts'])} contracts (rounded down to the lot of {n(doc['lot'])}), Q = {n(doc['size_usd'])}",
+        "holder's USD value at a price P': (H + Q·(1/P' − 1/P))·P' = H·P' − Q·(P' − P)/P, flat at H·P for a full hedge",
+    ]
+    if doc.get("funding_rate") is not None:
+        lines.append(
+            f"funding per interval = rate·Q/P = {n(doc['funding_received_per_interval'])} {c} received "
+            f"({doc['funding_direction']}; a positive rate: shorts receive)"
+        )
+    return lines
+
+
+def stress(doc: Doc) -> list[str]:
+    """Steps of ``stress``."""
+    c = doc["coin"]
+    lines = _size(doc)
+    lines.append(
+        f"each shock: P' = reference × (1 + move) from {n(doc['reference_price'])}; equity = M + s·Q(1/E − 1/P'), M = {n(doc['collateral'])} {c}"
+    )
+    lines.append(
+        f"liquidated when P' is at or beyond the liquidation price {n(doc['liquidation_price'])} "
+        f"(a move of {n(doc['move_to_liquidation_pct'])}% from the reference)"
+    )
+    lines.append(
+        "margin to add: the collateral that puts the liquidation price just beyond P', from the same equation, less M"
+    )
+    return lines
+
+
 EXPLAINERS: dict[str, Callable[[Doc], list[str]]] = {
+    "size": size,
+    "hedge": hedge,
+    "stress": stress,
     "pnl": pnl,
     "liq-price": liq_price,
     "leverage": leverage,

@@ -451,6 +451,9 @@ def test_fail_within(cli: Any) -> None:
         ),
         ("leverage", "--entry", "8000", "--contracts", "10000", "--leverage", "10"),
         ("ladder", "--side", "long", "--entry", "200", "--contracts", "4", "--contract-size", "50", "--leverage", "1"),
+        ("size", "--entry", "8000", "--stop", "7600", "--balance", "1", "--risk", "2%"),
+        ("hedge", "--holding", "2.5", "--price", "8000", "--funding", "0.01%"),
+        ("stress", "--side", "long", "--entry", "8000", "--contracts", "10000", "--leverage", "10", "--move", "-5%"),
     ],
 )
 def test_explain_shows_the_printed_numbers(cli: Any, args: tuple[str, ...]) -> None:
@@ -458,7 +461,15 @@ def test_explain_shows_the_printed_numbers(cli: Any, args: tuple[str, ...]) -> N
     lines = doc["explain"]
     assert len(lines) >= 3
     text = "\n".join(lines)
-    for key in ("pnl", "liquidation_price", "effective_leverage", "break_even_price"):
+    for key in (
+        "pnl",
+        "liquidation_price",
+        "effective_leverage",
+        "break_even_price",
+        "contracts",
+        "holding_usd",
+        "loss_at_stop",
+    ):
         if isinstance(doc.get(key), Decimal):
             assert format(doc[key], "f") in text, key
     table = cli(*args, "--explain")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import build, command, emit
+from invfut_cli.app import batch, build, command, emit, explained, option_values, with_grid
 from invfut_cli.options import (
     CoinOpt,
     ContractSizeOpt,
     ExchangeOpt,
+    ExplainOpt,
     FormatOpt,
     FromOpt,
     JsonOpt,
@@ -20,6 +21,16 @@ from invfut_cli.options import (
     StepsOpt,
     ToOpt,
 )
+
+
+@batch("hedge")
+def run_hedge(**values: Any) -> dict[str, Any]:
+    """The ``hedge`` document for these option values."""
+    from invfut_cli import compute_workflows, present_workflows
+    from invfut_cli.models_workflows import HedgeInput
+
+    args = build(HedgeInput, **with_grid(values))
+    return present_workflows.hedge_doc(args, compute_workflows.hedge(args))
 
 
 @command("hedge")
@@ -58,26 +69,10 @@ def hedge_command(
     pct_step: PctStepOpt = None,
     exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
+    explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Contracts to short for a dollar hedge of coin held (rounded down to the lot), the holder's USD
     value across prices with and without it, and the funding the hedge receives or pays."""
-    from invfut_cli import compute_workflows, present_workflows
-    from invfut_cli.models import GridInput
-    from invfut_cli.models_workflows import HedgeInput
-
-    grid = build(GridInput, **{"from": from_}, to=to, step=step, steps=steps, pct=pct, pct_step=pct_step)
-    args = build(
-        HedgeInput,
-        holding=holding,
-        price=price,
-        ratio=ratio,
-        funding=funding,
-        funding_interval=funding_interval,
-        contract_size=contract_size,
-        coin=coin,
-        exchange=exchange,
-        grid=grid,
-    )
-    emit(present_workflows.hedge_doc(args, compute_workflows.hedge(args)), as_json, fmt)
+    emit(explained(run_hedge(**option_values(locals())), explain), as_json, fmt)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import ExitCode, batch, build, command, emit, explained
+from invfut_cli.app import ExitCode, batch, build, command, emit, explained, option_values, with_grid
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -42,27 +42,6 @@ from invfut_cli.options import (
     ToOpt,
 )
 
-#: Parameters that choose the output, not the question; and typer names that differ from the option.
-OUTPUT_PARAMETERS = frozenset({"explain", "as_json", "fmt"})
-RENAMED = {"exit_": "exit", "from_": "from"}
-
-
-def option_values(parameters: dict[str, Any]) -> dict[str, Any]:
-    """A command's parameters as option values, by option name (``--exit`` is ``exit``)."""
-    return {RENAMED.get(k, k): v for k, v in parameters.items() if k not in OUTPUT_PARAMETERS}
-
-
-#: The options that make a price grid (``leverage`` and ``ladder``).
-GRID_KEYS = ("from", "to", "step", "steps", "pct", "pct_step")
-
-
-def _grid(values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` with the grid options gathered under ``grid``."""
-    from invfut_cli.models import GridInput
-
-    grid = {k: values.pop(k) for k in GRID_KEYS if k in values}
-    return {**values, "grid": build(GridInput, **grid)}
-
 
 @batch("pnl")
 def run_pnl(**values: Any) -> dict[str, Any]:
@@ -90,7 +69,7 @@ def run_leverage(**values: Any) -> dict[str, Any]:
     from invfut_cli import compute, present
     from invfut_cli.models import LeverageInput
 
-    args = build(LeverageInput, **_grid(values))
+    args = build(LeverageInput, **with_grid(values))
     sizing, rows = compute.leverage(args)
     return present.leverage_doc(args, sizing, rows)
 
@@ -101,7 +80,7 @@ def run_ladder(**values: Any) -> dict[str, Any]:
     from invfut_cli import compute, present
     from invfut_cli.models import LadderInput
 
-    args = build(LadderInput, **_grid(values))
+    args = build(LadderInput, **with_grid(values))
     rows, marks, outcome = compute.ladder(args)
     return present.ladder_doc(args, rows, marks, outcome)
 

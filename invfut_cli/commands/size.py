@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import ExitCode, build, command, emit
+from invfut_cli.app import ExitCode, batch, build, command, emit, explained, option_values
 from invfut_cli.options import (
     BasisOpt,
     CoinOpt,
     ContractSizeOpt,
     DeductionOpt,
     ExchangeOpt,
+    ExplainOpt,
     FormatOpt,
     JsonOpt,
     MmrOpt,
     SideName,
     TickOpt,
 )
+
+
+@batch("size")
+def run_size(**values: Any) -> dict[str, Any]:
+    """The ``size`` document for these option values."""
+    from invfut_cli import compute_workflows, present_workflows
+    from invfut_cli.models_workflows import SizeInput
+
+    if values.get("cross") is False:
+        values["cross"] = None
+    args = build(SizeInput, **values)
+    return present_workflows.size_doc(args, compute_workflows.size(args))
 
 
 @command("size")
@@ -67,33 +80,13 @@ def size_command(
     tick: TickOpt = None,
     exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
+    explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Contracts that lose --risk at the stop (fees included, rounded down to the lot), the margin they
     need, and the liquidation price. Exit status 3 when the stop is at or beyond the liquidation price."""
-    from invfut_cli import compute_workflows, present_workflows
-    from invfut_cli.models_workflows import SizeInput
-
-    args = build(
-        SizeInput,
-        side=side,
-        entry=entry,
-        stop=stop,
-        balance=balance,
-        risk=risk,
-        leverage=leverage,
-        cross=cross or None,
-        contract_size=contract_size,
-        mmr=mmr,
-        mm_basis=mm_basis,
-        mm_deduction=mm_deduction,
-        taker_fee=taker_fee,
-        tick=tick,
-        coin=coin,
-        exchange=exchange,
-    )
-    outcome = compute_workflows.size(args)
-    emit(present_workflows.size_doc(args, outcome), as_json, fmt)
-    if outcome.stop_beyond_liquidation:
+    doc = run_size(**option_values(locals()))
+    emit(explained(doc, explain), as_json, fmt)
+    if doc["stop_beyond_liquidation"]:
         raise typer.Exit(int(ExitCode.STOP_BEYOND_LIQUIDATION))

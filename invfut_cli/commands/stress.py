@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import build, command, emit
+from invfut_cli.app import batch, build, command, emit, explained, option_values
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -18,6 +18,7 @@ from invfut_cli.options import (
     DeductionOpt,
     EntryOpt,
     ExchangeOpt,
+    ExplainOpt,
     FillOpt,
     FormatOpt,
     JsonOpt,
@@ -28,6 +29,16 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+
+
+@batch("stress")
+def run_stress(**values: Any) -> dict[str, Any]:
+    """The ``stress`` document for these option values."""
+    from invfut_cli import compute_workflows, present_workflows
+    from invfut_cli.models_workflows import StressInput
+
+    args = build(StressInput, **values)
+    return present_workflows.stress_doc(args, compute_workflows.stress_test(args))
 
 
 @command("stress")
@@ -65,34 +76,10 @@ def stress_command(
     tick: TickOpt = None,
     exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
+    explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
     liquidation price), and the margin to add to survive it."""
-    from invfut_cli import compute_workflows, present_workflows
-    from invfut_cli.models_workflows import StressInput
-
-    args = build(
-        StressInput,
-        side=side,
-        entry=entry,
-        contracts=contracts,
-        fill=fill,
-        close=close,
-        contract_size=contract_size,
-        leverage=leverage,
-        margin=margin,
-        balance=balance,
-        move=move,
-        scenario=scenario,
-        mark=mark,
-        mmr=mmr,
-        mm_basis=mm_basis,
-        mm_deduction=mm_deduction,
-        taker_fee=taker_fee,
-        tick=tick,
-        coin=coin,
-        exchange=exchange,
-    )
-    emit(present_workflows.stress_doc(args, compute_workflows.stress_test(args)), as_json, fmt)
+    emit(explained(run_stress(**option_values(locals())), explain), as_json, fmt)

@@ -255,10 +255,28 @@ def build(model: type[M], **values: Any) -> M:
     from .config import settings
 
     given = {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items() if v is not None}
-    for key, value in settings().items():
-        if key in model.model_fields and key not in given:
-            given[key] = value
-    return model.model_validate(given)
+    configured = [k for k in settings() if k in model.model_fields and k not in given]
+    for key in configured:
+        given[key] = settings()[key]
+    try:
+        return model.model_validate(given)
+    except ValidationError as exc:
+        if configured:
+            _blame_config(exc, configured)
+        raise
+
+
+def _blame_config(exc: ValidationError, configured: list[str]) -> None:
+    """Raise a :class:`ConfigError` naming the file (or variable) and key when a configured
+    default, not an option the user typed, is what failed."""
+    from .config import source
+    from .models import error_lines
+
+    for (_option, message), err in zip(error_lines(exc), exc.errors(include_url=False), strict=False):
+        names = [str(part) for part in err["loc"]] + [str((err.get("ctx") or {}).get("option", ""))]
+        key = next((k for k in configured if k in names), None)
+        if key is not None:
+            raise ConfigError(f"{source(key)}: {message}") from None
 
 
 def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
@@ -275,6 +293,8 @@ def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) ->
 
     rich is imported only for a table.
     """
+    if as_json and fmt is not None and fmt is not OutputFormat.json:
+        raise DomainError(f"--json is --format json: give --json or --format {fmt.value}, not both", option="format")
     if fmt is None and not as_json:
         from .config import settings
 

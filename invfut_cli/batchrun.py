@@ -79,12 +79,16 @@ def run(source: IO[bytes], out: IO[str]) -> ExitCode:
     except (OSError, ValueError, AttributeError):
         streaming = True
     failed = False
+    previous = decimal.getcontext()
     decimal.setcontext(CORE_CONTEXT)  # every core call then runs without a context switch
-    for number, raw in enumerate(source, 1):
-        line, ok = result_line(number, raw.rstrip(b"\r\n"))
-        failed = failed or not ok
-        out.write(line + "\n")
-        if streaming:
-            out.flush()
-    out.flush()
+    try:
+        for number, raw in enumerate(source, 1):
+            line, ok = result_line(number, raw.rstrip(b"\r\n"))
+            failed = failed or not ok
+            out.write(line + "\n")
+            if streaming:
+                out.flush()
+        out.flush()
+    finally:
+        decimal.setcontext(previous)
     return ExitCode.BATCH_ERRORS if failed else ExitCode.OK

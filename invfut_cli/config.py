@@ -94,3 +94,9 @@ def _load(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{where}: {err['msg']}") from None
     values = loaded.model_dump(exclude={"config"}, exclude_none=True)
     return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
+
+
+def source(key: str) -> str:
+    """Where the configured ``key`` comes from: its variable, or the file and key."""
+    variable = f"INVFUT_{key.upper()}"
+    return f"environment variable {variable}" if variable in os.environ else f"{config_path()}: {key}"

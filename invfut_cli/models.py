@@ -7,6 +7,7 @@ validation error maps to the option at fault without a table of aliases.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Annotated, Any, Literal
@@ -68,10 +69,16 @@ def _decimal_text(text: str) -> Decimal:
     return number
 
 
-Price = Annotated[Decimal, Field(gt=0, le=MAX_PRICE, allow_inf_nan=False)]
-Count = Annotated[Decimal, Field(gt=0, le=MAX_CONTRACTS, allow_inf_nan=False)]
-Coin = Annotated[Decimal, Field(gt=0, le=MAX_COIN, allow_inf_nan=False)]
-Leverage = Annotated[Decimal, Field(gt=0, le=MAX_LEVERAGE, allow_inf_nan=False)]
+#: The smallest price, amount of coin or contracts taken: one satoshi (below it the math
+#: leaves the range it is exact in); the smallest leverage: 0.01.
+MIN_AMOUNT = Decimal("0.00000001")
+MIN_LEVERAGE = Decimal("0.01")
+
+Price = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_PRICE, allow_inf_nan=False)]
+Count = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_CONTRACTS, allow_inf_nan=False)]
+Coin = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_COIN, allow_inf_nan=False)]
+Leverage = Annotated[Decimal, Field(ge=MIN_LEVERAGE, le=MAX_LEVERAGE, allow_inf_nan=False)]
+ContractSize = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_CONTRACT_SIZE, allow_inf_nan=False)]
 Side = Annotated[Literal["long", "short"], BeforeValidator(_side)]
 Rate = Annotated[Decimal, BeforeValidator(_rate), Field(ge=0, lt=1)]
 
@@ -181,7 +188,7 @@ class PositionInput(Model):
     contracts: Count
     fill: tuple[FillSpec, ...] = ()
     close: FillSpec | None = None
-    contract_size: Annotated[Decimal, Field(gt=0, le=MAX_CONTRACT_SIZE, allow_inf_nan=False)] = Decimal(1)
+    contract_size: ContractSize = Decimal(1)
     leverage: Leverage | None = None
     margin: Coin | None = None
     balance: Coin | None = None
@@ -268,7 +275,7 @@ class MaintenanceInput(Model):
     mm_basis: BasisName = BasisName.entry
     mm_deduction: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)] | None = None
     taker_fee: Rate = Decimal(0)
-    tick: Annotated[Decimal, Field(gt=0, le=MAX_PRICE, allow_inf_nan=False)] | None = None
+    tick: Price | None = None
 
     def spec(self, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec:
         """The core's maintenance rule from the flags (generic defaults for what is left out)."""
@@ -287,7 +294,6 @@ def _signed_rate(value: Any) -> Any:
 
 
 SignedRate = Annotated[Decimal, BeforeValidator(_signed_rate), Field(allow_inf_nan=False)]
-FeeRateValue = Annotated[Decimal, Field(ge=Decimal("-0.01"), le=Decimal("0.1"), allow_inf_nan=False)]
 
 #: Maker and taker rates of the generic model, for ``--entry-fee maker`` and the like.
 GENERIC_MAKER_FEE = Decimal("0.0002")
@@ -296,17 +302,28 @@ GENERIC_TAKER_FEE = Decimal("0.0005")
 GENERIC_FUNDING_HOURS = Decimal(8)
 
 
+#: Fee rates taken: a rebate down to −1%, a fee up to 10%.
+FEE_RANGE = (Decimal("-0.01"), Decimal("0.1"))
+
+
 def _fee(value: Any) -> Any:
+    """``maker``, ``taker``, or a rate (``0.05%``, ``-0.00025``) within :data:`FEE_RANGE`."""
     if isinstance(value, str) and value.strip().lower() in ("maker", "taker"):
         return value.strip().lower()
-    return _rate(value)
+    rate = _rate(value)
+    if not isinstance(rate, Decimal):
+        raise PydanticCustomError("fee", "expected maker, taker or a rate such as 0.05% or -0.025%")
+    low, high = FEE_RANGE
+    if not low <= rate <= high:
+        raise PydanticCustomError("fee", "a fee rate must be between -1% and 10%")
+    return rate
 
 
 class FeeInput(Model):
     """Fees to open and close (``maker``, ``taker`` or a rate) and funding over a holding time."""
 
-    entry_fee: Annotated[Literal["maker", "taker"] | FeeRateValue, BeforeValidator(_fee)] | None = None
-    exit_fee: Annotated[Literal["maker", "taker"] | FeeRateValue, BeforeValidator(_fee)] | None = None
+    entry_fee: Annotated[Any, BeforeValidator(_fee)] = None
+    exit_fee: Annotated[Any, BeforeValidator(_fee)] = None
     funding: Annotated[SignedRate, Field(ge=Decimal("-0.1"), le=Decimal("0.1"))] | None = None
     periods: Annotated[Decimal, Field(ge=0, le=100_000, allow_inf_nan=False)] | None = None
     hours: Annotated[Decimal, Field(ge=0, le=1_000_000, allow_inf_nan=False)] | None = None
@@ -480,7 +497,7 @@ class LeverageInput(Model):
 
     side: Side = "long"
     entry: Price
-    contract_size: Annotated[Decimal, Field(gt=0, le=MAX_CONTRACT_SIZE, allow_inf_nan=False)] = Decimal(1)
+    contract_size: ContractSize = Decimal(1)
     contracts: Count | None = None
     margin: Coin | None = None
     balance: Coin | None = None
@@ -583,6 +600,10 @@ def check_venue_limits(
             )
 
 
+#: ``Decimal('0.1')`` in a constraint message is written ``0.1``.
+_DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
+
+
 def error_lines(exc: ValidationError) -> list[tuple[str | None, str]]:
     """``(option, message)`` for each error in ``exc``; options are written ``--like-this``."""
     out: list[tuple[str | None, str]] = []
@@ -593,9 +614,9 @@ def error_lines(exc: ValidationError) -> list[tuple[str | None, str]]:
             names = [part for part in err["loc"] if isinstance(part, str) and part != "grid"]
             field = names[-1] if names else None
         option = None if field is None else "--" + str(field).rstrip("_").replace("_", "-")
-        message = err["msg"].removeprefix("Value error, ")
+        message = _DECIMAL_REPR.sub(r"\1", err["msg"].removeprefix("Value error, ")).replace("1E-8", "0.00000001")
         given = err.get("input")
-        if err["type"] != "conflict" and isinstance(given, (str, int, Decimal)):
+        if err["type"] not in ("conflict", "rate_syntax") and isinstance(given, (str, int, Decimal)):
             message += f" (got {given!s})" if str(given) else " (got an empty value)"
         out.append((option, message))
     return out

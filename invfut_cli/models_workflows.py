@@ -18,10 +18,10 @@ from .core.numbers import CORE_CONTEXT, HUNDRED, places_of
 from .models import (
     GENERIC_FUNDING_HOURS,
     GENERIC_TAKER_FEE,
-    MAX_CONTRACT_SIZE,
     MAX_ROWS,
     Coin,
     CoinName,
+    ContractSize,
     GridInput,
     Leverage,
     LiqInput,
@@ -36,8 +36,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from .core.stress import Shock
-
-ContractSize = Annotated[Decimal, Field(gt=0, le=MAX_CONTRACT_SIZE, allow_inf_nan=False)]
 
 #: ``size``: the leverage when --leverage is not given (Bybit's default for a new position).
 DEFAULT_SIZE_LEVERAGE = Decimal(10)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import core
 from .choices import ExchangeName
-from .core.numbers import CENT, CORE_CONTEXT, SATOSHI, quantize
+from .core.numbers import CENT, OUTPUT_CONTEXT, SATOSHI, quantize
 from .models import DEFAULT_MMR, LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
 
 if TYPE_CHECKING:
@@ -34,9 +34,14 @@ Doc = dict[str, Any]
 _PLACES = {places: Decimal(1).scaleb(-places) for places in range(0, 21)}
 
 
+#: Digits below this are the 50-digit context's rounding: a value is first rounded here, so
+#: that an exact tie (half a satoshi) is not tipped by noise, then to its shown step.
+FINE = Decimal("1e-30")
+
+
 def _nearest(value: Decimal, step: Decimal) -> Decimal:
     """``value`` to the power-of-ten ``step``, half-even, with no negative zero."""
-    rounded = value.quantize(step, context=CORE_CONTEXT)
+    rounded = value.quantize(FINE, context=OUTPUT_CONTEXT).quantize(step, context=OUTPUT_CONTEXT)
     return rounded if rounded else abs(rounded)
 
 
@@ -64,10 +69,17 @@ NOISE = Decimal("1e-20")
 
 def safe_price(value: Decimal | None, side: core.Side, step: Decimal) -> Decimal | None:
     """A liquidation-type price to ``step``: a long's rounds up, a short's down (after
-    dropping the context's noise below :data:`NOISE`)."""
+    dropping the context's noise below :data:`NOISE`). A short's price below one step is
+    shown to the satoshi instead (rounded down), so a price is never shown as 0."""
     if value is None:
         return None
-    return quantize(quantize(value, NOISE), step, ROUND_CEILING if side is core.Side.LONG else ROUND_FLOOR)
+    value = quantize(value, NOISE)
+    if side is core.Side.LONG:
+        return quantize(value, step, ROUND_CEILING)
+    shown = quantize(value, step, ROUND_FLOOR)
+    if shown <= 0:
+        shown = quantize(value, SATOSHI, ROUND_FLOOR)
+    return shown if shown > 0 else quantize(value, NOISE, ROUND_FLOOR)
 
 
 #: The order of the echoed inputs: the position first, then the rules, then the grid.
@@ -252,8 +264,6 @@ def _alert(args: LiqInput, liquidation: Decimal | None) -> Doc:
 def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.DriftRow]) -> Doc:
     """``invfut leverage``."""
     places = max(2, args.grid.places(args.entry))
-    collateral = sizing.margin_coin
-    size = sizing.contracts * args.contract_size
     return {
         "command": "leverage",
         "coin": args.coin,
@@ -263,10 +273,10 @@ def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.D
         "margin_mode": "cross" if args.balance is not None else "isolated",
         "contracts": sizing.contracts,
         "leverage": pct(sizing.leverage),
-        "size_usd": usd(size, places),
-        "initial_margin": coin(size / (args.entry * sizing.leverage)),
-        "collateral": coin(collateral),
-        "effective_leverage": pct(size / (args.entry * collateral)),
+        "size_usd": usd(sizing.size_usd, places),
+        "initial_margin": coin(sizing.initial_margin_coin),
+        "collateral": coin(sizing.margin_coin),
+        "effective_leverage": pct(sizing.effective_leverage),
         "rows": [
             {
                 "price": usd(row.price_usd, places),
@@ -285,7 +295,7 @@ def _ladder_row(row: core.LadderRow, places: int, mark: str | None) -> Doc:
     def near(value: Decimal | None, step: Decimal) -> Decimal | None:
         if value is None:
             return None
-        rounded = value.quantize(step, context=CORE_CONTEXT)
+        rounded = value.quantize(FINE, context=OUTPUT_CONTEXT).quantize(step, context=OUTPUT_CONTEXT)
         return rounded if rounded else abs(rounded)
 
     return {

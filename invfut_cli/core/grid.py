@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import HUNDRED, ONE, ZERO, exact
+from .numbers import HUNDRED, ONE, ZERO, exact, settle
 from .position import Position
 
 
@@ -77,7 +77,7 @@ def ladder(
         if collateral_coin is None:
             roe = equity = equity_usd = lev = None
         else:
-            equity = collateral_coin + gain
+            equity = settle(collateral_coin + gain, collateral_coin, gain)
             roe = HUNDRED * gain / collateral_coin
             equity_usd = equity * price
             lev = value / equity if equity > ZERO else None

@@ -18,12 +18,16 @@ from .position import Position
 
 @dataclass(frozen=True)
 class Sizing:
-    """Contracts, margin (coin) and leverage that belong together at the entry price."""
+    """Contracts, margin (coin) and leverage that belong together at the entry price, with
+    ``Q = n·S``, ``IM = Q/(E·L)`` and the effective leverage ``Q/(E·M)`` at entry."""
 
     contracts: Decimal
     margin_coin: Decimal
     leverage: Decimal
     solved: str
+    size_usd: Decimal
+    initial_margin_coin: Decimal
+    effective_leverage: Decimal
 
 
 @exact
@@ -64,12 +68,21 @@ def solve_sizing(
                 f"(that needs {lot * contract_size_usd / (entry_price_usd * leverage)} coin)",
                 option="margin",
             )
-        return Sizing(whole, margin_coin, leverage, "contracts")
+        return _sizing(whole, margin_coin, leverage, "contracts", entry_price_usd, contract_size_usd)
     size = contracts * contract_size_usd
     if margin_coin is None:
         assert leverage is not None
-        return Sizing(contracts, size / (entry_price_usd * leverage), leverage, "margin")
-    return Sizing(contracts, margin_coin, size / (entry_price_usd * margin_coin), "leverage")
+        margin = size / (entry_price_usd * leverage)
+        return _sizing(contracts, margin, leverage, "margin", entry_price_usd, contract_size_usd)
+    leverage = size / (entry_price_usd * margin_coin)
+    return _sizing(contracts, margin_coin, leverage, "leverage", entry_price_usd, contract_size_usd)
+
+
+def _sizing(
+    contracts: Decimal, margin: Decimal, leverage: Decimal, solved: str, entry: Decimal, contract_size: Decimal
+) -> Sizing:
+    size = contracts * contract_size
+    return Sizing(contracts, margin, leverage, solved, size, size / (entry * leverage), size / (entry * margin))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,14 @@ CORE_CONTEXT = decimal.Context(
     ],
 )
 
+#: Rounding for output only: wide enough that a value of 10^40 still takes 8 places more.
+OUTPUT_CONTEXT = CORE_CONTEXT.copy()
+OUTPUT_CONTEXT.prec = 100
+
+#: Relative size below which a sum is the context's rounding, not a quantity: 50-digit
+#: arithmetic errs by about 10^-49 of its operands, so a sum this much smaller is zero.
+SETTLE = Decimal("1e-40")
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -116,12 +124,20 @@ def quantize(value: Decimal, step: Decimal, rounding: str = decimal.ROUND_HALF_E
     """
     ten = _power_of_ten(step)
     if ten is not None:
-        return value.quantize(ten, rounding=rounding, context=CORE_CONTEXT)
-    units = CORE_CONTEXT.divide(value, step).quantize(ONE, rounding=rounding, context=CORE_CONTEXT)
-    result = CORE_CONTEXT.multiply(units, step)
-    exponent = step.normalize(CORE_CONTEXT).as_tuple().exponent
+        return value.quantize(ten, rounding=rounding, context=OUTPUT_CONTEXT)
+    units = OUTPUT_CONTEXT.divide(value, step).quantize(ONE, rounding=rounding, context=OUTPUT_CONTEXT)
+    result = OUTPUT_CONTEXT.multiply(units, step)
+    exponent = step.normalize(OUTPUT_CONTEXT).as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return result.quantize(Decimal(1).scaleb(-places), context=CORE_CONTEXT)
+    return result.quantize(Decimal(1).scaleb(-places), context=OUTPUT_CONTEXT)
+
+
+def settle(total: Decimal, *parts: Decimal) -> Decimal:
+    """``total`` (a sum of ``parts``), or exactly zero where it is smaller than the
+    context's rounding of the parts (:data:`SETTLE` of the largest): equity at the
+    bankruptcy price is 0, not 2E-52."""
+    largest = max((abs(p) for p in parts), default=ZERO)
+    return ZERO if abs(total) <= largest * SETTLE else total
 
 
 def places_of(value: Decimal) -> int:

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import HUNDRED, ONE, ZERO, exact
+from .numbers import HUNDRED, ONE, ZERO, exact, settle
 
 
 class Side(enum.Enum):
@@ -69,7 +69,8 @@ class Position:
     @exact
     def equity_coin(self, collateral_coin: Decimal, price_usd: Decimal) -> Decimal:
         """``equity(P) = M + PnL(P)``, with ``M`` the margin (isolated) or balance (cross)."""
-        return collateral_coin + self.pnl_coin(price_usd)
+        gain = self.pnl_coin(price_usd)
+        return settle(collateral_coin + gain, collateral_coin, gain)
 
     @exact
     def effective_leverage(self, collateral_coin: Decimal, price_usd: Decimal) -> Decimal | None:
@@ -130,7 +131,7 @@ def pnl(
     initial = position.initial_margin_coin(leverage) if leverage is not None else None
     margin = margin_coin if margin_coin is not None else initial
     gain = position.pnl_coin(exit_price_usd)
-    equity = None if margin is None else margin + gain
+    equity = None if margin is None else settle(margin + gain, margin, gain)
     return PnlResult(
         size_usd=position.size_usd,
         exit_price_usd=exit_price_usd,

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .margin import Basis, FeeTreatment, MaintenanceSpec
-from .numbers import ONE, ZERO, exact
+from .numbers import ONE, ZERO, exact, settle
 from .position import Position, Side
 from .tiers import TierTable
 
@@ -150,7 +150,7 @@ def stress(
     for shock in shocks:
         price = shocked_price(reference_price_usd, shock.move)
         gain = position.pnl_coin(price)
-        equity = collateral_coin + gain
+        equity = settle(collateral_coin + gain, collateral_coin, gain)
         liquidated: bool | None = None
         margin: Decimal | None = None
         reason = unassessed_reason

@@ -168,25 +168,40 @@ def bar(value: Decimal | None, scale: Decimal) -> Text:
     return Text(" " * half + "│") + Text("█" * cells, style="green") + Text(" " * (half - cells))
 
 
-#: Columns given up, in this order, when the rows do not fit the terminal; a number is
-#: never cut, a column goes whole. ``bar`` is the PnL bar.
+#: Columns given up first, in this order, when the rows do not fit the terminal; after
+#: them, the rightmost columns go. A number is never cut or folded: a column goes whole.
+#: ``bar`` is the PnL bar.
 DROP_ORDER = ("bar", "equity_usd", "roe_pct", "pnl_usd", "equity", "effective_leverage", "mark")
 
 
+#: The columns a command's rows keep to the last (after the first column, the price).
+ESSENTIAL: dict[str, tuple[str, ...]] = {
+    "stress": ("liquidated", "pnl"),
+    "hedge": ("hedged_usd",),
+    "leverage": ("effective_leverage",),
+}
+
+
 def fitted_columns(
-    keys: list[str], cells: Mapping[str, list[str]], headers: Mapping[str, str], width: int
+    keys: list[str],
+    cells: Mapping[str, list[str]],
+    headers: Mapping[str, str],
+    width: int,
+    keep: tuple[str, ...] = (),
 ) -> list[str]:
-    """The columns to draw: all of ``keys`` if they fit ``width``, else without the first
-    of :data:`DROP_ORDER` until they do."""
+    """The columns to draw: all of ``keys`` if they fit ``width``; else without the first
+    of :data:`DROP_ORDER`, then without the rightmost, until they fit. The first column and
+    those in ``keep`` stay. Nothing is cut: a column needs its header and its longest cell."""
     shown = list(keys)
+    kept = {keys[0], *keep} if keys else set(keep)
 
     def needed() -> int:
         return sum(max([len(headers[k]), *map(len, cells[k])]) + 3 for k in shown) + 1
 
-    for key in DROP_ORDER:
+    for key in [*DROP_ORDER, *reversed(keys)]:
         if needed() <= width:
             break
-        if key in shown:
+        if key in shown and key not in kept:
             shown.remove(key)
     return shown
 
@@ -201,14 +216,34 @@ def rows_table(doc: Mapping[str, Any], rows: list[Mapping[str, Any]], width: int
         keys.append("bar")
         headers["bar"] = f"PnL {coin}"
         cells["bar"] = [" " * (BAR_WIDTH + 1)]
-    keys = fitted_columns(keys, cells, headers, width)
+    keys = fitted_columns(keys, cells, headers, width, ESSENTIAL.get(doc.get("command", ""), ("pnl",)))
     table = Table(box=box.SIMPLE_HEAD)
     for key in keys:
-        table.add_column(headers[key], justify="left" if key in ("mark", "bar") else "right", overflow="fold")
+        table.add_column(
+            headers[key],
+            justify="left" if key in ("mark", "bar") else "right",
+            no_wrap=True,
+            min_width=max(map(len, cells[key]), default=1),
+        )
     scale = max((abs(r["pnl"]) for r in rows if r.get("pnl") is not None), default=Decimal(0))
     for index, row in enumerate(rows):
         line: list[Any] = [bar(row.get("pnl"), scale) if k == "bar" else cells[k][index] for k in keys]
         table.add_row(*line, style="bold" if row.get("mark") else None)
+    return table
+
+
+def plain_table(headers: list[str], rows: list[list[str]], width: int, title: str | None = None) -> Table:
+    """A table of text cells that fits ``width`` by leaving out its rightmost columns (the
+    first stays); no cell is cut or folded."""
+    keys = [str(i) for i in range(len(headers))]
+    cells = {k: [row[i] for row in rows] for i, k in enumerate(keys)}
+    shown = fitted_columns(keys, cells, dict(zip(keys, headers, strict=True)), width)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for key in shown:
+        index = int(key)
+        table.add_column(headers[index], no_wrap=True, min_width=max(map(len, cells[key]), default=1))
+    for row in rows:
+        table.add_row(*(row[int(k)] for k in shown))
     return table
 
 
@@ -263,25 +298,22 @@ class _Console(Console):
 
 def exchanges(doc: Mapping[str, Any], console: Console) -> None:
     """The presets: one row per contract; with one venue, its tiers, notes and sources too."""
-    table = Table(title="Exchange presets", box=box.SIMPLE_HEAD, title_justify="left")
-    for header in ("exchange", "symbol", "USD", "tick", "lot", "max lev", "fees % maker/taker", "family"):
-        table.add_column(
-            header,
-            no_wrap=header in ("exchange", "symbol"),
-            justify="left" if header in ("exchange", "symbol", "family") else "right",
-        )
-    for venue in doc["exchanges"]:
-        for contract in venue["coins"].values():
-            table.add_row(
-                venue["exchange"],
-                contract["symbol"],
-                text(contract["contract_size_usd"]),
-                text(contract["tick"]),
-                text(contract["lot"]),
-                text(contract["max_leverage"]),
-                f"{percent(venue['maker_fee'])}/{percent(venue['taker_fee'])}",
-                venue["family"],
-            )
+    headers = ["exchange", "symbol", "USD", "tick", "lot", "max lev", "fees %", "family"]
+    rows = [
+        [
+            venue["exchange"],
+            contract["symbol"],
+            text(contract["contract_size_usd"]),
+            text(contract["tick"]),
+            text(contract["lot"]),
+            text(contract["max_leverage"]),
+            f"{percent(venue['maker_fee'])}/{percent(venue['taker_fee'])}",
+            venue["family"],
+        ]
+        for venue in doc["exchanges"]
+        for contract in venue["coins"].values()
+    ]
+    table = plain_table(headers, rows, console.width, "Exchange presets (fees: maker/taker)")
     console.print(table)
     detailed = len(doc["exchanges"]) == 1
     for venue in doc["exchanges"]:
@@ -289,21 +321,25 @@ def exchanges(doc: Mapping[str, Any], console: Console) -> None:
         if detailed:
             for coin, contract in venue["coins"].items():
                 if contract["tiers"]:
-                    tiers = Table(title=f"{contract['symbol']} tiers", box=box.SIMPLE_HEAD, title_justify="left")
-                    for header in (
-                        f"up to ({contract['tier_unit']})",
-                        "mmr",
-                        f"deduction ({contract['deduction_unit']})",
-                        "max lev",
-                    ):
-                        tiers.add_column(header, justify="right")
-                    for tier in contract["tiers"]:
-                        tiers.add_row(
-                            "—" if tier["up_to"] is None else text(tier["up_to"]),
-                            f"{percent(tier['mmr'])}%",
-                            text(tier["deduction"]),
-                            text(tier["max_leverage"]),
-                        )
+                    tiers = plain_table(
+                        [
+                            f"up to ({contract['tier_unit']})",
+                            "mmr",
+                            f"deduction ({contract['deduction_unit']})",
+                            "max lev",
+                        ],
+                        [
+                            [
+                                "—" if tier["up_to"] is None else text(tier["up_to"]),
+                                f"{percent(tier['mmr'])}%",
+                                text(tier["deduction"]),
+                                text(tier["max_leverage"]),
+                            ]
+                            for tier in contract["tiers"]
+                        ],
+                        console.width,
+                        f"{contract['symbol']} tiers",
+                    )
                     console.print(tiers)
                 elif contract["size_margins"]:
                     rates = contract["size_margins"]

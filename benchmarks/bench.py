@@ -90,7 +90,14 @@ def bench_batch(lines: int, workdir: Path) -> None:
     ours, _ = run_timed([*INVFUT, "batch"], stdin=source, stdout=workdir / "ours.ndjson")
     ref, _ = run_timed([PYTHON, str(HERE / "float_reference.py"), "batch"], stdin=source, stdout=workdir / "ref.ndjson")
     rate, ref_rate = lines / ours, lines / ref
-    report(f"batch pnl, {lines:,} lines", f"{rate:,.0f} lines/s", f"{ref_rate:,.0f} lines/s", rate / ref_rate, ">= 1.0", rate >= ref_rate)
+    report(
+        f"batch pnl, {lines:,} lines",
+        f"{rate:,.0f} lines/s",
+        f"{ref_rate:,.0f} lines/s",
+        rate / ref_rate,
+        ">= 1.0",
+        rate >= ref_rate,
+    )
     report("batch pnl, absolute", f"{rate:,.0f} lines/s", "100,000 lines/s", rate / 100_000, ">= 1.0", rate >= 100_000)
 
 
@@ -124,7 +131,9 @@ def bench_completion(presses: int) -> None:
         f"start=$(date +%s%N); for i in $(seq {presses}); do _invfut_completion invfut '' ladder; done; "
         f"end=$(date +%s%N); echo $(( (end - start) / {presses} ))"
     )
-    function = next((ln.split()[0] for ln in script.read_text().splitlines() if ln.startswith("_invfut") and "()" in ln), None)
+    function = next(
+        (ln.split()[0] for ln in script.read_text().splitlines() if ln.startswith("_invfut") and "()" in ln), None
+    )
     if function:
         program = program.replace("_invfut_completion", function.split("(")[0])
     out = subprocess.run([bash, "--norc", "--noprofile", "-c", program], capture_output=True, text=True)
@@ -137,7 +146,12 @@ def bench_completion(presses: int) -> None:
     report(f"bash TAB, mean of {presses}", f"{ms:.3f} ms", "30 ms", ms / 30, "<= 1.0", ms < 30)
     fish = shutil.which("fish")
     if fish:
-        cmd = [fish, "--no-config", "-c", f"source {ROOT / 'completions' / 'invfut.fish'}; complete -C 'invfut ladder --mm-basis '"]
+        cmd = [
+            fish,
+            "--no-config",
+            "-c",
+            f"source {ROOT / 'completions' / 'invfut.fish'}; complete -C 'invfut ladder --mm-basis '",
+        ]
         times = [run_timed(cmd)[0] for _ in range(5)]
         ms = statistics.median(times) * 1000
         report("fish TAB (whole fish start)", f"{ms:.1f} ms", "30 ms", ms / 30, "<= 1.0", ms < 30)
@@ -154,8 +168,22 @@ def bench_ladder(rows: int, workdir: Path) -> None:
         ref_cmd = [PYTHON, str(HERE / "float_reference.py"), "ladder", fmt, str(entry), str(contracts), str(leverage),
                    str(low), str(high), str(rows - 1)]  # fmt: skip
         ref, _ = run_timed(ref_cmd, stdout=workdir / f"ref.{fmt}")
-        report(f"ladder {rows:,} rows {fmt}", f"{rows / ours:,.0f} rows/s", f"{rows / ref:,.0f} rows/s", ref / ours, ">= 1.0", ours <= ref)
-        report(f"ladder {rows:,} rows {fmt} memory", f"{rss / 1024:.1f} MB", "100 MB", rss / 1024 / 100, "<= 1.0", rss < 100 * 1024)
+        report(
+            f"ladder {rows:,} rows {fmt}",
+            f"{rows / ours:,.0f} rows/s",
+            f"{rows / ref:,.0f} rows/s",
+            ref / ours,
+            ">= 1.0",
+            ours <= ref,
+        )
+        report(
+            f"ladder {rows:,} rows {fmt} memory",
+            f"{rss / 1024:.1f} MB",
+            "100 MB",
+            rss / 1024 / 100,
+            "<= 1.0",
+            rss < 100 * 1024,
+        )
 
 
 def main() -> None:

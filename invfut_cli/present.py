@@ -73,12 +73,12 @@ def safe_price(value: Decimal | None, side: core.Side, step: Decimal) -> Decimal
     shown to the satoshi instead (rounded down), so a price is never shown as 0."""
     if value is None:
         return None
-    value = quantize(value, NOISE)
+    settled = quantize(value, NOISE)
     if side is core.Side.LONG:
-        return quantize(value, step, ROUND_CEILING)
-    shown = quantize(value, step, ROUND_FLOOR)
+        return quantize(settled, step, ROUND_CEILING)
+    shown = quantize(settled, step, ROUND_FLOOR)
     if shown <= 0:
-        shown = quantize(value, SATOSHI, ROUND_FLOOR)
+        shown = quantize(settled, SATOSHI, ROUND_FLOOR)
     return shown if shown > 0 else quantize(value, NOISE, ROUND_FLOOR)
 
 
@@ -325,7 +325,7 @@ def ladder_doc(
     side = core.Side(args.side)
     step = args.tick if args.tick is not None else Decimal(1).scaleb(-places)
     shown = {
-        name: (price if name == "entry" else safe_price(price, side, step))
+        name: (usd(price, places) if name == "entry" else safe_price(price, side, step))
         for name, price in marks.items()
         if price is not None
     }
@@ -341,7 +341,8 @@ def ladder_doc(
     mark_rows = []
     for price, names in sorted(by_price.items()):
         (row,) = core.ladder(position, [price], collateral)
-        mark_rows.append(_ladder_row(row, places, ", ".join(names)))
+        # The row stands at the marked price as shown (it may be finer than the grid's step).
+        mark_rows.append({**_ladder_row(row, places, ", ".join(names)), "price": price})
     return {
         "command": "ladder",
         "coin": args.coin,

@@ -314,7 +314,14 @@ def exchanges(doc: Mapping[str, Any], console: Console) -> None:
         for contract in venue["coins"].values()
     ]
     table = plain_table(headers, rows, console.width, "Exchange presets (fees: maker/taker)")
-    console.print(table)
+    if len(table.columns) < len(headers):  # too narrow for the table: one short line a contract
+        console.print("Exchange presets: exchange symbol USD tick lot max-leverage; fees maker/taker %, family")
+        for row in rows:
+            console.print(" ".join(row[:6]), soft_wrap=True)
+            console.print(f"  fees {row[6]}, {row[7]}", soft_wrap=True)
+        table = None
+    if table is not None:
+        console.print(table)
     detailed = len(doc["exchanges"]) == 1
     for venue in doc["exchanges"]:
         console.print(f"[bold]{venue['name']}[/bold] ({venue['product']}), read {venue['as_of']}:", soft_wrap=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import core
 from .core.hedge import Funding, Hedge, HedgeRow, hedge_funding, hedge_ladder, hedge_size
-from .core.numbers import quantize
+from .core.numbers import NOISE, quantize
 from .core.sizing import RiskSizing, size_by_risk
 from .core.stress import StressRow, stress
 from .models import MAX_CONTRACTS
@@ -26,10 +26,8 @@ if TYPE_CHECKING:
 
 def boundary(price: Decimal | None) -> Decimal | None:
     """A liquidation price as a boundary to test prices against: without the digits below
-    :data:`invfut_cli.present.NOISE`, which are the 50-digit context's rounding (a long at 1×
+    :data:`invfut_cli.core.numbers.NOISE`, which are the 50-digit context's rounding (a long at 1×
     with no maintenance margin is liquidated at exactly half its entry, not 1e-47 below it)."""
-    from .present import NOISE
-
     return None if price is None else quantize(price, NOISE)
 
 

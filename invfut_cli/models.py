@@ -288,12 +288,8 @@ class MaintenanceInput(Model):
         )
 
 
-def _signed_rate(value: Any) -> Any:
-    """A rate that may be negative (a maker rebate, a target loss): ``-0.025%`` is ``-0.00025``."""
-    return _rate(value)
-
-
-SignedRate = Annotated[Decimal, BeforeValidator(_signed_rate), Field(allow_inf_nan=False)]
+#: A rate that may be negative (a funding rate, a target loss): ``-0.025%`` is ``-0.00025``.
+SignedRate = Annotated[Decimal, BeforeValidator(_rate), Field(allow_inf_nan=False)]
 
 #: Maker and taker rates of the generic model, for ``--entry-fee maker`` and the like.
 GENERIC_MAKER_FEE = Decimal("0.0002")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import core
 from .choices import ExchangeName
-from .core.numbers import CENT, OUTPUT_CONTEXT, SATOSHI, quantize
+from .core.numbers import CENT, NOISE, OUTPUT_CONTEXT, SATOSHI, quantize
 from .models import DEFAULT_MMR, LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
 
 if TYPE_CHECKING:
@@ -60,11 +60,6 @@ def usd(value: Decimal | None, places: int) -> Decimal | None:
     return (
         None if value is None else _nearest(value, _PLACES[places] if places in _PLACES else Decimal(1).scaleb(-places))
     )
-
-
-#: Below this, a computed price's last digits are the 50-digit context's rounding, not
-#: information: 5625 computed as 5625.000…001 must not round up to 5625.01.
-NOISE = Decimal("1e-20")
 
 
 def safe_price(value: Decimal | None, side: core.Side, step: Decimal) -> Decimal | None:
@@ -202,10 +197,34 @@ def pnl_doc(args: PnlInput, outcome: PnlOutcome) -> Doc:
     }
 
 
+def step_for(tick: Decimal | None, places: int) -> Decimal:
+    """The step a liquidation-type price is shown to: the tick, else ``10^-places``."""
+    return tick if tick is not None else _PLACES.get(places) or Decimal(1).scaleb(-places)
+
+
 def price_step(args: LiqInput | LadderInput) -> Decimal:
     """The step a liquidation price is shown to: ``--tick``, else ``10^-places``."""
     tick = getattr(args, "tick", None)
     return tick if tick is not None else Decimal(1).scaleb(-args.price_places)
+
+
+def liquidation_keys(outcome: Outcome, side: core.Side, step: Decimal) -> Doc:
+    """The liquidation part of a document, as ``liq-price`` writes it (``size`` and
+    ``stress`` carry it too)."""
+    result = outcome.result
+    liq, bank = result.liquidation, result.bankruptcy
+    return {
+        "margin_mode": result.margin_mode.value,
+        "formula_family": outcome.family,
+        "fee_treatment": result.fee_treatment.value,
+        "liquidation_price": safe_price(liq.price_usd, side, step),
+        "liquidation_price_exact": usd(liq.price_usd, 8),
+        "bankruptcy_price": safe_price(bank.price_usd, side, step),
+        "bankruptcy_price_exact": usd(bank.price_usd, 8),
+        "maintenance_margin": coin(result.maintenance_margin_coin),
+        "price_step": step,
+        "tier": outcome.tier,
+    }
 
 
 def liq_doc(args: LiqInput, outcome: Outcome) -> Doc:
@@ -225,20 +244,11 @@ def liq_doc(args: LiqInput, outcome: Outcome) -> Doc:
         "coin": args.coin,
         **position_keys(args),
         "inputs": echoed,
-        "margin_mode": result.margin_mode.value,
-        "formula_family": outcome.family,
-        "fee_treatment": result.fee_treatment.value,
-        "liquidation_price": safe_price(liq.price_usd, side, step),
-        "liquidation_price_exact": usd(liq.price_usd, 8),
-        "bankruptcy_price": safe_price(bank.price_usd, side, step),
-        "bankruptcy_price_exact": usd(bank.price_usd, 8),
+        **liquidation_keys(outcome, side, step),
         "distance_pct": pct(result.distance_pct),
         "initial_margin": coin(result.initial_margin_coin),
         "collateral": coin(result.collateral_coin),
-        "maintenance_margin": coin(result.maintenance_margin_coin),
         "fee_to_close": coin(result.fee_to_close_coin),
-        "price_step": step,
-        "tier": tier,
         **_alert(args, liq.price_usd),
         "reason": liq.reason,
         "bankruptcy_reason": bank.reason,
@@ -251,7 +261,7 @@ def _alert(args: LiqInput, liquidation: Decimal | None) -> Doc:
     if args.mark is None and args.fail_within is None:
         return {"mark_price": None, "distance_from_mark_pct": None, "fail_within_pct": None, "alert": False}
     mark = args.mark if args.mark is not None else args.entry
-    distance = None if liquidation is None else abs(liquidation - mark) / mark * 100
+    distance = None if liquidation is None else abs(core.change_pct(mark, liquidation))
     alert = args.fail_within is not None and distance is not None and distance <= args.fail_within
     return {
         "mark_price": usd(mark, args.price_places),
@@ -289,24 +299,15 @@ def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.D
 
 
 def _ladder_row(row: core.LadderRow, places: int, mark: str | None) -> Doc:
-    # The rounding of coin/usd/pct, written out: this runs once per row of a ladder.
-    money = _PLACES[places]
-
-    def near(value: Decimal | None, step: Decimal) -> Decimal | None:
-        if value is None:
-            return None
-        rounded = value.quantize(FINE, context=OUTPUT_CONTEXT).quantize(step, context=OUTPUT_CONTEXT)
-        return rounded if rounded else abs(rounded)
-
     return {
-        "price": near(row.price_usd, money),
-        "pnl": near(row.pnl_coin, SATOSHI),
-        "step_pnl": near(row.step_pnl_coin, SATOSHI),
-        "pnl_usd": near(row.pnl_usd, money),
-        "roe_pct": near(row.roe_pct, CENT),
-        "equity": near(row.equity_coin, SATOSHI),
-        "equity_usd": near(row.equity_usd, money),
-        "effective_leverage": near(row.effective_leverage, CENT),
+        "price": usd(row.price_usd, places),
+        "pnl": coin(row.pnl_coin),
+        "step_pnl": coin(row.step_pnl_coin),
+        "pnl_usd": usd(row.pnl_usd, places),
+        "roe_pct": pct(row.roe_pct),
+        "equity": coin(row.equity_coin),
+        "equity_usd": usd(row.equity_usd, places),
+        "effective_leverage": pct(row.effective_leverage),
         "mark": mark,
     }
 
@@ -323,7 +324,7 @@ def ladder_doc(
     position = args.position
     collateral = args.collateral
     side = core.Side(args.side)
-    step = args.tick if args.tick is not None else Decimal(1).scaleb(-places)
+    step = step_for(args.tick, places)
     shown = {
         name: (usd(price, places) if name == "entry" else safe_price(price, side, step))
         for name, price in marks.items()

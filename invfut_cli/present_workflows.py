@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import core
 from .core.numbers import CENT, CORE_CONTEXT, HUNDRED, SATOSHI, quantize
-from .present import coin, inputs, pct, position_keys, safe_price, usd, venue
+from .present import coin, inputs, liquidation_keys, pct, position_keys, step_for, usd, venue
 
 if TYPE_CHECKING:
     from .compute_workflows import HedgeOutcome, SizeOutcome, StressOutcome
     from .core.stress import StressRow
     from .models_workflows import HedgeInput, SizeInput, StressInput
-    from .presets import Outcome
 
 Doc = dict[str, Any]
 
@@ -38,28 +37,6 @@ def coin_above(value: Decimal | None) -> Decimal | None:
         return quantize(value, SATOSHI, ROUND_FLOOR) + SATOSHI
 
 
-def _step(tick: Decimal | None, places: int) -> Decimal:
-    return tick if tick is not None else Decimal(1).scaleb(-places)
-
-
-def _liquidation_keys(outcome: Outcome, side: core.Side, step: Decimal) -> Doc:
-    """The liquidation part of a document, as ``liq-price`` writes it."""
-    result = outcome.result
-    liq, bank = result.liquidation, result.bankruptcy
-    return {
-        "margin_mode": result.margin_mode.value,
-        "formula_family": outcome.family,
-        "fee_treatment": result.fee_treatment.value,
-        "liquidation_price": safe_price(liq.price_usd, side, step),
-        "liquidation_price_exact": usd(liq.price_usd, 8),
-        "bankruptcy_price": safe_price(bank.price_usd, side, step),
-        "bankruptcy_price_exact": usd(bank.price_usd, 8),
-        "maintenance_margin": coin(result.maintenance_margin_coin),
-        "price_step": step,
-        "tier": outcome.tier,
-    }
-
-
 # --- size --------------------------------------------------------------------------------
 
 
@@ -69,8 +46,8 @@ def size_doc(args: SizeInput, outcome: SizeOutcome) -> Doc:
     result = liquidation.result
     side = sizing.side
     places = args.price_places
-    step = _step(args.tick, places)
-    keys = _liquidation_keys(liquidation, side, step)
+    step = step_for(args.tick, places)
+    keys = liquidation_keys(liquidation, side, step)
     echoed = inputs(args)  # type: ignore[arg-type]
     del echoed["fee_source"]
     warnings = list(result.warnings)
@@ -215,14 +192,14 @@ def stress_doc(args: StressInput, outcome: StressOutcome) -> Doc:
     result = liquidation.result
     side = core.Side(args.side)
     places = args.price_places
-    step = _step(args.tick, places)
+    step = step_for(args.tick, places)
     scenarios = load()
     rows = [_stress_row(row, places) for row in outcome.rows]
     return {
         "command": "stress",
         "coin": args.coin,
         **position_keys(args),
-        **_liquidation_keys(liquidation, side, step),
+        **liquidation_keys(liquidation, side, step),
         "reference_price": usd(args.reference_price, places),
         "move_to_liquidation_pct": shown_move_to_liquidation(outcome.move_to_liquidation_pct, side),
         "collateral": coin(result.collateral_coin),

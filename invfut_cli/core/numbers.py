@@ -43,6 +43,10 @@ CORE_CONTEXT = decimal.Context(
 OUTPUT_CONTEXT = CORE_CONTEXT.copy()
 OUTPUT_CONTEXT.prec = 100
 
+#: Below this, a computed price's last digits are the 50-digit context's rounding, not
+#: information: 5625 computed as 5625.000…001 must not round up to 5625.01.
+NOISE = Decimal("1e-20")
+
 #: Relative size below which a sum is the context's rounding, not a quantity: 50-digit
 #: arithmetic errs by about 10^-49 of its operands, so a sum this much smaller is zero.
 SETTLE = Decimal("1e-40")

@@ -1,6 +1,6 @@
 """``python -m invfut_cli``."""
 
-from .cli import main
+from .app import main
 
 if __name__ == "__main__":
     main()

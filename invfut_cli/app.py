@@ -179,8 +179,21 @@ def _root(
     """
 
 
-#: The names of the registered commands (filled by :func:`command`).
-COMMANDS: set[str] = set()
+#: Each command and the module of ``invfut_cli.commands`` that defines it, so that a run
+#: imports only the module of its command (a test checks this against the registrations).
+COMMAND_MODULES: dict[str, str] = {
+    "pnl": "position",
+    "liq-price": "position",
+    "leverage": "position",
+    "ladder": "position",
+    "size": "size",
+    "hedge": "hedge",
+    "stress": "stress",
+    "batch": "batch",
+    "exchanges": "exchanges",
+}
+#: The names of the commands.
+COMMANDS: frozenset[str] = frozenset(COMMAND_MODULES)
 
 
 #: The command functions by name, for :func:`main`'s one-command app.
@@ -190,8 +203,10 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {}
 def command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a command on the app under ``name``."""
 
+    if name not in COMMAND_MODULES:
+        raise LookupError(f"command {name!r} is missing from COMMAND_MODULES")
+
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        COMMANDS.add(name)
         _FUNCTIONS[name] = func
         return app.command(name)(func)
 
@@ -234,10 +249,21 @@ def with_grid(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "grid": build(GridInput, **grid)}
 
 
+def load_commands(name: str | None = None) -> None:
+    """Import the module that defines command ``name`` (registering it), or every command's."""
+    import importlib
+
+    modules = {COMMAND_MODULES[name]} if name in COMMAND_MODULES else set(COMMAND_MODULES.values())
+    for module in sorted(modules):
+        importlib.import_module(f"invfut_cli.commands.{module}")
+
+
 def app_for(argv: Sequence[str]) -> typer.Typer:
     """The app to run ``argv``: for ``invfut NAME …``, an app holding only NAME (typer builds
     every registered command's options before it parses, and one is all this run needs);
-    otherwise the full app. Both behave the same for that command."""
+    otherwise the full app. Both behave the same for that command. Only the modules of the
+    commands the app holds are imported."""
+    load_commands(argv[0] if argv else None)
     if not argv or argv[0] not in _FUNCTIONS:
         return app
     single = typer.Typer(cls=InvfutGroup, name="invfut", add_completion=False, pretty_exceptions_enable=False)
@@ -323,7 +349,6 @@ def main() -> None:
     """Console-script entry point."""
     import decimal
 
-    from . import commands  # noqa: F401  (registers the commands)
     from .core.numbers import CORE_CONTEXT
 
     decimal.setcontext(CORE_CONTEXT)

@@ -18,12 +18,14 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from .app import BATCH, describe_error, error_object, explained
+from .app import BATCH, describe_error, error_object, explained, load_commands
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
 from .render.json_out import scalar
+
+load_commands()  # registers every command's batch handler
 
 #: The longest line read: a longer one is an error record, not parsed.
 MAX_LINE_BYTES = 1 << 20

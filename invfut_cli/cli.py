@@ -1,11 +1,13 @@
 """The ``invfut`` command line: the app with every command registered.
 
-``invfut_cli.cli:app`` is the typer app and ``invfut_cli.cli:main`` the console script.
+``invfut_cli.cli:app`` is the typer app with every command registered. The console script,
+``invfut_cli.app:main``, imports only the module of the command it runs.
 """
 
 from __future__ import annotations
 
-from . import commands
-from .app import COMMANDS, ExitCode, app, main
+from .app import COMMANDS, ExitCode, app, load_commands, main
 
-__all__ = ["COMMANDS", "ExitCode", "app", "commands", "main"]
+load_commands()
+
+__all__ = ["COMMANDS", "ExitCode", "app", "main"]

@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import core
-from .models import FeeInput, LadderInput, LeverageInput, LiqInput, PnlInput
 
 if TYPE_CHECKING:
+    from .models import FeeInput, LadderInput, LeverageInput, LiqInput, PnlInput
     from .presets import Outcome
 
 

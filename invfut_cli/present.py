@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 from . import core
 from .choices import ExchangeName
 from .core.numbers import CENT, NOISE, OUTPUT_CONTEXT, SATOSHI, quantize
-from .models import DEFAULT_MMR, LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
+from .models import DEFAULT_MMR
 
 if TYPE_CHECKING:
     from .compute import PnlOutcome
+    from .models import LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
     from .presets import Outcome, PresetFile
 
 Doc = dict[str, Any]

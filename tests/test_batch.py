@@ -166,7 +166,6 @@ def test_one_output_line_per_input_line(lines: list[str]) -> None:
     """Whatever the input, the count of output lines equals the count of input lines."""
     from io import BytesIO, StringIO
 
-    from invfut_cli import commands  # noqa: F401  (registers the batch handlers)
     from invfut_cli.batchrun import run
 
     flat = [line.replace("\n", " ").replace("\r", " ") for line in lines]

@@ -379,18 +379,29 @@ def test_table_shows_the_json_numbers(cli: Any, args: tuple[str, ...]) -> None:
     assert len(shown) > 3
 
 
-def test_json_path_does_not_import_rich() -> None:
+def test_json_path_does_not_import_rich_or_other_commands() -> None:
     code = (
         "import sys\n"
-        "from invfut_cli.cli import app\n"
-        "try:\n    app(['pnl','--side','long','--entry','8000','--exit','9000','--contracts','10','--json'],"
-        " prog_name='invfut')\n"
+        "sys.argv = ['invfut','pnl','--side','long','--entry','8000','--exit','9000','--contracts','10','--json']\n"
+        "from invfut_cli.app import main\n"
+        "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
-        "sys.stderr.write(repr(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.'))))\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m == 'rich' or m.startswith(('rich.', \n"
+        "    'invfut_cli.commands.', 'pydantic_settings', 'invfut_cli.render.table')))))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(run.stdout)["pnl"]
-    assert run.stderr == "[]"
+    assert run.stderr == "['invfut_cli.commands.position']"
+
+
+def test_command_modules_match_the_registrations() -> None:
+    from invfut_cli.app import _FUNCTIONS, COMMAND_MODULES
+    from invfut_cli.cli import app as full_app
+
+    registered = {c.name: c.callback for c in full_app.registered_commands}
+    assert set(registered) == set(COMMAND_MODULES) == set(_FUNCTIONS)
+    for name, func in registered.items():
+        assert func.__module__ == f"invfut_cli.commands.{COMMAND_MODULES[name]}", name
 
 
 def test_installed_console_script_runs() -> None:

@@ -1,5 +1,4 @@
-"""The commands; importing this package registers them all on the app."""
+"""The commands, a module per group; ``invfut_cli.app.load_commands`` imports (registers) them.
 
-from . import batch, exchanges, hedge, position, size, stress
-
-__all__ = ["batch", "exchanges", "hedge", "position", "size", "stress"]
+Importing this package imports none of them, so a run pays only for its own command.
+"""

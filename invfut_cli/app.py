@@ -352,5 +352,9 @@ def main() -> None:
     from .core.numbers import CORE_CONTEXT
 
     decimal.setcontext(CORE_CONTEXT)
+    # invfut uses no pydantic plugins: without this, building the first model's validator
+    # reads every installed package's entry points to look for some (about 5 ms a run).
+    # A value the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
     app_for(sys.argv[1:])(prog_name="invfut")

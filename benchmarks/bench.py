@@ -192,7 +192,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes (100,000 lines and rows)")
     parser.add_argument("--lines", type=int, help="batch input lines [1,000,000]")
     parser.add_argument("--rows", type=int, help="ladder rows [1,000,000]")
-    parser.add_argument("--runs", type=int, default=15, help="start-up runs of each [15]")
+    parser.add_argument("--runs", type=int, default=21, help="start-up runs of each [21]")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["startup", "completion", "batch", "ladder"],
+        help="run only this figure (repeatable) [all]",
+    )
     args = parser.parse_args()
     lines = args.lines or (100_000 if args.quick else 1_000_000)
     rows = args.rows or (100_000 if args.quick else 1_000_000)
@@ -200,10 +206,15 @@ def main() -> None:
     print(f"{'figure':<34} {'invfut':>22} {'reference':>22} {'ratio':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        bench_startup(args.runs)
-        bench_completion(200)
-        bench_batch(lines, work)
-        bench_ladder(rows, work)
+        wanted = set(args.only or ["startup", "completion", "batch", "ladder"])
+        if "startup" in wanted:
+            bench_startup(args.runs)
+        if "completion" in wanted:
+            bench_completion(200)
+        if "batch" in wanted:
+            bench_batch(lines, work)
+        if "ladder" in wanted:
+            bench_ladder(rows, work)
 
 
 if __name__ == "__main__":

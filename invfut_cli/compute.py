@@ -152,8 +152,9 @@ def leverage(args: LeverageInput) -> tuple[core.Sizing, Iterator[core.DriftRow]]
     return sizing, core.leverage_drift(position, sizing.margin_coin, args.grid.prices(args.entry))
 
 
-def ladder(args: LadderInput) -> tuple[Iterator[core.LadderRow], dict[str, Decimal | None], Outcome | None]:
-    """``ladder``: the rows (an iterator), the marked prices, and the liquidation behind them."""
+def ladder(args: LadderInput) -> tuple[dict[str, Decimal | None], Outcome | None]:
+    """``ladder``: the marked prices and the liquidation behind them (the rows are
+    computed as they are written: :class:`invfut_cli.present.LadderRows`)."""
     position = args.position
     fees = costs(args, position)
     marks: dict[str, Decimal | None] = {
@@ -172,4 +173,4 @@ def ladder(args: LadderInput) -> tuple[Iterator[core.LadderRow], dict[str, Decim
         outcome = liquidation_for(args)
         marks["liquidation"] = outcome.result.liquidation.price_usd
         marks["bankruptcy"] = outcome.result.bankruptcy.price_usd
-    return core.ladder(position, args.grid.prices(args.entry), args.collateral), marks, outcome
+    return marks, outcome

@@ -33,7 +33,7 @@ def config_path() -> Path:
 def settings() -> dict[str, Any]:
     """The configured defaults, as ``{option name: value}`` (empty when nothing is set)."""
     path = config_path()
-    variables = [k for k in os.environ if k.startswith("INVFUT_") and k != "INVFUT_CONFIG"]
+    variables = [k for k in os.environ if k.startswith("INVFUT_") and k not in ("INVFUT_CONFIG", "INVFUT_WORKERS")]
     if not path.is_file():
         if os.environ.get("INVFUT_CONFIG"):
             raise ConfigError(f"{path}: no such config file (INVFUT_CONFIG names it)")

@@ -135,24 +135,48 @@ class GridInput(Model):
             needed = places_of(entry.normalize()) + places_of(pct_step.normalize()) + 2
         return min(8, max(2, needed))
 
-    def prices(self, entry: Decimal) -> Iterator[Decimal]:
-        """The grid's prices, each written to :meth:`places` decimals (nearest)."""
-        step = Decimal(1).scaleb(-self.places(entry))
+    def _pct(self) -> tuple[Decimal, Decimal]:
+        pct = self.pct if self.pct is not None else Decimal(50)
+        return pct, self.pct_step if self.pct_step is not None else min(Decimal(10), pct)
+
+    def span(self, entry: Decimal) -> range:
+        """The grid's points ``k``: one row each, before rounding merges any."""
         if self.from_ is not None and self.to is not None:
             if self.step is not None:
-                raw = core.grid_by_step(self.from_, self.to, self.step)
-            else:
-                raw = core.grid_by_count(self.from_, self.to, self.steps or 1)
-        else:
-            pct = self.pct if self.pct is not None else Decimal(50)
-            pct_step = self.pct_step if self.pct_step is not None else min(Decimal(10), pct)
-            raw = core.grid_around(entry, pct, pct_step)
+                return core.steps_by_step(self.from_, self.to, self.step)
+            return range((self.steps or 1) + 1)
+        return core.steps_around(*self._pct())
+
+    def _raw(self, entry: Decimal, points: range) -> Iterator[Decimal]:
+        if self.from_ is not None and self.to is not None:
+            if self.step is not None:
+                return core.grid_by_step(self.from_, self.to, self.step, points)
+            return core.grid_by_count(self.from_, self.to, self.steps or 1, points)
+        return core.grid_around(entry, *self._pct(), points)
+
+    def prices(self, entry: Decimal) -> Iterator[Decimal]:
+        """The grid's prices, each written to :meth:`places` decimals (nearest)."""
+        return self.window(entry, self.span(entry))[1]
+
+    def window(self, entry: Decimal, points: range) -> tuple[Decimal | None, Iterator[Decimal]]:
+        """The prices of the grid's points ``points`` (a slice of :meth:`span`) as
+        :meth:`prices` gives them, and the price given just before them (``None`` at the
+        start): windows side by side give :meth:`prices` in pieces."""
+        step = Decimal(1).scaleb(-self.places(entry))
+        first = self.span(entry).start
         last = None
-        for price in raw:
-            shown = quantize(price, step)
-            if shown != last and shown > 0:
-                yield shown
-            last = shown
+        if points.start > first:
+            before = next(self._raw(entry, range(points.start - 1, points.start)), None)
+            last = None if before is None else quantize(before, step)
+
+        def shown_prices(last: Decimal | None) -> Iterator[Decimal]:
+            for price in self._raw(entry, points):
+                shown = quantize(price, step)
+                if shown != last and shown > 0:
+                    yield shown
+                last = shown
+
+        return (last if last is not None and last > 0 else None), shown_prices(last)
 
 
 class LeverageInput(Model):

@@ -14,6 +14,7 @@ its ``--json`` always carry the same numbers. Rounding happens here and nowhere 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,8 @@ FINE = Decimal("1e-30")
 
 def _nearest(value: Decimal, step: Decimal) -> Decimal:
     """``value`` to the power-of-ten ``step``, half-even, with no negative zero."""
-    rounded = value.quantize(FINE, context=OUTPUT_CONTEXT).quantize(step, context=OUTPUT_CONTEXT)
+    # Positional arguments: quantize's keywords cost more than the rounding (hot in ladders).
+    rounded = value.quantize(FINE, None, OUTPUT_CONTEXT).quantize(step, None, OUTPUT_CONTEXT)
     return rounded if rounded else abs(rounded)
 
 
@@ -299,27 +301,70 @@ def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.D
     }
 
 
-def _ladder_row(row: core.LadderRow, places: int, mark: str | None) -> Doc:
+def _ladder_row(row: core.LadderRow, price_step: Decimal, mark: str | None) -> Doc:
+    # The hottest loop of a long ladder: the helpers above, inlined (same rounding).
+    lev = row.effective_leverage
+    step_pnl = row.step_pnl_coin
+    roe = row.roe_pct
+    equity = row.equity_coin
+    equity_usd = row.equity_usd
     return {
-        "price": usd(row.price_usd, places),
-        "pnl": coin(row.pnl_coin),
-        "step_pnl": coin(row.step_pnl_coin),
-        "pnl_usd": usd(row.pnl_usd, places),
-        "roe_pct": pct(row.roe_pct),
-        "equity": coin(row.equity_coin),
-        "equity_usd": usd(row.equity_usd, places),
-        "effective_leverage": pct(row.effective_leverage),
+        "price": _nearest(row.price_usd, price_step),
+        "pnl": _nearest(row.pnl_coin, SATOSHI),
+        "step_pnl": None if step_pnl is None else _nearest(step_pnl, SATOSHI),
+        "pnl_usd": _nearest(row.pnl_usd, price_step),
+        "roe_pct": None if roe is None else _nearest(roe, CENT),
+        "equity": None if equity is None else _nearest(equity, SATOSHI),
+        "equity_usd": None if equity_usd is None else _nearest(equity_usd, price_step),
+        "effective_leverage": None if lev is None else _nearest(lev, CENT),
         "mark": mark,
     }
 
 
-def ladder_doc(
-    args: LadderInput,
-    rows: Iterator[core.LadderRow],
-    marks: dict[str, Decimal | None],
-    outcome: Outcome | None,
-) -> Doc:
-    """``invfut ladder``: grid ``rows`` (an iterator, written as it comes) and the marked prices."""
+class LadderRows:
+    """A ladder's grid rows, computed as they are read: iterate for all of them, or take
+    :meth:`window` for the rows of some of the grid's :attr:`points` (windows side by
+    side give the same rows, so writers can share a long ladder among processes)."""
+
+    def __init__(
+        self,
+        args: LadderInput,
+        collateral: Decimal | None,
+        places: int,
+        marks: dict[Decimal, str],
+    ) -> None:
+        self.args = args
+        self.collateral = collateral
+        self.price_step = _PLACES[places]
+        self.marks = marks
+        #: The grid's points, one row each (fewer where rounding merges prices).
+        self.points = args.grid.span(args.entry)
+
+    def __iter__(self) -> Iterator[Doc]:
+        return self.window(self.points)
+
+    def window(self, points: range) -> Iterator[Doc]:
+        """The rows of the grid points ``points``; ``step_pnl`` counts from the row before."""
+        previous, prices = self.args.grid.window(self.args.entry, points)
+        if previous is not None:
+            prices = itertools.chain((previous,), prices)
+        rows = core.ladder(self.args.position, prices, self.collateral)
+        if previous is not None:
+            next(rows)
+        marks, step = self.marks, self.price_step
+        # The prices rise row by row, so the next marked price is all there is to compare.
+        pending = sorted(marks)
+        ahead = len(pending)
+        at = 0
+        for row in rows:
+            price = row.price_usd
+            while at < ahead and pending[at] < price:
+                at += 1
+            yield _ladder_row(row, step, marks[price] if at < ahead and pending[at] == price else None)
+
+
+def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Outcome | None) -> Doc:
+    """``invfut ladder``: the grid rows (computed as they are written) and the marked prices."""
     liquidation, tier = (None, None) if outcome is None else (outcome.result, outcome.tier)
     places = max(args.price_places, args.grid.places(args.entry))
     position = args.position
@@ -335,16 +380,11 @@ def ladder_doc(
     for name, price in shown.items():
         by_price.setdefault(price, []).append(name)
 
-    def grid() -> Iterator[Doc]:
-        for row in rows:
-            names = by_price.get(row.price_usd)
-            yield _ladder_row(row, places, ", ".join(names) if names else None)
-
     mark_rows = []
     for price, names in sorted(by_price.items()):
         (row,) = core.ladder(position, [price], collateral)
         # The row stands at the marked price as shown (it may be finer than the grid's step).
-        mark_rows.append({**_ladder_row(row, places, ", ".join(names)), "price": price})
+        mark_rows.append({**_ladder_row(row, _PLACES[places], ", ".join(names)), "price": price})
     return {
         "command": "ladder",
         "coin": args.coin,
@@ -358,7 +398,7 @@ def ladder_doc(
         "tier": tier,
         "reason": None if liquidation is None else liquidation.liquidation.reason,
         "marks": mark_rows,
-        "rows": grid(),
+        "rows": LadderRows(args, collateral, places, {p: ", ".join(n) for p, n in by_price.items()}),
     }
 
 

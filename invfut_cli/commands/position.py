@@ -81,8 +81,8 @@ def run_ladder(**values: Any) -> dict[str, Any]:
     from invfut_cli.models import LadderInput
 
     args = build(LadderInput, **with_grid(values))
-    rows, marks, outcome = compute.ladder(args)
-    return present.ladder_doc(args, rows, marks, outcome)
+    marks, outcome = compute.ladder(args)
+    return present.ladder_doc(args, marks, outcome)
 
 
 @command("pnl")

@@ -48,6 +48,8 @@ _HOME: dict[str, str] = {
     "grid_by_count": "grid",
     "grid_by_step": "grid",
     "ladder": "grid",
+    "steps_around": "grid",
+    "steps_by_step": "grid",
     "leverage_drift": "leverage",
     "liquidation": "margin",
     "net_pnl": "fees",
@@ -86,7 +88,7 @@ if TYPE_CHECKING:
         trade_fee_coin,
     )
     from .fills import Fill, PartialClose, average_entry, close_part
-    from .grid import LadderRow, grid_around, grid_by_count, grid_by_step, ladder
+    from .grid import LadderRow, grid_around, grid_by_count, grid_by_step, ladder, steps_around, steps_by_step
     from .leverage import DriftRow, Sizing, leverage_drift, solve_sizing
     from .margin import (
         Basis,

@@ -10,37 +10,51 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import HUNDRED, ONE, ZERO, exact, settle
+from .numbers import CORE_CONTEXT, HUNDRED, ONE, ZERO, exact, settle
 from .position import Position
 
 
+def steps_by_step(start: Decimal, stop: Decimal, step: Decimal) -> range:
+    """The indices ``k`` of :func:`grid_by_step`'s prices: ``0 … ⌊(stop − start)/step⌋``."""
+    return range(int(CORE_CONTEXT.divide(stop - start, step)) + 1)
+
+
 @exact
-def grid_by_step(start: Decimal, stop: Decimal, step: Decimal) -> Iterator[Decimal]:
-    """``start, start + step, …`` up to and including ``stop`` when it falls on the grid."""
-    count = int((stop - start) / step)
-    for k in range(count + 1):
+def grid_by_step(start: Decimal, stop: Decimal, step: Decimal, points: range | None = None) -> Iterator[Decimal]:
+    """``start + k·step`` up to and including ``stop`` when it falls on the grid
+    (``points``: only these ``k``, a window of :func:`steps_by_step`)."""
+    for k in steps_by_step(start, stop, step) if points is None else points:
         yield start + k * step
 
 
 @exact
-def grid_by_count(start: Decimal, stop: Decimal, intervals: int) -> Iterator[Decimal]:
-    """``intervals + 1`` evenly spaced prices from ``start`` to ``stop``, both included."""
+def grid_by_count(start: Decimal, stop: Decimal, intervals: int, points: range | None = None) -> Iterator[Decimal]:
+    """``start + (stop − start)·k/intervals`` for ``k = 0 … intervals``: evenly spaced,
+    both ends included (``points``: only these ``k``)."""
     width = stop - start
-    for k in range(intervals + 1):
+    for k in range(intervals + 1) if points is None else points:
         yield start + width * k / intervals
 
 
-@exact
-def grid_around(entry: Decimal, pct: Decimal, pct_step: Decimal) -> Iterator[Decimal]:
-    """``E·(1 + k·pct_step/100)`` for ``k`` from ``−pct/pct_step`` to ``+pct/pct_step``.
+def steps_around(pct: Decimal, pct_step: Decimal) -> range:
+    """The indices ``k`` of :func:`grid_around`'s prices: ``−⌊pct/pct_step⌋ … +⌊pct/pct_step⌋``."""
+    reach = int(CORE_CONTEXT.divide(pct, pct_step))
+    return range(-reach, reach + 1)
 
-    Prices at or below zero are left out.
-    """
-    reach = int(pct / pct_step)
-    for k in range(-reach, reach + 1):
+
+@exact
+def grid_around(entry: Decimal, pct: Decimal, pct_step: Decimal, points: range | None = None) -> Iterator[Decimal]:
+    """``E·(1 + k·pct_step/100)`` for ``k`` from ``−pct/pct_step`` to ``+pct/pct_step``
+    (``points``: only these ``k``). Prices at or below zero are left out."""
+    for k in steps_around(pct, pct_step) if points is None else points:
         price = entry * (ONE + k * pct_step / HUNDRED)
         if price > ZERO:
             yield price
+
+
+#: Relative to the collateral, an equity beyond this is never the rounding of zero
+#: (:func:`settle` needs 10^-40).
+NEAR_ZERO = Decimal("1e-30")
 
 
 @dataclass(frozen=True)
@@ -68,27 +82,34 @@ def ladder(
     size = position.size_usd
     signed = sign * size
     entry = position.entry_price_usd
-    inverse_entry = ONE / entry
+    at_entry = signed * (ONE / entry)  # s·Q/E
+    short = sign < ZERO
     usd_per_dollar = signed / entry
+    # Only an equity this close to zero can be the context's rounding of zero (see settle).
+    near_zero = None if collateral_coin is None else collateral_coin * NEAR_ZERO
     previous: Decimal | None = None
     for price in prices:
         value = size / price
-        gain = signed * inverse_entry - sign * value
+        gain = at_entry + value if short else at_entry - value  # s·Q/E − s·Q/P; s·V is exact
         if collateral_coin is None:
             roe = equity = equity_usd = lev = None
         else:
-            equity = settle(collateral_coin + gain, collateral_coin, gain)
+            equity = collateral_coin + gain
+            if -near_zero <= equity <= near_zero:  # type: ignore[operator]
+                equity = settle(equity, collateral_coin, gain)
             roe = HUNDRED * gain / collateral_coin
             equity_usd = equity * price
             lev = value / equity if equity > ZERO else None
+        # Positional (price, pnl, step pnl, USD pnl, ROE, equity, equity USD, leverage): a
+        # long ladder makes a row per price, and keywords cost more than the arithmetic.
         yield LadderRow(
-            price_usd=price,
-            pnl_coin=gain,
-            step_pnl_coin=None if previous is None else gain - previous,
-            pnl_usd=usd_per_dollar * (price - entry),
-            roe_pct=roe,
-            equity_coin=equity,
-            equity_usd=equity_usd,
-            effective_leverage=lev,
+            price,
+            gain,
+            None if previous is None else gain - previous,
+            usd_per_dollar * (price - entry),
+            roe,
+            equity,
+            equity_usd,
+            lev,
         )
         previous = gain

@@ -79,6 +79,13 @@ def exact(func: Callable[P, R]) -> Callable[P, R]:
             steps = func(*args, **kwargs)
             while True:
                 previous = decimal.getcontext()
+                if previous is CORE_CONTEXT:  # the caller's context already: nothing to switch
+                    try:
+                        item = next(steps)  # type: ignore[call-overload]
+                    except StopIteration:
+                        return
+                    yield item
+                    continue
                 decimal.setcontext(CORE_CONTEXT)
                 try:
                     item = next(steps)  # type: ignore[call-overload]
@@ -128,19 +135,19 @@ def quantize(value: Decimal, step: Decimal, rounding: str = decimal.ROUND_HALF_E
     """
     ten = _power_of_ten(step)
     if ten is not None:
-        return value.quantize(ten, rounding=rounding, context=OUTPUT_CONTEXT)
-    units = OUTPUT_CONTEXT.divide(value, step).quantize(ONE, rounding=rounding, context=OUTPUT_CONTEXT)
+        return value.quantize(ten, rounding, OUTPUT_CONTEXT)  # positional: keywords cost more than rounding
+    units = OUTPUT_CONTEXT.divide(value, step).quantize(ONE, rounding, OUTPUT_CONTEXT)
     result = OUTPUT_CONTEXT.multiply(units, step)
     exponent = step.normalize(OUTPUT_CONTEXT).as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return result.quantize(Decimal(1).scaleb(-places), context=OUTPUT_CONTEXT)
+    return result.quantize(Decimal(1).scaleb(-places), None, OUTPUT_CONTEXT)
 
 
 def settle(total: Decimal, *parts: Decimal) -> Decimal:
     """``total`` (a sum of ``parts``), or exactly zero where it is smaller than the
     context's rounding of the parts (:data:`SETTLE` of the largest): equity at the
     bankruptcy price is 0, not 2E-52."""
-    largest = max((abs(p) for p in parts), default=ZERO)
+    largest = max(map(abs, parts), default=ZERO)
     return ZERO if abs(total) <= largest * SETTLE else total
 
 

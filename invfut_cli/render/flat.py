@@ -8,9 +8,13 @@ flattened to ``parent.child`` keys. Numbers are the Decimal's own text, as in JS
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Mapping
+import io
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import IO, Any
+
+from invfut_cli import workers
 
 from .json_out import number_text, scalar
 
@@ -59,25 +63,67 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+#: A ladder longer than this is shared among the cores (see :mod:`invfut_cli.workers`).
+PARALLEL_ROWS = 50_000
+#: Rows a worker writes at a time.
+CHUNK_ROWS = 5_000
+
+
+class _NdjsonLines:
+    """Records as NDJSON lines; records with the keys of the one before reuse its template."""
+
+    def __init__(self) -> None:
+        self.keys: tuple[str, ...] = ()
+        self.template = ""
+
+    def __call__(self, records: Iterable[Mapping[str, Any]]) -> str:
+        lines = []
+        for record in records:
+            if tuple(record) != self.keys:
+                self.keys = tuple(record)
+                self.template = "{" + ", ".join(f"{scalar(k)}: %s" for k in self.keys) + "}\n"
+            lines.append(
+                self.template % tuple([number_text(v) if type(v) is Decimal else scalar(v) for v in record.values()])
+            )
+        return "".join(lines)
+
+
+def _csv_lines(header: list[str]) -> Callable[[Iterable[Mapping[str, Any]]], str]:
+    def lines(records: Iterable[Mapping[str, Any]]) -> str:
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerows(
+            [number_text(v) if type(v) is Decimal else v if v is None or type(v) is str else cell(v) for v in values]
+            for values in ([record.get(key) for key in header] for record in records)
+        )
+        return text.getvalue()
+
+    return lines
+
+
+def _write(doc: Mapping[str, Any], rows: Iterator[Mapping[str, Any]], lines: Callable[..., str], out: IO[str]) -> None:
+    """Write ``rows`` (the records of ``doc``), a thousand lines a write; a long ladder
+    from every core instead, in order (its rows object can be cut into windows)."""
+    own = doc.get("rows")
+    points = getattr(own, "points", None)
+    if points is not None and hasattr(own, "window") and workers.usable(out, len(points), PARALLEL_ROWS):
+        workers.write_ordered(workers.chunks(points, CHUNK_ROWS), lambda part: lines(own.window(part)), out)
+        return
+    for batch in workers.batched(rows, 1000):
+        out.write(lines(batch))
+
+
 def write_ndjson(doc: Mapping[str, Any], out: IO[str]) -> None:
-    """One JSON object per line (rows with the keys of the first row are written from a
-    template made once)."""
-    template: str | None = None
-    keys: tuple[str, ...] = ()
-    write = out.write
-    for record in records(doc):
-        if template is None or tuple(record) != keys:
-            keys = tuple(record)
-            template = "{" + ", ".join(f"{scalar(k)}: %s" for k in keys) + "}\n"
-        write(template % tuple([format(v, "f") if type(v) is Decimal else scalar(v) for v in record.values()]))
+    """One JSON object per line."""
+    _write(doc, records(doc), _NdjsonLines(), out)
 
 
 def write_csv(doc: Mapping[str, Any], out: IO[str]) -> None:
     """A header row, then one row per record."""
-    writer = csv.writer(out, lineterminator="\n")
-    header: list[str] | None = None
-    for record in records(doc):
-        if header is None:
-            header = list(record)
-            writer.writerow(header)
-        writer.writerow([cell(record.get(key)) for key in header])
+    rows = records(doc)
+    first = next(rows, None)
+    if first is None:
+        return
+    header = list(first)
+    csv.writer(out, lineterminator="\n").writerow(header)
+    _write(doc, itertools.chain([first], rows), _csv_lines(header), out)

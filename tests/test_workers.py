@@ -183,3 +183,72 @@ def test_ctrl_c_stops_every_worker(tmp_path: Path) -> None:
     assert b"Traceback" not in err
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)  # no worker is left running
+
+
+@pytest.mark.parametrize(
+    ("args", "count", "marked"),
+    [
+        (
+            (
+                "ladder",
+                "--side",
+                "long",
+                "--entry",
+                "8000",
+                "--contracts",
+                "1000",
+                "--leverage",
+                "10",
+                "--from",
+                "1000",
+                "--to",
+                "20000",
+                "--steps",
+                "100000",
+            ),
+            "100,001",
+            True,
+        ),  # fmt: skip
+        (
+            (
+                "leverage",
+                "--entry",
+                "8000",
+                "--contracts",
+                "1000",
+                "--leverage",
+                "5",
+                "--from",
+                "1000",
+                "--to",
+                "20000",
+                "--step",
+                "10",
+            ),
+            "1,901",
+            False,
+        ),  # fmt: skip
+    ],
+)
+def test_a_long_grid_table_points_to_the_full_data(cli: Any, args: tuple[str, ...], count: str, marked: bool) -> None:
+    """A table draws at most TABLE_ROWS grid rows; past that it says how to get them all."""
+    from invfut_cli.render.table import TABLE_ROWS
+
+    run = cli(*args)
+    assert run.exit_code == 0
+    assert len(run.stdout.splitlines()) < 60  # the summary (and the marked rows), not the grid
+    (hint,) = run.stderr.splitlines()
+    assert f"{count} rows are more than a table shows ({TABLE_ROWS} at most)" in hint
+    assert "--format csv" in hint and "--format ndjson" in hint
+    assert ("liquidation" in run.stdout) is marked
+    full = cli(*args, "--format", "csv")
+    assert len(full.stdout.splitlines()) == int(count.replace(",", "")) + 1  # the header and every row
+
+
+def test_a_table_of_the_limit_is_drawn_whole(cli: Any) -> None:
+    from invfut_cli.render.table import TABLE_ROWS
+
+    run = cli("ladder", "--side", "long", "--entry", "8000", "--contracts", "1000",
+              "--from", "1000", "--to", "20000", "--steps", str(TABLE_ROWS - 1))  # fmt: skip
+    assert run.exit_code == 0 and run.stderr == ""
+    assert len(run.stdout.splitlines()) > TABLE_ROWS

@@ -6,6 +6,8 @@ labels; keys it has no label for (``command``, ``inputs``) are left out.
 
 from __future__ import annotations
 
+import itertools
+import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import IO, Any
@@ -247,9 +249,24 @@ def plain_table(headers: list[str], rows: list[list[str]], width: int, title: st
     return table
 
 
-def merged_rows(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """Grid rows with the marked prices sorted in (a mark on a grid price labels that row)."""
-    rows: list[Mapping[str, Any]] = list(doc.get("rows") or [])
+#: The most grid rows a table draws; a longer grid gets its marked rows and a hint instead.
+TABLE_ROWS = 500
+
+
+def drawable(rows: Any) -> tuple[list[Mapping[str, Any]] | None, str]:
+    """The grid rows to draw, or ``None`` with how many there are (``"more than 500"``)
+    when there are more than :data:`TABLE_ROWS` (a ladder's are counted, not computed)."""
+    points = getattr(rows, "points", None)
+    if points is not None and len(points) > TABLE_ROWS:
+        return None, f"{len(points):,}"
+    head = list(itertools.islice(iter(rows or []), TABLE_ROWS + 1))
+    if len(head) > TABLE_ROWS:
+        return None, f"more than {TABLE_ROWS:,}" if not isinstance(rows, list) else f"{len(rows):,}"
+    return head, f"{len(head):,}"
+
+
+def merged_rows(doc: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Grid ``rows`` with the marked prices sorted in (a mark on a grid price labels that row)."""
     grid_prices = {row["price"] for row in rows}
     extra = [m for m in doc.get("marks", []) if m["price"] not in grid_prices]
     return sorted(rows + extra, key=lambda r: r["price"])
@@ -369,7 +386,19 @@ def write(doc: Mapping[str, Any], out: IO[str]) -> None:
         return
     console.print(summary(doc))
     if "rows" in doc:
-        console.print(rows_table(doc, merged_rows(doc), console.width))
+        rows, count = drawable(doc["rows"])
+        if rows is not None:
+            console.print(rows_table(doc, merged_rows(doc, rows), console.width))
+        else:
+            marked = merged_rows(doc, [])
+            if marked:
+                console.print(rows_table(doc, marked, console.width))
+            command = doc.get("command", "ladder")
+            sys.stderr.write(
+                f"invfut {command}: {count} rows are more than a table shows ({TABLE_ROWS:,} at most)"
+                f"{'; only the marked prices are drawn' if marked else ''}. For every row: "
+                f"invfut {command} ... --format csv > {command}.csv (or --format ndjson, or --json)\n"
+            )
     for line in notes(doc):
         console.print(line, style="yellow", soft_wrap=True)
     for line in doc.get("explain") or []:

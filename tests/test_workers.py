@@ -185,50 +185,13 @@ def test_ctrl_c_stops_every_worker(tmp_path: Path) -> None:
         os.killpg(proc.pid, 0)  # no worker is left running
 
 
+LONG_LADDER = "ladder --side long --entry 8000 --contracts 1000 --leverage 10 --from 1000 --to 20000 --steps 100000"
+LONG_DRIFT = "leverage --entry 8000 --contracts 1000 --leverage 5 --from 1000 --to 20000 --step 10"
+
+
 @pytest.mark.parametrize(
     ("args", "count", "marked"),
-    [
-        (
-            (
-                "ladder",
-                "--side",
-                "long",
-                "--entry",
-                "8000",
-                "--contracts",
-                "1000",
-                "--leverage",
-                "10",
-                "--from",
-                "1000",
-                "--to",
-                "20000",
-                "--steps",
-                "100000",
-            ),
-            "100,001",
-            True,
-        ),  # fmt: skip
-        (
-            (
-                "leverage",
-                "--entry",
-                "8000",
-                "--contracts",
-                "1000",
-                "--leverage",
-                "5",
-                "--from",
-                "1000",
-                "--to",
-                "20000",
-                "--step",
-                "10",
-            ),
-            "1,901",
-            False,
-        ),  # fmt: skip
-    ],
+    [(tuple(LONG_LADDER.split()), "100,001", True), (tuple(LONG_DRIFT.split()), "1,901", False)],
 )
 def test_a_long_grid_table_points_to_the_full_data(cli: Any, args: tuple[str, ...], count: str, marked: bool) -> None:
     """A table draws at most TABLE_ROWS grid rows; past that it says how to get them all."""

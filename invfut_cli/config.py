@@ -16,6 +16,9 @@ from pydantic import ValidationError
 
 from .errors import ConfigError
 
+#: The variable that sets how many processes write a long ladder (:mod:`invfut_cli.workers`):
+#: read on its own, not a default of any option.
+WORKERS_ENV = "INVFUT_WORKERS"
 #: The settings a config file may hold, with the option each one stands in for.
 KEYS = ("exchange", "coin", "format", "entry_fee", "exit_fee", "taker_fee", "mmr")
 
@@ -33,7 +36,7 @@ def config_path() -> Path:
 def settings() -> dict[str, Any]:
     """The configured defaults, as ``{option name: value}`` (empty when nothing is set)."""
     path = config_path()
-    variables = [k for k in os.environ if k.startswith("INVFUT_") and k not in ("INVFUT_CONFIG", "INVFUT_WORKERS")]
+    variables = [k for k in os.environ if k.startswith("INVFUT_") and k not in ("INVFUT_CONFIG", WORKERS_ENV)]
     if not path.is_file():
         if os.environ.get("INVFUT_CONFIG"):
             raise ConfigError(f"{path}: no such config file (INVFUT_CONFIG names it)")

@@ -301,22 +301,16 @@ def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.D
     }
 
 
-def _ladder_row(row: core.LadderRow, price_step: Decimal, mark: str | None) -> Doc:
-    # The hottest loop of a long ladder: the helpers above, inlined (same rounding).
-    lev = row.effective_leverage
-    step_pnl = row.step_pnl_coin
-    roe = row.roe_pct
-    equity = row.equity_coin
-    equity_usd = row.equity_usd
+def _ladder_row(row: core.LadderRow, places: int, mark: str | None) -> Doc:
     return {
-        "price": _nearest(row.price_usd, price_step),
-        "pnl": _nearest(row.pnl_coin, SATOSHI),
-        "step_pnl": None if step_pnl is None else _nearest(step_pnl, SATOSHI),
-        "pnl_usd": _nearest(row.pnl_usd, price_step),
-        "roe_pct": None if roe is None else _nearest(roe, CENT),
-        "equity": None if equity is None else _nearest(equity, SATOSHI),
-        "equity_usd": None if equity_usd is None else _nearest(equity_usd, price_step),
-        "effective_leverage": None if lev is None else _nearest(lev, CENT),
+        "price": usd(row.price_usd, places),
+        "pnl": coin(row.pnl_coin),
+        "step_pnl": coin(row.step_pnl_coin),
+        "pnl_usd": usd(row.pnl_usd, places),
+        "roe_pct": pct(row.roe_pct),
+        "equity": coin(row.equity_coin),
+        "equity_usd": usd(row.equity_usd, places),
+        "effective_leverage": pct(row.effective_leverage),
         "mark": mark,
     }
 
@@ -335,7 +329,7 @@ class LadderRows:
     ) -> None:
         self.args = args
         self.collateral = collateral
-        self.price_step = _PLACES[places]
+        self.places = places
         self.marks = marks
         #: The grid's points, one row each (fewer where rounding merges prices).
         self.points = args.grid.span(args.entry)
@@ -351,7 +345,7 @@ class LadderRows:
         rows = core.ladder(self.args.position, prices, self.collateral)
         if previous is not None:
             next(rows)
-        marks, step = self.marks, self.price_step
+        marks, places = self.marks, self.places
         # The prices rise row by row, so the next marked price is all there is to compare.
         pending = sorted(marks)
         ahead = len(pending)
@@ -360,7 +354,7 @@ class LadderRows:
             price = row.price_usd
             while at < ahead and pending[at] < price:
                 at += 1
-            yield _ladder_row(row, step, marks[price] if at < ahead and pending[at] == price else None)
+            yield _ladder_row(row, places, marks[price] if at < ahead and pending[at] == price else None)
 
 
 def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Outcome | None) -> Doc:
@@ -384,7 +378,7 @@ def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Out
     for price, names in sorted(by_price.items()):
         (row,) = core.ladder(position, [price], collateral)
         # The row stands at the marked price as shown (it may be finer than the grid's step).
-        mark_rows.append({**_ladder_row(row, _PLACES[places], ", ".join(names)), "price": price})
+        mark_rows.append({**_ladder_row(row, places, ", ".join(names)), "price": price})
     return {
         "command": "ladder",
         "coin": args.coin,

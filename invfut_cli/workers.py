@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, TypeVar
+
+from .config import WORKERS_ENV
 
 T = TypeVar("T")
 
-#: The variable that sets the number of workers (1: none, one process writes everything).
-WORKERS_ENV = "INVFUT_WORKERS"
 #: At most this many workers, whatever the machine.
 MAX_WORKERS = 16
 
@@ -96,8 +96,7 @@ def _worker(
             if not os.read(turn, 1):
                 return _RING_BROKEN  # the worker before this one is gone; the parent reports why
             if failure is not None:
-                os.write(errors, f"{type(failure).__name__}: {failure}\n".encode("utf-8", "replace")[:4000])
-                return _FAILED
+                return _report(errors, failure)
             _write_all(fd, data)
             if number + 1 < len(tasks):  # the next chunk's worker waits for its turn
                 try:
@@ -110,8 +109,13 @@ def _worker(
     except KeyboardInterrupt:
         return _INTERRUPTED
     except Exception as exc:  # reported by the parent, as a single process would
-        os.write(errors, f"{type(exc).__name__}: {exc}\n".encode("utf-8", "replace")[:4000])
-        return _FAILED
+        return _report(errors, exc)
+
+
+def _report(errors: int, exc: Exception) -> int:
+    """Hand ``exc`` to the parent (one line on the error pipe); the status of a failure."""
+    os.write(errors, f"{type(exc).__name__}: {exc}\n".encode("utf-8", "replace")[:4000])
+    return _FAILED
 
 
 def write_ordered(tasks: Sequence[T], render: Callable[[T], str], out: IO[str]) -> None:
@@ -206,15 +210,3 @@ def _drain(fd: int) -> str:
     except BlockingIOError:
         pass
     return b"".join(parts).decode("utf-8", "replace").splitlines()[0] if parts else ""
-
-
-def batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
-    """``items`` in lists of ``size``."""
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -52,11 +52,6 @@ def grid_around(entry: Decimal, pct: Decimal, pct_step: Decimal, points: range |
             yield price
 
 
-#: Relative to the collateral, an equity beyond this is never the rounding of zero
-#: (:func:`settle` needs 10^-40).
-NEAR_ZERO = Decimal("1e-30")
-
-
 @dataclass(frozen=True)
 class LadderRow:
     """One price of the ladder. Margin-dependent fields are ``None`` without a margin."""
@@ -85,8 +80,6 @@ def ladder(
     at_entry = signed * (ONE / entry)  # s·Q/E
     short = sign < ZERO
     usd_per_dollar = signed / entry
-    # Only an equity this close to zero can be the context's rounding of zero (see settle).
-    near_zero = None if collateral_coin is None else collateral_coin * NEAR_ZERO
     previous: Decimal | None = None
     for price in prices:
         value = size / price
@@ -94,9 +87,7 @@ def ladder(
         if collateral_coin is None:
             roe = equity = equity_usd = lev = None
         else:
-            equity = collateral_coin + gain
-            if -near_zero <= equity <= near_zero:  # type: ignore[operator]
-                equity = settle(equity, collateral_coin, gain)
+            equity = settle(collateral_coin + gain, collateral_coin, gain)
             roe = HUNDRED * gain / collateral_coin
             equity_usd = equity * price
             lev = value / equity if equity > ZERO else None

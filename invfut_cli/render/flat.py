@@ -109,7 +109,7 @@ def _write(doc: Mapping[str, Any], rows: Iterator[Mapping[str, Any]], lines: Cal
     if points is not None and hasattr(own, "window") and workers.usable(out, len(points), PARALLEL_ROWS):
         workers.write_ordered(workers.chunks(points, CHUNK_ROWS), lambda part: lines(own.window(part)), out)
         return
-    for batch in workers.batched(rows, 1000):
+    while batch := list(itertools.islice(rows, 1000)):
         out.write(lines(batch))
 
 

@@ -8,9 +8,8 @@ arithmetic is the core's. Commands and ``batch`` both go through here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import core
 
@@ -19,8 +18,9 @@ if TYPE_CHECKING:
     from .presets import Outcome
 
 
-@dataclass(frozen=True)
-class Costs:
+# The records here are NamedTuples: every run creates these classes, and a NamedTuple costs a
+# fifth of a frozen dataclass to create (the core's results stay frozen dataclasses).
+class Costs(NamedTuple):
     """Fee rates and funding resolved for a position."""
 
     open_fee_rate: Decimal
@@ -49,8 +49,7 @@ def costs(args: FeeInput, position: core.Position) -> Costs:
     )
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A target and the exit price that reaches it, or why none does."""
 
     kind: str
@@ -60,8 +59,7 @@ class Target:
     limit_coin: Decimal | None
 
 
-@dataclass(frozen=True)
-class PnlOutcome:
+class PnlOutcome(NamedTuple):
     """Everything ``pnl`` reports."""
 
     exit_price_usd: Decimal | None

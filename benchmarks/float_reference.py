@@ -1,21 +1,7 @@
-"""Plain-Python float references for the batch and ladder benchmarks (not exact: floats)."""
+"""Plain-Python float reference for the ladder benchmark (not exact: floats)."""
 
 import json
 import sys
-
-
-def batch() -> None:
-    """json.loads each line, compute pnl, pnl_usd, roe_pct with floats, json.dumps each result."""
-    write = sys.stdout.write
-    for line in sys.stdin:
-        r = json.loads(line)
-        s = 1.0 if r["side"] == "long" else -1.0
-        q = r["contracts"] * r.get("contract_size", 1)
-        e, p = r["entry"], r["exit"]
-        pnl = s * q * (1 / e - 1 / p)
-        lev = r.get("leverage")
-        roe = 100 * pnl / (q / (e * lev)) if lev else None
-        write(json.dumps({"pnl": pnl, "pnl_usd": pnl * p, "roe_pct": roe}) + "\n")
 
 
 def ladder(fmt: str, entry: float, contracts: float, leverage: float, low: float, high: float, steps: int) -> None:
@@ -48,8 +34,5 @@ def ladder(fmt: str, entry: float, contracts: float, leverage: float, low: float
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "batch":
-        batch()
-    else:
-        fmt, *numbers = sys.argv[2:]
-        ladder(fmt, *map(float, numbers[:-1]), int(numbers[-1]))
+    fmt, *numbers = sys.argv[2:]  # float_reference.py ladder FMT ENTRY CONTRACTS LEVERAGE LOW HIGH STEPS
+    ladder(fmt, *map(float, numbers[:-1]), int(numbers[-1]))

@@ -10,53 +10,197 @@ _invfut() {
     local -A opt_args
     _arguments -C \
         '--version[Print the version and exit.]' \
-        '--help[Show this message and exit.]' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
         ': :->command' \
         '*:: :->argument' && ret=0
     case $state in
         command)
             local -a commands=(
-                'batch:Read NDJSON requests on stdin (one per line, with "command"), write one...'
-                'exchanges:The exchange presets: contracts, sizes, ticks, fees, tiers, formula family,...'
-                'hedge:Contracts to short for a dollar hedge of coin held (rounded down to the lot),...'
                 'pnl:Profit and loss in coin and USD, with fees and funding, the break-even exit,...'
                 'liq-price:Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or...'
                 'leverage:Solve contracts, margin or leverage from the other two, and show how...'
                 'ladder:PnL, equity and effective leverage at each price of a grid: the...'
                 'size:Contracts that lose --risk at the stop (fees included, rounded down to the...'
+                'hedge:Contracts to short for a dollar hedge of coin held (rounded down to the lot),...'
                 'stress:Each shock'\''s price, equity and effective leverage, whether it liquidates (at...'
+                'account:Several positions on one cross balance: equity, maintenance margin, USD delta...'
+                'compare:One position on several venues side by side: contracts bought, margin, fees...'
+                'batch:Read NDJSON requests on stdin (one per line, with "command"), write one...'
+                'exchanges:The exchange presets: contracts, sizes, ticks, fees, tiers, formula family,...'
             )
             _describe -t commands 'invfut command' commands && ret=0
             ;;
         argument)
             curcontext=${curcontext%:*:*}:invfut-$words[1]:
             case $words[1] in
-                'batch') _invfut__batch && ret=0 ;;
-                'exchanges') _invfut__exchanges && ret=0 ;;
-                'hedge') _invfut__hedge && ret=0 ;;
                 'pnl') _invfut__pnl && ret=0 ;;
                 'liq-price') _invfut__liq_price && ret=0 ;;
                 'leverage') _invfut__leverage && ret=0 ;;
                 'ladder') _invfut__ladder && ret=0 ;;
                 'size') _invfut__size && ret=0 ;;
+                'hedge') _invfut__hedge && ret=0 ;;
                 'stress') _invfut__stress && ret=0 ;;
+                'account') _invfut__account && ret=0 ;;
+                'compare') _invfut__compare && ret=0 ;;
+                'batch') _invfut__batch && ret=0 ;;
+                'exchanges') _invfut__exchanges && ret=0 ;;
             esac
             ;;
     esac
     return ret
 }
 
-_invfut__batch() {
+_invfut__pnl() {
     _arguments -S \
-        '--help[Show this message and exit.]'
+        '--side=[long or short (buy/sell also accepted).]:long|short:(long short buy sell)' \
+        '--entry=[Entry price, USD per coin.]:PRICE: ' \
+        '--exit=[Exit (or mark) price, USD per coin.]:PRICE: ' \
+        '--contracts=[Number of contracts.]:N: ' \
+        '--size-usd=[Position size in USD, instead of --contracts\: the venue'\''s contracts it buys...]:USD: ' \
+        '--size-coin=[Position size in coin at the entry price, instead of --contracts\: size x...]:COIN: ' \
+        '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
+        '*--close=[Close part of the position, CONTRACTS@PRICE, repeatable (applied in order)...]:N@PRICE: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
+        '--margin=[Isolated margin, coin.]:COIN: ' \
+        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
+        '--target-roe=[Solve the exit for this return on margin (50% or 0.5).]:PCT: ' \
+        '--target-pnl=[Solve the exit for this net PnL, coin.]:COIN: ' \
+        '--target-usd=[Solve the exit for this net PnL valued at the exit, USD.]:USD: ' \
+        '--entry-fee=[Fee to open\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
+        '--exit-fee=[Fee to close\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
+        '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
+        '--periods=[Funding payments the position was held through. (default\: 1)]:N: ' \
+        '--hours=[Hours held\: the whole funding intervals in it (8 h generic), or pro rata...]:H: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
 }
 
-_invfut__exchanges() {
+_invfut__liq_price() {
     _arguments -S \
+        '--side=[long or short (buy/sell also accepted).]:long|short:(long short buy sell)' \
+        '--entry=[Entry price, USD per coin.]:PRICE: ' \
+        '--contracts=[Number of contracts.]:N: ' \
+        '--size-usd=[Position size in USD, instead of --contracts\: the venue'\''s contracts it buys...]:USD: ' \
+        '--size-coin=[Position size in coin at the entry price, instead of --contracts\: size x...]:COIN: ' \
+        '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
+        '*--close=[Close part of the position, CONTRACTS@PRICE, repeatable (applied in order)...]:N@PRICE: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
+        '--margin=[Isolated margin, coin.]:COIN: ' \
+        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
+        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
+        '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
+        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
+        '--mark=[Current mark price, for --fail-within. (default\: the entry)]:PRICE: ' \
+        '--fail-within=[Exit with code 4 when the mark is within PCT percent of the liquidation...]:PCT: ' \
+        '--target-liquidation=[Solve the margin (or balance) that puts the liquidation price here, rounded...]:PRICE: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
-        '--help[Show this message and exit.]' \
-        '*:: :_files'
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
+}
+
+_invfut__leverage() {
+    _arguments -S \
+        '--entry=[Entry price, USD per coin.]:PRICE: ' \
+        '--side=[long or short (buy/sell also accepted).]:long|short:(long short buy sell)' \
+        '--contracts=[Number of contracts.]:N: ' \
+        '--size-usd=[Position size in USD, instead of --contracts\: the venue'\''s contracts it buys...]:USD: ' \
+        '--size-coin=[Position size in coin at the entry price, instead of --contracts\: size x...]:COIN: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
+        '--margin=[Isolated margin, coin.]:COIN: ' \
+        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
+        '--from=[Lowest price of the range.]:PRICE: ' \
+        '--to=[Highest price of the range.]:PRICE: ' \
+        '--step=[Price step between rows.]:USD: ' \
+        '--steps=[Number of equal steps from --from to --to.]:N: ' \
+        '--pct=[Range around entry, percent either side. (default\: 50)]:PCT: ' \
+        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
+        '--taker-fee=[Taker fee rate (0.00075 or 0.075%) for the largest order\: fees to open and...]:RATE: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
+}
+
+_invfut__ladder() {
+    _arguments -S \
+        '--side=[long or short (buy/sell also accepted).]:long|short:(long short buy sell)' \
+        '--entry=[Entry price, USD per coin.]:PRICE: ' \
+        '--contracts=[Number of contracts.]:N: ' \
+        '--size-usd=[Position size in USD, instead of --contracts\: the venue'\''s contracts it buys...]:USD: ' \
+        '--size-coin=[Position size in coin at the entry price, instead of --contracts\: size x...]:COIN: ' \
+        '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
+        '*--close=[Close part of the position, CONTRACTS@PRICE, repeatable (applied in order)...]:N@PRICE: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
+        '--margin=[Isolated margin, coin.]:COIN: ' \
+        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
+        '--from=[Lowest price of the range.]:PRICE: ' \
+        '--to=[Highest price of the range.]:PRICE: ' \
+        '--step=[Price step between rows.]:USD: ' \
+        '--steps=[Number of equal steps from --from to --to.]:N: ' \
+        '--pct=[Range around entry, percent either side. (default\: 50)]:PCT: ' \
+        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
+        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
+        '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
+        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
+        '--entry-fee=[Fee to open\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
+        '--exit-fee=[Fee to close\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
+        '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
+        '--periods=[Funding payments the position was held through. (default\: 1)]:N: ' \
+        '--hours=[Hours held\: the whole funding intervals in it (8 h generic), or pro rata...]:H: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--plot[Draw coin and USD PnL against the price, with the marked prices, in place of...]' \
+        '--plot-file=[Also write the chart to FILE.svg, an SVG image (stdout keeps the normal output).]:FILE.svg:_files' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
+}
+
+_invfut__size() {
+    _arguments -S \
+        '--entry=[Entry price, USD per coin.]:PRICE: ' \
+        '--stop=[Stop price, USD per coin.]:PRICE: ' \
+        '--balance=[Account balance, coin.]:COIN: ' \
+        '--risk=[Coin to lose at the stop, fees included\: 0.01 (coin) or 2% (of the balance).]:AMOUNT: ' \
+        '--side=[long or short. Left out\: from the stop (below the entry\: a long; above\: a...]:long|short:(long short buy sell)' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L. Default 10.]:L: ' \
+        '--cross[Cross margin\: the whole balance backs the position (for the liquidation price).]' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
+        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
+        '--taker-fee=[Taker fee rate, paid to open at the entry and to close at the stop; also...]:RATE: ' \
+        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
 }
 
 _invfut__hedge() {
@@ -73,156 +217,24 @@ _invfut__hedge() {
         '--steps=[Number of equal steps from --from to --to.]:N: ' \
         '--pct=[Range around the price, percent either side. Default 50.]:PCT: ' \
         '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
-        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
-        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
-        '--help[Show this message and exit.]'
-}
-
-_invfut__pnl() {
-    _arguments -S \
-        '--side=[long or short (buy/sell also accepted).]:side:(long short buy sell)' \
-        '--entry=[Entry price, USD per coin.]:PRICE: ' \
-        '--exit=[Exit (or mark) price, USD per coin.]:PRICE: ' \
-        '--contracts=[Number of contracts.]:N: ' \
-        '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
-        '--close=[Close part of the position, CONTRACTS@PRICE\: realised PnL, and the rest...]:N@PRICE: ' \
-        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
-        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
-        '--margin=[Isolated margin, coin.]:COIN: ' \
-        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
-        '--target-roe=[Solve the exit for this return on margin (50% or 0.5).]:PCT: ' \
-        '--target-pnl=[Solve the exit for this net PnL, coin.]:COIN: ' \
-        '--target-usd=[Solve the exit for this net PnL valued at the exit, USD.]:USD: ' \
-        '--entry-fee=[Fee to open\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
-        '--exit-fee=[Fee to close\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
-        '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
-        '--periods=[Funding intervals held. (default\: 1)]:N: ' \
-        '--hours=[Hours held\: funding periods = hours / the venue'\''s interval (8 h generic).]:H: ' \
-        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
-        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
-        '--explain[After the result, show the formula steps with the numbers put in.]' \
-        '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
-        '--help[Show this message and exit.]'
-}
-
-_invfut__liq_price() {
-    _arguments -S \
-        '--side=[long or short (buy/sell also accepted).]:side:(long short buy sell)' \
-        '--entry=[Entry price, USD per coin.]:PRICE: ' \
-        '--contracts=[Number of contracts.]:N: ' \
-        '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
-        '--close=[Close part of the position, CONTRACTS@PRICE\: realised PnL, and the rest...]:N@PRICE: ' \
-        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
-        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
-        '--margin=[Isolated margin, coin.]:COIN: ' \
-        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
-        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
-        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:mm-basis:(entry mark)' \
-        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
-        '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
-        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
-        '--mark=[Current mark price, for --fail-within. (default\: the entry)]:PRICE: ' \
-        '--fail-within=[Exit with code 4 when the liquidation price is within PCT percent of --mark...]:PCT: ' \
-        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
-        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
-        '--explain[After the result, show the formula steps with the numbers put in.]' \
-        '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
-        '--help[Show this message and exit.]'
-}
-
-_invfut__leverage() {
-    _arguments -S \
-        '--entry=[Entry price, USD per coin.]:PRICE: ' \
-        '--side=[long or short (buy/sell also accepted).]:side:(long short buy sell)' \
-        '--contracts=[Number of contracts.]:N: ' \
-        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
-        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
-        '--margin=[Isolated margin, coin.]:COIN: ' \
-        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
-        '--from=[Lowest price of the range.]:PRICE: ' \
-        '--to=[Highest price of the range.]:PRICE: ' \
-        '--step=[Price step between rows.]:USD: ' \
-        '--steps=[Number of equal steps from --from to --to.]:N: ' \
-        '--pct=[Range around entry, percent either side. (default\: 50)]:PCT: ' \
-        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
-        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
-        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
-        '--explain[After the result, show the formula steps with the numbers put in.]' \
-        '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
-        '--help[Show this message and exit.]'
-}
-
-_invfut__ladder() {
-    _arguments -S \
-        '--side=[long or short (buy/sell also accepted).]:side:(long short buy sell)' \
-        '--entry=[Entry price, USD per coin.]:PRICE: ' \
-        '--contracts=[Number of contracts.]:N: ' \
-        '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
-        '--close=[Close part of the position, CONTRACTS@PRICE\: realised PnL, and the rest...]:N@PRICE: ' \
-        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
-        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
-        '--margin=[Isolated margin, coin.]:COIN: ' \
-        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
-        '--from=[Lowest price of the range.]:PRICE: ' \
-        '--to=[Highest price of the range.]:PRICE: ' \
-        '--step=[Price step between rows.]:USD: ' \
-        '--steps=[Number of equal steps from --from to --to.]:N: ' \
-        '--pct=[Range around entry, percent either side. (default\: 50)]:PCT: ' \
-        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
-        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
-        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:mm-basis:(entry mark)' \
-        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
-        '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
-        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
-        '--entry-fee=[Fee to open\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
-        '--exit-fee=[Fee to close\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
-        '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
-        '--periods=[Funding intervals held. (default\: 1)]:N: ' \
-        '--hours=[Hours held\: funding periods = hours / the venue'\''s interval (8 h generic).]:H: ' \
-        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
-        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
-        '--explain[After the result, show the formula steps with the numbers put in.]' \
-        '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
-        '--help[Show this message and exit.]'
-}
-
-_invfut__size() {
-    _arguments -S \
-        '--entry=[Entry price, USD per coin.]:PRICE: ' \
-        '--stop=[Stop price, USD per coin.]:PRICE: ' \
-        '--balance=[Account balance, coin.]:COIN: ' \
-        '--risk=[Coin to lose at the stop, fees included\: 0.01 (coin) or 2% (of the balance).]:AMOUNT: ' \
-        '--side=[long or short. Left out\: from the stop (below the entry\: a long; above\: a...]:side:(long short buy sell)' \
-        '--leverage=[Leverage\: isolated margin = value at entry / L. Default 10.]:L: ' \
-        '--cross[Cross margin\: the whole balance backs the position (for the liquidation price).]' \
-        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
-        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
-        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:mm-basis:(entry mark)' \
-        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
-        '--taker-fee=[Taker fee rate, paid to open at the entry and to close at the stop; also...]:RATE: ' \
-        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
-        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
-        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
-        '--explain[After the result, show the formula steps with the numbers put in.]' \
-        '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
-        '--help[Show this message and exit.]'
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
 }
 
 _invfut__stress() {
     _arguments -S \
-        '--side=[long or short (buy/sell also accepted).]:side:(long short buy sell)' \
+        '--side=[long or short (buy/sell also accepted).]:long|short:(long short buy sell)' \
         '--entry=[Entry price, USD per coin.]:PRICE: ' \
         '--contracts=[Number of contracts.]:N: ' \
+        '--size-usd=[Position size in USD, instead of --contracts\: the venue'\''s contracts it buys...]:USD: ' \
+        '--size-coin=[Position size in coin at the entry price, instead of --contracts\: size x...]:COIN: ' \
         '*--fill=[A fill CONTRACTS@PRICE, repeatable, instead of --entry/--contracts\: the...]:N@PRICE: ' \
-        '--close=[Close part of the position, CONTRACTS@PRICE\: realised PnL, and the rest...]:N@PRICE: ' \
+        '*--close=[Close part of the position, CONTRACTS@PRICE, repeatable (applied in order)...]:N@PRICE: ' \
         '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
         '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
         '--margin=[Isolated margin, coin.]:COIN: ' \
@@ -231,16 +243,74 @@ _invfut__stress() {
         '*--scenario=[A named move from BTC history, or all (repeatable; see the scenarios in the...]:NAME: ' \
         '--mark=[Price the moves start from. Default\: the entry.]:PRICE: ' \
         '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
-        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:mm-basis:(entry mark)' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
-        '--exchange=[Venue preset\: contract size, tick, fees, tiers and formula family (see...]:exchange:(generic bitmex bybit binance okx kraken deribit)' \
-        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:coin: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
-        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:format:(table json ndjson csv)' \
-        '--help[Show this message and exit.]'
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
+}
+
+_invfut__account() {
+    _arguments -S \
+        '--price=[The mark price now, USD per coin.]:PRICE: ' \
+        '*--add=[A prospective order SIDE\:CONTRACTS@PRICE (repeatable)\: the account before...]:SIDE\:N@PRICE: ' \
+        '--fail-within=[Exit with code 4 when the account (after --add) is liquidated, or its...]:PCT: ' \
+        '*--move=[A price move applied to every position at once\: -30% or -0.3 (repeatable).]:MOVE: ' \
+        '*--scenario=[A named move from BTC history, or all (repeatable; as in stress).]:NAME: ' \
+        '--usd-delta=[Hedge advice\: the trade, in the venue'\''s contracts, that brings the book'\''s...]:COIN: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
+        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
+        '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
+        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
+        '*:: :_files'
+}
+
+_invfut__compare() {
+    _arguments -S \
+        '--side=[long or short (buy/sell also accepted).]:long|short:(long short buy sell)' \
+        '--entry=[Entry price, USD per coin.]:PRICE: ' \
+        '--size-usd=[Position size in USD, instead of --contracts\: the venue'\''s contracts it buys...]:USD: ' \
+        '--size-coin=[Position size in coin at the entry price, instead of --contracts\: size x...]:COIN: ' \
+        '--contracts=[Number of contracts, each venue'\''s own (their sizes differ\: $1 to $100)...]:N: ' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
+        '--margin=[Isolated margin, coin.]:COIN: ' \
+        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
+        '--exchange=[Venues to compare, separated by commas (bybit,binance,okx). (default\: every...]:NAMES: ' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
+}
+
+_invfut__batch() {
+    _arguments -S \
+        '--line-offset=[Number the input'\''s lines from N + 1 in error records (this input is part of...]:N: ' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]'
+}
+
+_invfut__exchanges() {
+    _arguments -S \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
+        '*:: :_files'
 }
 
 if [[ "$funcstack[1]" == _invfut ]]; then

@@ -8,6 +8,7 @@ renderer. Errors of every kind become one stderr line and an :class:`ExitCode` i
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -15,22 +16,79 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
-from typer._click import exceptions as click_exceptions
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from .choices import OutputFormat
 from .core.errors import DomainError
 from .errors import ConfigError, PresetError
-from .exitcodes import ExitCode
+from .exitcodes import MEANINGS, ExitCode
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .models import Model
 
 M = TypeVar("M", bound="Model")
 
 
-class InvfutGroup(TyperGroup):
-    """The app's group: runs a command and turns any error into one line and an exit code."""
+#: ``-h`` is ``--help``, for the app and every command.
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+#: The help panel of ``--help`` in a command's help (the options' panels are in ``options``).
+HELP_PANEL = "Output"
+
+
+class _Help:
+    """How invfut's help shows options: a flag takes no value, so no ``<bool>`` is written
+    beside it, and an argument with a metavar (``FILE``, ``NAME``) gets no ``<str>`` beside
+    that (typer's rich help writes both); a command's ``-h, --help`` goes in its Output
+    panel, after the options."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+            elif param.param_type_name == "argument" and param.metavar:
+                param.display_type_rich = _no_type
+        return params
+
+    def get_help_option_names(self, ctx: Any) -> list[str]:
+        """``-h`` and ``--help`` in the order :data:`CONTEXT_SETTINGS` gives (click returns them
+        from a set, in an order that changes from one process to the next)."""
+        names = set(super().get_help_option_names(ctx))  # type: ignore[misc]
+        return [name for name in ctx.help_option_names if name in names]
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None and not isinstance(self, TyperGroup):
+            option.rich_help_panel = HELP_PANEL
+        return option
+
+
+def _no_type(ctx: Any) -> None:
+    """No type beside an argument's metavar in the help (see :class:`_Help`)."""
+
+
+class InvfutCommand(_Help, TyperCommand):
+    """A command of the app (see :class:`_Help`). The output options are checked before the
+    command does any work: ``--json`` with another ``--format`` is a usage error, whatever
+    else is wrong."""
+
+    def invoke(self, ctx: Any) -> Any:
+        check_output(bool(ctx.params.get("as_json")), ctx.params.get("fmt"))
+        return super().invoke(ctx)
+
+
+class InvfutGroup(_Help, TyperGroup):
+    """The app's group: runs a command and turns any error into one line and an exit code.
+
+    ``invfut`` alone prints the help (exit 0)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands in :data:`COMMAND_MODULES`' order (the position commands first), not
+        in the order their modules happened to be imported."""
+        order = list(COMMAND_MODULES)
+        return sorted(super().list_commands(ctx), key=lambda n: order.index(n) if n in order else len(order))
 
     def main(  # type: ignore[override]
         self,
@@ -40,16 +98,17 @@ class InvfutGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = list(sys.argv[1:] if args is None else args) or ["--help"]
         prog = prog_name or "invfut"
         try:
             code = super().main(argv, prog, complete_var, standalone_mode=False, **extra)
             code = ExitCode.OK if code is None else code
-        except click_exceptions.ClickException as exc:
+        except typer.TyperException as exc:  # a usage error: the public base of typer's click errors
             message = exc.format_message().replace("Value error, ", "")
-            if not argv or argv[0].startswith("-") and argv[0] not in ("--help", "--version"):
+            if isinstance(getattr(getattr(exc, "ctx", None), "command", None), TyperGroup):
+                # The command line went wrong before any command: list the commands.
                 commands = ", ".join(sorted(COMMANDS))
-                message = f"{message.rstrip('.')}. Commands: {commands}; try '{prog} --help'."
+                message = f"{message if message.endswith('?') else message.rstrip('.') + '.'} Commands: {commands}; try '{prog} --help'."
             code = _fail(argv, prog, _click_option(exc), message, ExitCode.USAGE)
         except (ValidationError, ConfigError, PresetError, DomainError) as exc:
             option, text, code, details = describe_error(exc)
@@ -101,7 +160,7 @@ def _join(option: str | None, message: str) -> str:
     return message if option is None else f"{option}: {message}"
 
 
-def _click_option(exc: click_exceptions.ClickException) -> str | None:
+def _click_option(exc: typer.TyperException) -> str | None:
     param = getattr(exc, "param", None)
     if param is not None and getattr(param, "opts", None):
         return max(param.opts, key=len)
@@ -117,7 +176,9 @@ def _fail(
     details: list[tuple[str | None, str]] | None = None,
 ) -> ExitCode:
     """Write the one stderr line for an error (JSON with ``--json``) and return ``code``."""
-    command = next((a for a in argv if a in COMMANDS), None)
+    # The command is the first word (invfut itself takes only --help and --version): a
+    # command's name later on, as in ``invfut lig-price pnl``, did not run.
+    command = argv[0] if argv and argv[0] in COMMANDS else None
     where = f"{prog} {command}" if command else prog
     text = " ".join(message.split())
     if _wants_json(argv):
@@ -155,6 +216,7 @@ app = typer.Typer(
     name="invfut",
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
 )
 
 
@@ -166,7 +228,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+#: The end of ``invfut --help``: an example, and every exit code with its meaning.
+ROOT_EPILOG = "Example:\n$ invfut liq-price --side long --entry 8000 --contracts 10000 --leverage 10\n\n" + (
+    "Exit codes:\n" + "\n".join(f"{int(code):>3}  {MEANINGS[code]}" for code in ExitCode)
+)
+
+
+@app.callback(epilog=ROOT_EPILOG)
 def _root(
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
@@ -174,8 +242,8 @@ def _root(
 ) -> None:
     """Position calculator for inverse (coin-margined) futures: PnL, liquidation, leverage, ladders.
 
-    Every command prints a table, or one JSON document with --json. Exit codes: 0 answer
-    printed, 1 internal error, 2 bad input, 130 interrupted.
+    Every command prints a table, or one JSON document with --json.
+    'invfut COMMAND -h' shows a command's options and an example.
     """
 
 
@@ -189,6 +257,8 @@ COMMAND_MODULES: dict[str, str] = {
     "size": "size",
     "hedge": "hedge",
     "stress": "stress",
+    "account": "account",
+    "compare": "compare",
     "batch": "batch",
     "exchanges": "exchanges",
 }
@@ -198,17 +268,37 @@ COMMANDS: frozenset[str] = frozenset(COMMAND_MODULES)
 
 #: The command functions by name, for :func:`main`'s one-command app.
 _FUNCTIONS: dict[str, Callable[..., Any]] = {}
+#: How each command is registered (its class, its help, and the example at the end of it).
+_SETTINGS: dict[str, dict[str, Any]] = {}
 
 
-def command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a command on the app under ``name``."""
+def _prose(doc: str | None) -> str | None:
+    """A docstring as help text: each paragraph on one line. (typer's help keeps a docstring's
+    line breaks, which then break the terminal's own wrapping of the lines.)"""
+    if doc is None:
+        return None
+    blocks = re.split(r"\n\s*\n", doc.strip())
+    return "\n\n".join(" ".join(line.strip() for line in block.splitlines()) for block in blocks)
+
+
+def command(name: str, example: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a command on the app under ``name``; ``example``: command lines (one a line,
+    without the ``$``) shown at the end of its help. Its options' help panels are set on the
+    options (``options.py``)."""
 
     if name not in COMMAND_MODULES:
         raise LookupError(f"command {name!r} is missing from COMMAND_MODULES")
+    lines = [] if example is None else example.splitlines()
+    epilog = (
+        None
+        if not lines
+        else ("Example:\n" if len(lines) == 1 else "Examples:\n") + "\n".join(f"$ {line}" for line in lines)
+    )
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         _FUNCTIONS[name] = func
-        return app.command(name)(func)
+        _SETTINGS[name] = {"cls": InvfutCommand, "epilog": epilog, "help": _prose(func.__doc__)}
+        return app.command(name, **_SETTINGS[name])(func)
 
     return register
 
@@ -228,7 +318,7 @@ def batch(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., 
 
 
 #: Parameters that choose the output, not the question; and typer names that differ from the option.
-OUTPUT_PARAMETERS = frozenset({"explain", "as_json", "fmt"})
+OUTPUT_PARAMETERS = frozenset({"explain", "as_json", "fmt", "plot", "plot_file"})
 RENAMED = {"exit_": "exit", "from_": "from"}
 
 
@@ -243,7 +333,7 @@ GRID_KEYS = ("from", "to", "step", "steps", "pct", "pct_step")
 
 def with_grid(values: dict[str, Any]) -> dict[str, Any]:
     """``values`` with the grid options gathered under ``grid``."""
-    from .models import GridInput
+    from .models_margin import GridInput
 
     grid = {k: values.pop(k) for k in GRID_KEYS if k in values}
     return {**values, "grid": build(GridInput, **grid)}
@@ -266,9 +356,15 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
     load_commands(argv[0] if argv else None)
     if not argv or argv[0] not in _FUNCTIONS:
         return app
-    single = typer.Typer(cls=InvfutGroup, name="invfut", add_completion=False, pretty_exceptions_enable=False)
-    single.callback()(_root)
-    single.command(argv[0])(_FUNCTIONS[argv[0]])
+    single = typer.Typer(
+        cls=InvfutGroup,
+        name="invfut",
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings=CONTEXT_SETTINGS,
+    )
+    single.callback(epilog=ROOT_EPILOG)(_root)
+    single.command(argv[0], **_SETTINGS[argv[0]])(_FUNCTIONS[argv[0]])
     return single
 
 
@@ -281,6 +377,9 @@ def build(model: type[M], **values: Any) -> M:
     from .config import settings
 
     given = {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items() if v is not None}
+    for key in _repeatable(model).intersection(given):
+        if not isinstance(given[key], list | tuple):  # one value where an option repeats (a batch line)
+            given[key] = [given[key]]
     configured = [k for k in settings() if k in model.model_fields and k not in given]
     for key in configured:
         given[key] = settings()[key]
@@ -290,6 +389,23 @@ def build(model: type[M], **values: Any) -> M:
         if configured:
             _blame_config(exc, configured)
         raise
+
+
+#: The fields of each model that a repeatable option fills, found once per model.
+_REPEATABLE: dict[type, frozenset[str]] = {}
+
+
+def _repeatable(model: type[Model]) -> frozenset[str]:
+    """The fields of ``model`` that a repeatable option fills (``--fill``, ``--close``,
+    ``--move``): tuples, to which one value given alone belongs as the only item."""
+    found = _REPEATABLE.get(model)
+    if found is None:
+        import typing
+
+        found = _REPEATABLE[model] = frozenset(
+            name for name, field in model.model_fields.items() if typing.get_origin(field.annotation) is tuple
+        )
+    return found
 
 
 def _blame_config(exc: ValidationError, configured: list[str]) -> None:
@@ -314,13 +430,42 @@ def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
     return with_explanation(doc, True)
 
 
-def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) -> None:
-    """Write ``doc`` to stdout in the chosen format (``--json`` is ``--format json``).
-
-    rich is imported only for a table.
-    """
+def check_output(as_json: bool, fmt: OutputFormat | None) -> None:
+    """``--json`` is ``--format json``: another ``--format`` beside it is a usage error."""
     if as_json and fmt is not None and fmt is not OutputFormat.json:
         raise DomainError(f"--json is --format json: give --json or --format {fmt.value}, not both", option="format")
+
+
+def emit(
+    doc: dict[str, Any],
+    as_json: bool,
+    fmt: OutputFormat | None = None,
+    plot: bool = False,
+    plot_file: Path | None = None,
+) -> None:
+    """Write ``doc`` to stdout in the chosen format (``--json`` is ``--format json``);
+    ``plot``: the summary and a chart in place of the table's rows; ``plot_file``: write the
+    chart there as well, first (an error then leaves stdout empty).
+
+    rich is imported only for a table, and a plotting library only for a chart.
+    """
+    check_output(as_json, fmt)
+    if plot and (as_json or fmt not in (None, OutputFormat.table)):
+        given = "--json" if as_json else f"--format {fmt.value if fmt else ''}"
+        raise DomainError(
+            f"the chart is drawn for people on the terminal, not with {given}; "
+            "for a chart beside that output give --plot-file FILE.svg",
+            option="plot",
+        )
+    if plot_file is not None:
+        from .render import plot as chart
+
+        try:
+            chart.write_file(doc, plot_file)
+        except OSError as exc:
+            raise DomainError(f"cannot write '{plot_file}': {exc.strerror or exc}", option="plot_file") from None
+    if plot:
+        fmt = OutputFormat.table
     if fmt is None and not as_json:
         from .config import settings
 
@@ -332,6 +477,10 @@ def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) ->
             from .render import json_out
 
             json_out.write(doc, sys.stdout)
+        elif chosen is OutputFormat.table and plot:
+            from .render import plot as chart
+
+            chart.write(doc, sys.stdout)
         elif chosen is OutputFormat.table:
             from .render import table
 
@@ -343,6 +492,20 @@ def emit(doc: dict[str, Any], as_json: bool, fmt: OutputFormat | None = None) ->
         sys.stdout.flush()
     except BrokenPipeError:
         raise PipeClosed from None
+
+
+def alert_line(command: str, doc: dict[str, Any]) -> None:
+    """The stderr line of an alert (exit code 4): beyond the liquidation price, or within the limit."""
+    liquidation, mark = doc["liquidation_price"], doc["mark_price"]
+    if doc["beyond"]:
+        what = f"the mark {mark} is at or beyond the liquidation price {liquidation}: liquidated"
+    else:
+        where = "below" if doc["distance_from_mark_pct"] < 0 else "above"
+        what = (
+            f"the liquidation price {liquidation} is {abs(doc['distance_from_mark_pct'])}% {where} the mark {mark}, "
+            f"within the {doc['fail_within_pct']}% limit"
+        )
+    sys.stderr.write(f"invfut {command}: alert: {what}\n")
 
 
 def main() -> None:

@@ -5,19 +5,24 @@ options (``contract_size`` or ``contract-size``, ``from``, ``fill``, …). It is
 the same models and computed by the same code as the command; its output line is that
 command's JSON document on one line. A line that fails becomes an error record,
 ``{"line": N, "error": {"option", "message", "exit_code"}}``, and the run goes on.
+
+The input is read in blocks of whole lines. The first lines are answered here; past
+:data:`PARALLEL_LINES`, the rest are shared among forked workers, one per core, which
+write their blocks in input order (:func:`invfut_cli.workers.stream_ordered`), so the
+output is the same bytes one process writes.
 """
 
 from __future__ import annotations
 
 import decimal
 import json
-import os
-import stat
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
 from pydantic import ValidationError
 
+from . import workers
 from .app import BATCH, describe_error, error_object, explained, load_commands
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
@@ -34,66 +39,122 @@ MAX_LINE_BYTES = 1 << 20
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 #: Fields that choose how a command prints; a result line is always JSON.
 OUTPUT_FIELDS = frozenset({"json", "format"})
+#: Past this many lines a run is shared among workers (below it, forking costs more than it saves).
+PARALLEL_LINES = 2000
+#: Bytes read at a time: a block is what one read gave, cut after its last newline.
+READ_BYTES = 1 << 16
+
+#: What a line can report besides its output line: it gave an error record; its document
+#: raised an alert (``"alert": true``).
+FAILED = 1
+ALERT = 2
 
 
 def _error(number: int, option: str | None, message: str, code: ExitCode = ExitCode.USAGE) -> str:
     return scalar({"line": number, "error": error_object(option, code, [(option, message)])})
 
 
-def result_line(number: int, raw: bytes) -> tuple[str, bool]:
-    """The output line for input line ``number``, and whether it succeeded."""
+def result_line(number: int, raw: bytes) -> tuple[str, int]:
+    """The output line for input line ``number``, and its flags (:data:`FAILED`, :data:`ALERT`)."""
     if len(raw) > MAX_LINE_BYTES:
-        return _error(number, None, f"line is longer than {MAX_LINE_BYTES} bytes"), False
+        return _error(number, None, f"line is longer than {MAX_LINE_BYTES} bytes"), FAILED
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return _error(number, None, f"line is not valid UTF-8 (byte {exc.start})"), False
+        return _error(number, None, f"line is not valid UTF-8 (byte {exc.start})"), FAILED
     if not text.strip():
-        return _error(number, None, "blank line: expected a JSON object with a command"), False
+        return _error(number, None, "blank line: expected a JSON object with a command"), FAILED
     try:
         request = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
-        return _error(number, None, f"not valid JSON: {exc.msg} at column {exc.colno}"), False
+        return _error(number, None, f"not valid JSON: {exc.msg} at column {exc.colno}"), FAILED
     if not isinstance(request, dict):
-        return _error(number, None, "expected a JSON object with a command"), False
+        return _error(number, None, "expected a JSON object with a command"), FAILED
     values: dict[str, Any] = {str(k).replace("-", "_"): v for k, v in request.items()}
     command = values.pop("command", None)
     if command not in BATCH:
         known = ", ".join(sorted(BATCH))
-        return _error(number, "command", f"unknown command {command!r}: use one of {known}"), False
+        return _error(number, "command", f"unknown command {command!r}: use one of {known}"), FAILED
     explain = values.pop("explain", False) is True
     for field in OUTPUT_FIELDS:
         values.pop(field, None)
     try:
         doc = BATCH[command](**values)
-        return scalar(explained(doc, explain)), True
+        return scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
     except (ValidationError, ConfigError, PresetError, DomainError) as exc:
         option, _text, code, details = describe_error(exc)
-        return scalar({"line": number, "error": error_object(option, code, details)}), False
+        return scalar({"line": number, "error": error_object(option, code, details)}), FAILED
     except (KeyboardInterrupt, BrokenPipeError):
         raise
     except Exception as exc:  # one bad line must not stop the run
         message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
-        return _error(number, None, message, ExitCode.INTERNAL), False
+        return _error(number, None, message, ExitCode.INTERNAL), FAILED
 
 
-def run(source: IO[bytes], out: IO[str]) -> ExitCode:
-    """Answer every line of ``source`` on ``out``; flush each line unless reading a regular file."""
-    try:
-        streaming = not stat.S_ISREG(os.fstat(source.fileno()).st_mode)
-    except (OSError, ValueError, AttributeError):
-        streaming = True
-    failed = False
+def answer_block(first: int, data: bytes) -> tuple[str, int]:
+    """The output lines for the lines of ``data`` (numbered from ``first``), and their flags."""
+    lines = data.split(b"\n")
+    if not lines[-1]:
+        lines.pop()  # the end of the last line, not a line
+    answers: list[str] = []
+    flags = 0
+    for number, raw in enumerate(lines, first):
+        line, seen = result_line(number, raw.rstrip(b"\r"))
+        flags |= seen
+        answers.append(line)
+    answers.append("")
+    return "\n".join(answers), flags
+
+
+def blocks(read: Callable[[int], bytes], first: int = 1) -> Iterator[tuple[int, bytes]]:
+    """``(number of its first line, block)`` for each block of whole lines ``read`` gives: what
+    one read returned, cut after its last newline (the last block may lack one)."""
+    pending: list[bytes] = []  # an unfinished line
+    while data := read(READ_BYTES):
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            pending.append(data)
+            continue
+        block = data[:cut]
+        if pending:
+            block = b"".join([*pending, block])
+            pending = []
+        yield first, block
+        first += block.count(b"\n")
+        if cut < len(data):
+            pending.append(data[cut:])
+    if pending:
+        yield first, b"".join(pending)
+
+
+def _reader(source: IO[bytes]) -> Callable[[int], bytes]:
+    """A read that returns what is there (at least a byte, if the input has not ended)."""
+    read1 = getattr(source, "read1", None)
+    return read1 if read1 is not None else source.read
+
+
+def run(source: IO[bytes], out: IO[str], line_offset: int = 0) -> ExitCode:
+    """Answer every line of ``source`` on ``out``, each block as soon as it is read; past
+    :data:`PARALLEL_LINES` lines, on every core. Error records number the lines from
+    ``line_offset + 1``. The exit code: 5 if a line failed, else 4 if a document raised an
+    alert, else 0."""
+    flags = 0
     previous = decimal.getcontext()
     decimal.setcontext(CORE_CONTEXT)  # every core call then runs without a context switch
     try:
-        for number, raw in enumerate(source, 1):
-            line, ok = result_line(number, raw.rstrip(b"\r\n"))
-            failed = failed or not ok
-            out.write(line + "\n")
-            if streaming:
-                out.flush()
+        pending = blocks(_reader(source), line_offset + 1)
+        for first, data in pending:
+            text, seen = answer_block(first, data)
+            flags |= seen
+            out.write(text)
+            out.flush()
+            done = first - 1 - line_offset + data.count(b"\n")
+            if workers.usable(out, done, PARALLEL_LINES):  # the rest, on every core
+                flags |= workers.stream_ordered(pending, answer_block, out)
+                break
         out.flush()
     finally:
         decimal.setcontext(previous)
-    return ExitCode.BATCH_ERRORS if failed else ExitCode.OK
+    if flags & FAILED:
+        return ExitCode.BATCH_ERRORS
+    return ExitCode.ALERT if flags & ALERT else ExitCode.OK

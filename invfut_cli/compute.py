@@ -8,13 +8,15 @@ arithmetic is the core's. Commands and ``batch`` both go through here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import core
+from .core.numbers import CORE_CONTEXT
 
 if TYPE_CHECKING:
-    from .models import FeeInput, LadderInput, LeverageInput, LiqInput, PnlInput
+    from .models import FeeInput, PnlInput
+    from .models_margin import LadderInput, LeverageInput, LiqInput
     from .presets import Outcome
 
 
@@ -28,13 +30,16 @@ class Costs(NamedTuple):
     funding_rate: Decimal | None
     funding_periods: Decimal
     funding_coin: Decimal
+    #: How the periods were counted (whole intervals, pro rata, as given).
+    funding_counted: str
 
 
 def costs(args: FeeInput, position: core.Position) -> Costs:
     """The fee rates (``maker``/``taker`` from the venue) and the funding the position pays,
-    ``s·rate·periods·Q/E`` (at the entry price)."""
+    ``s·rate·periods·Q/E`` (at the entry price), with the periods counted as the venue pays
+    funding (:meth:`FeeInput.funding_periods`)."""
     exchange = args.exchange
-    periods = args.funding_periods(exchange)
+    periods, counted = args.funding_periods(exchange)
     funding = (
         core.funding_paid_coin(position, args.funding, periods, position.entry_price_usd)
         if args.funding is not None
@@ -46,6 +51,7 @@ def costs(args: FeeInput, position: core.Position) -> Costs:
         funding_rate=args.funding,
         funding_periods=periods if args.funding is not None else Decimal(0),
         funding_coin=funding,
+        funding_counted=counted,
     )
 
 
@@ -60,18 +66,24 @@ class Target(NamedTuple):
 
 
 class PnlOutcome(NamedTuple):
-    """Everything ``pnl`` reports."""
+    """Everything ``pnl`` reports; ``liquidation`` where a margin is known."""
 
     exit_price_usd: Decimal | None
     result: core.PnlResult | None
     net: core.NetPnl | None
     costs: Costs
     target: Target | None
-    closed: core.PartialClose | None
+    closed: tuple[core.PartialClose, ...]
     break_even_usd: Decimal | None
+    liquidation: Outcome | None
+    #: What the closes realised plus the open PnL at the exit (``None`` without an exit
+    #: while something is open).
+    total_pnl_coin: Decimal | None
 
 
 def _target(args: PnlInput, position: core.Position, margin: Decimal | None, fees: Costs) -> Target | None:
+    if args.target_usd is None and args.target_roe is None and args.target_pnl is None:
+        return None  # an exit was given (most lines of a batch)
     kwargs = {
         "open_fee_rate": fees.open_fee_rate,
         "close_fee_rate": fees.close_fee_rate,
@@ -93,17 +105,22 @@ def _target(args: PnlInput, position: core.Position, margin: Decimal | None, fee
     price = core.exit_for_net_pnl(position, coin_target, **kwargs)
     if price is not None:
         return Target(kind, value, price, None, None)
+    # Worded for people (the formula is in ``core.net_pnl_limit``); the document adds the limit.
     if position.side is core.Side.LONG:
-        reason = "a long's net PnL stays below (1 − fo)·Q/E − F however high the price goes, at most"
+        reason = "whatever the exit price, a long's net PnL is at most"
     else:
-        reason = "a short's net loss stays below (1 + fo)·Q/E + F however high the price goes, at most"
+        reason = "whatever the exit price, a short's net loss is at most"
     return Target(kind, value, None, reason, limit)
 
 
 def pnl(args: PnlInput) -> PnlOutcome:
     """``pnl``: the open position at the exit price (given, or solved from a target), with
-    fees, funding, the break-even exit, and what a ``--close`` realised."""
+    fees, funding, the break-even exit, and what each ``--close`` realised. When the closes
+    took every contract there is nothing open: no exit, no break-even, no liquidation."""
     position = args.position
+    if args.all_closed:
+        realised = args.realised_pnl_coin
+        return PnlOutcome(None, None, None, costs(args, position), None, args.closed, None, None, realised)
     margin = args.margin if args.margin is not None else args.balance
     if margin is None and args.leverage is not None:
         margin = position.initial_margin_coin(args.leverage)
@@ -120,13 +137,27 @@ def pnl(args: PnlInput) -> PnlOutcome:
             close_fee_rate=fees.close_fee_rate,
             funding_coin=fees.funding_coin,
         )
-    break_even = core.exit_for_net_pnl(
-        position,
-        open_fee_rate=fees.open_fee_rate,
-        close_fee_rate=fees.close_fee_rate,
-        funding_coin=fees.funding_coin,
+    # ``net`` has it already when there is an exit: the same equation with the same fees.
+    break_even = (
+        net.break_even_usd
+        if net is not None
+        else core.exit_for_net_pnl(
+            position,
+            open_fee_rate=fees.open_fee_rate,
+            close_fee_rate=fees.close_fee_rate,
+            funding_coin=fees.funding_coin,
+        )
     )
-    return PnlOutcome(exit_price, result, net, fees, target, args.closed, break_even)
+    liquidation = None
+    if args.collateral is not None:
+        from .presets import liquidation_for
+
+        liquidation = liquidation_for(args)
+    total = None
+    if result is not None:
+        with localcontext(CORE_CONTEXT):
+            total = args.realised_pnl_coin + result.pnl_coin
+    return PnlOutcome(exit_price, result, net, fees, target, args.closed, break_even, liquidation, total)
 
 
 def liquidation(args: LiqInput) -> Outcome:
@@ -136,8 +167,9 @@ def liquidation(args: LiqInput) -> Outcome:
     return liquidation_for(args)
 
 
-def leverage(args: LeverageInput) -> tuple[core.Sizing, Iterator[core.DriftRow]]:
-    """``leverage``: the third of contracts, margin and leverage, and the drift rows."""
+def leverage(args: LeverageInput) -> tuple[core.Sizing, Iterator[core.DriftRow], Outcome]:
+    """``leverage``: the third of contracts, margin and leverage, the drift rows, and the
+    liquidation behind them (the venue's rule)."""
     sizing = core.solve_sizing(
         args.entry,
         args.contract_size,
@@ -147,7 +179,10 @@ def leverage(args: LeverageInput) -> tuple[core.Sizing, Iterator[core.DriftRow]]
         lot=args.lot,
     )
     position = core.Position(core.Side(args.side), sizing.contracts, args.contract_size, args.entry)
-    return sizing, core.leverage_drift(position, sizing.margin_coin, args.grid.prices(args.entry))
+    from .presets import liquidation_for
+
+    outcome = liquidation_for(args, position, sizing.margin_coin)
+    return sizing, core.leverage_drift(position, sizing.margin_coin, args.grid.prices(args.entry, args.tick)), outcome
 
 
 def ladder(args: LadderInput) -> tuple[dict[str, Decimal | None], Outcome | None]:
@@ -172,3 +207,56 @@ def ladder(args: LadderInput) -> tuple[dict[str, Decimal | None], Outcome | None
         marks["liquidation"] = outcome.result.liquidation.price_usd
         marks["bankruptcy"] = outcome.result.bankruptcy.price_usd
     return marks, outcome
+
+
+class LiqOrder(NamedTuple):
+    """What ``liq-price`` adds about orders: the cost of opening the position at its
+    leverage, and the margin for ``--target-liquidation`` with the tier it used."""
+
+    cost: core.OrderCost | None
+    target: core.TargetMargin | None
+    target_tier: int | None
+
+
+def liq_order(args: LiqInput) -> LiqOrder:
+    """``liq-price``: the order cost where the leverage is known (taker fee and tick from
+    the flags or the venue), and the margin for the target liquidation price if one is given."""
+    cost = None
+    if args.leverage is not None:
+        cost = core.order_cost(args.position, args.leverage, args.taker_fee, tick_usd=args.tick)
+    target = tier = None
+    if args.target_liquidation is not None:
+        from .presets import target_margin_for
+
+        target, tier = target_margin_for(args, args.target_liquidation)
+    return LiqOrder(cost, target, tier)
+
+
+def venue_pnl(args: PnlInput, outcome: PnlOutcome) -> core.RoundedPnl | None:
+    """``pnl``: the profit as the venue rounds it (BitMEX values each lot to the satoshi),
+    where the venue has such a rule and there is an exit price."""
+    if outcome.exit_price_usd is None or args.exchange == "generic":
+        return None
+    from .presets import pnl_rounding_for
+
+    rule = pnl_rounding_for(args.exchange, args.coin)
+    return None if rule is None else core.lot_rounded_pnl(args.position, outcome.exit_price_usd, rule)
+
+
+def largest_order(args: LeverageInput) -> core.LargestOrder | None:
+    """``leverage``, solving the contracts: the largest order the margin (or balance) opens
+    at the leverage, with the taker fee to open and to close (the flag's or the venue's);
+    ``None`` when the contracts are given."""
+    collateral = args.margin if args.margin is not None else args.balance
+    if args.contracts is not None or collateral is None or args.leverage is None:
+        return None
+    return core.largest_order(
+        core.Side(args.side),
+        args.entry,
+        args.contract_size,
+        args.leverage,
+        args.taker_fee,
+        collateral,
+        lot=args.lot,
+        tick_usd=args.tick,
+    )

@@ -20,7 +20,7 @@ from .models import MAX_CONTRACTS
 from .models_workflows import HedgeInput, SizeInput, StressInput
 
 if TYPE_CHECKING:
-    from .models import LiqInput
+    from .models_margin import LiqInput
     from .presets import Outcome
 
 
@@ -44,7 +44,7 @@ class SizeOutcome:
 def size(args: SizeInput) -> SizeOutcome:
     """``size``: the contracts that risk ``--risk`` at the stop, then the liquidation of that
     position under the venue's (or the flags') rule, and whether the stop is at or beyond it."""
-    from .core.stress import is_liquidated
+    from .core.margin import is_liquidated
     from .presets import liquidation_for
 
     sizing = size_by_risk(
@@ -82,7 +82,7 @@ class HedgeOutcome:
 def hedge(args: HedgeInput) -> HedgeOutcome:
     """``hedge``: the short for ``--ratio`` of the holding, the value ladder, and funding."""
     result = hedge_size(args.holding, args.price, args.contract_size, ratio=args.ratio, lot=args.lot)
-    rows = hedge_ladder(args.holding, result.size_usd, args.price, args.grid.prices(args.price))
+    rows = hedge_ladder(args.holding, result.size_usd, args.price, args.grid.prices(args.price, args.tick))
     funding = None
     notes: tuple[str, ...] = ()
     if args.funding is not None:
@@ -123,6 +123,7 @@ def stress_test(args: StressInput) -> StressOutcome:
         base=base,
         table=table,
         unassessed_reason=unassessed,
+        price_step_usd=args.price_step,
     )
     to_liquidation = None if liquidation_price is None else core.change_pct(reference, liquidation_price)
     return StressOutcome(outcome, now, to_liquidation, tuple(rows))

@@ -94,7 +94,11 @@ def _load(path: Path) -> dict[str, Any]:
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         variable = f"INVFUT_{key.upper()}"
         where = f"environment variable {variable}" if variable in os.environ else f"{path}: {key}"
-        raise ConfigError(f"{where}: {err['msg']}") from None
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":  # pydantic: "Extra inputs are not permitted"
+            known = ", ".join(name for name in Settings.model_fields if name != "config")
+            message = f"not a setting invfut reads (it reads {known})"
+        raise ConfigError(f"{where}: {message}") from None
     values = loaded.model_dump(exclude={"config"}, exclude_none=True)
     return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
 

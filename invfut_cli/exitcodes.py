@@ -24,3 +24,16 @@ class ExitCode(enum.IntEnum):
     CONFIG = 6
     #: Interrupted (Ctrl-C).
     INTERRUPTED = 130
+
+
+#: Each code in a few words, as ``invfut --help`` lists them (a test checks every member is here).
+MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "the answer was printed (it may be 'no such price', with its reason)",
+    ExitCode.INTERNAL: "internal error (please report it)",
+    ExitCode.USAGE: "bad input: a value, a missing or unknown option, conflicting options",
+    ExitCode.STOP_BEYOND_LIQUIDATION: "size: the stop lies beyond the liquidation price",
+    ExitCode.ALERT: "alert: --fail-within was met (liq-price, account, or a batch line)",
+    ExitCode.BATCH_ERRORS: "batch: at least one input line gave an error record",
+    ExitCode.CONFIG: "a broken config file, INVFUT_* variable or preset data file",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+}

@@ -34,14 +34,13 @@ def _size(doc: Doc) -> list[str]:
         top = " + ".join(n(f["contracts"]) for f in fills)
         bottom = " + ".join(f"{n(f['contracts'])}/{n(f['price'])}" for f in fills)
         lines.append(f"entry E = Σnᵢ / Σ(nᵢ/Eᵢ) (harmonic mean) = ({top}) / ({bottom}) = {n(doc['average_entry'])}")
-    if doc.get("closed"):
-        c = doc["closed"]
+    for c in doc.get("closed") or ():
         lines.append(
             f"closed {n(c['contracts'])} at {n(c['price'])}: realised s·n·S·(1/E − 1/P) = {n(c['realised_pnl'])} {doc['coin']}; "
             f"{n(c['remaining_contracts'])} contracts stay open"
         )
     lines.append(
-        f"Q = contracts × contract size = {n(i['contracts'] if not doc.get('closed') else doc['closed']['remaining_contracts'])} × {n(i['contract_size'])} = {n(doc['size_usd'])} USD"
+        f"Q = contracts × contract size = {n(i['contracts'] if not doc.get('closed') else doc['closed'][-1]['remaining_contracts'])} × {n(i['contract_size'])} = {n(doc['size_usd'])} USD"
     )
     return lines
 
@@ -63,6 +62,9 @@ def pnl(doc: Doc) -> list[str]:
         lines.append(
             f"target {target['kind']} {n(target['value'])}: {formula} = {n(target['exit_price_exact'])}, shown {p}"
         )
+    if doc.get("closed") and doc["closed"][-1]["remaining_contracts"] == 0:
+        lines.append(f"realised in all = Σ s·nₖ·S·(1/E − 1/Pₖ) = {n(doc['realised_pnl'])} {c}; nothing is left open")
+        return lines
     lines.append(f"PnL = s·Q·(1/E − 1/P) = {_sign(doc)} × {n(doc['size_usd'])} × (1/{e} − 1/{p}) = {n(doc['pnl'])} {c}")
     lines.append(
         f"PnL in USD = s·Q·(P − E)/E = {_sign(doc)} × {n(doc['size_usd'])} × ({p} − {e})/{e} = {n(doc['pnl_usd'])}"
@@ -83,7 +85,22 @@ def pnl(doc: Doc) -> list[str]:
             )
         lines.append(f"net PnL = PnL − fees − funding = {n(doc['net_pnl'])} {c}")
     lines.append(f"break-even exit = (s + fc)·Q / ((s − fo)·Q/E − F) = {n(doc['break_even_price'])}")
-    return lines
+    return lines + _liquidated_lines(doc, "the exit") + _order_lines(doc)
+
+
+def _liquidated_lines(doc: Doc, where: str) -> list[str]:
+    """Where the venue's liquidation rule puts the liquidation price, and what it means at ``where``."""
+    if doc.get("liquidation_price") is None:
+        return []
+    side = doc["inputs"]["side"]
+    rule = "at or below" if side == "long" else "at or above"
+    line = f"liquidation price (the venue's rule, as liq-price) = {n(doc['liquidation_price'])}; liquidated {rule} it"
+    if doc.get("liquidated"):
+        line += (
+            f": {where} is beyond it, so the position is closed there and loses its collateral "
+            f"{n(doc['loss_at_liquidation'])} {doc['coin']}"
+        )
+    return [line]
 
 
 def liq_price(doc: Doc) -> list[str]:
@@ -95,6 +112,16 @@ def liq_price(doc: Doc) -> list[str]:
     family = doc["formula_family"]
     if family == "none":
         lines.append(f"no liquidation price: {doc['reason']}")
+        if doc.get("estimate_basis"):
+            tier = doc.get("tier") or {}
+            lines.append(
+                "estimate: M + s·Q(1/E − 1/P) = (c + b·Q/P)·Q/P, the maintenance rate c + b·(size in coin at P); "
+                "with x = 1/P, b·Q²·x² + (c + s)·Q·x − (M + s·Q/E) = 0, "
+                f"P = ((1 + s·c)·Q + √Δ) / (2·s·(M + s·Q/E)) = {n(doc['liquidation_price_estimate_exact'])}, "
+                f"shown {n(doc['liquidation_price_estimate'])}; at entry the rates are {n(tier.get('initial_rate'))} "
+                f"initial and {n(tier.get('maintenance_rate'))} maintenance on {n(tier.get('size_coin'))} {doc['coin']}, "
+                f"the venue's initial margin {n(tier.get('initial_margin'))} {doc['coin']}"
+            )
     elif family == "entry":
         rate = "m + f" if doc["fee_treatment"] == "added-to-rate" else "m"
         lines.append(
@@ -121,7 +148,7 @@ def liq_price(doc: Doc) -> list[str]:
     lines.append(
         f"maintenance margin = {n(doc['maintenance_margin'])} {c}; distance from entry {e} = {n(doc['distance_pct'])}%"
     )
-    return lines
+    return lines + _order_lines(doc)
 
 
 def leverage(doc: Doc) -> list[str]:
@@ -136,6 +163,47 @@ def leverage(doc: Doc) -> list[str]:
     lines.append(
         f"effective leverage = V(P)/equity(P) = (Q/P) / (M + s·Q(1/E − 1/P)); at entry {e}: {n(doc['effective_leverage'])}"
     )
+    return lines + _liquidated_lines(doc, "a row") + _order_lines(doc)
+
+
+def _cost(cost: Doc, c: str) -> str:
+    return (
+        f"Q/(E·L) + f·Q/E + f·Q/BP, BP = E·L/(L ± 1) on the tick away from the trader = {n(cost['bankruptcy_price'])}: "
+        f"{n(cost['initial_margin'])} + {n(cost['fee_to_open'])} + {n(cost['fee_to_close'])} = {n(cost['total'])} {c} "
+        f"(each part to the satoshi; exact sum {n(cost['total_exact'])})"
+    )
+
+
+def _order_lines(doc: Doc) -> list[str]:
+    """Steps of the order cost, the margin for a target liquidation price, the largest
+    order and the venue's PnL rounding, where the document has them."""
+    c, lines = doc["coin"], []
+    if doc.get("order_cost"):
+        lines.append(f"order cost = {_cost(doc['order_cost'], c)}")
+    target = doc.get("target_liquidation")
+    if target and target["margin"] is None:
+        lines.append(f"margin for a liquidation at {n(target['price'])}: none ({target['reason']})")
+    elif target:
+        lines.append(
+            f"margin for a liquidation at P* = {n(target['price'])}: entry family M = s·Q/P* − s·Q/E + m·Q/E − d + c, "
+            f"mark family M = Q·(s + m + f)/P* − d − s·Q/E; M = {n(target['margin'])} {c} (rounded up), "
+            f"to add {n(target['margin_to_add'])} {c}, leverage Q/(E·M) = {n(target['leverage'])}"
+        )
+    largest = doc.get("largest_order")
+    if largest and largest["cost"]:
+        lines.append(
+            f"largest order: the most lots whose cost ≤ {n(largest['collateral'])} {c}: {n(largest['contracts'])} "
+            f"contracts, cost = {_cost(largest['cost'], c)}; one lot more costs {n(largest['one_more_lot_total'])}"
+        )
+    elif largest:
+        lines.append(f"largest order: none ({largest['reason']})")
+    venue = doc.get("venue_pnl")
+    if venue:
+        lines.append(
+            f"venue PnL = s·lots·(v(E) − v(P)), v(P) = lot value at P to the satoshi: {n(venue['lots'])} lots × "
+            f"({n(venue['lot_value_entry'])} − {n(venue['lot_value_exit'])}) = {n(venue['pnl'])} {c} "
+            f"(exact {n(venue['pnl_exact'])})"
+        )
     return lines
 
 

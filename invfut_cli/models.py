@@ -9,12 +9,12 @@ from __future__ import annotations
 import enum
 import re
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Annotated, Any, Literal
+from functools import cached_property
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     model_validator,
@@ -22,8 +22,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import core
-from .choices import ExchangeName
+from .choices import BasisName, ExchangeName
 from .core.numbers import CORE_CONTEXT, HUNDRED, places_of
+from .models_base import Model
 
 #: Largest price, contract count, leverage and row count taken, so that nothing overflows
 #: and no ladder runs for hours by mistake.
@@ -43,29 +44,48 @@ def _side(value: Any) -> Any:
     return text
 
 
-def _rate(value: Any) -> Any:
-    """``"0.5%"`` is ``Decimal("0.005")``; ``"0.005"`` stays as written."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith("%"):
-            number = _decimal_text(text[:-1])
-            with localcontext(CORE_CONTEXT):
-                return number / HUNDRED
-        return _decimal_text(text)
-    return value
-
-
-def _decimal_text(text: str) -> Decimal:
+def split_percent(text: str) -> tuple[Decimal, bool] | None:
+    """The one reader of numbers that may carry a percent sign: ``"2%"`` is ``(2, True)``,
+    ``"0.01"`` is ``(0.01, False)``; ``None`` if the text is neither (or not finite)."""
+    body = text.strip()
+    percent = body.endswith("%")
     try:
-        number = Decimal(text.strip())
+        number = Decimal(body[:-1].strip() if percent else body)
     except InvalidOperation:
+        return None
+    return (number, percent) if number.is_finite() else None
+
+
+def _rate(value: Any) -> Any:
+    """A rate: ``"0.5%"`` is ``Decimal("0.005")``; ``"0.005"`` stays as written."""
+    if not isinstance(value, str):
+        return value
+    parsed = split_percent(value)
+    if parsed is None:
         raise PydanticCustomError(
             "rate_syntax",
-            f"{text!r} is not a number or a percentage such as 0.005 or 0.5%".replace("{", "{{").replace("}", "}}"),
-        ) from None
-    if not number.is_finite():
-        raise PydanticCustomError("finite_number", "Input should be a finite number")
-    return number
+            f"{value.strip()!r} is not a number or a percentage such as 0.005 or 0.5%".replace("{", "{{").replace(
+                "}", "}}"
+            ),
+        )
+    number, percent = parsed
+    if not percent:
+        return number
+    with localcontext(CORE_CONTEXT):
+        return number / HUNDRED
+
+
+def _percent(value: Any) -> Any:
+    """A percentage: ``"5%"`` and ``"5"`` are both ``Decimal("5")`` (five percent)."""
+    if not isinstance(value, str):
+        return value
+    parsed = split_percent(value)
+    if parsed is None:
+        raise PydanticCustomError(
+            "percent_syntax",
+            f"{value.strip()!r} is not a percentage such as 5 or 5%".replace("{", "{{").replace("}", "}}"),
+        )
+    return parsed[0]
 
 
 #: The smallest price, amount of coin or contracts taken: one satoshi (below it the math
@@ -80,18 +100,13 @@ Leverage = Annotated[Decimal, Field(ge=MIN_LEVERAGE, le=MAX_LEVERAGE, allow_inf_
 ContractSize = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_CONTRACT_SIZE, allow_inf_nan=False)]
 Side = Annotated[Literal["long", "short"], BeforeValidator(_side)]
 Rate = Annotated[Decimal, BeforeValidator(_rate), Field(ge=0, lt=1)]
+#: A percentage, ``5`` or ``5%`` (both five percent), from 0 to 1000.
+Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=1000, allow_inf_nan=False)]
 
 
 def conflict(option: str, message: str) -> PydanticCustomError:
     """An error about a combination of options, pinned on ``option``."""
     return PydanticCustomError("conflict", message, {"option": option})
-
-
-class Model(BaseModel):
-    """Frozen, no unknown fields; every model of a command's input derives from it."""
-
-    # Schemas are built on first use, so start-up pays only for the models a command uses.
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 CoinName = Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9]+$")]
@@ -123,6 +138,114 @@ def preset_defaults(model: type[BaseModel], data: Any) -> Any:
     if "mm_basis" in fields and preset.family != "none":
         data.setdefault("mm_basis", preset.family)
     return data
+
+
+class SizeAsked(Model):
+    """The size asked with ``--size-usd`` or ``--size-coin`` (one of them, as given), and what
+    it bought: whole lots of the venue's contract, rounded down."""
+
+    size_usd: Decimal | None = None
+    size_coin: Decimal | None = None
+    contracts: Decimal
+    lot: Decimal
+    contract_size: Decimal
+
+
+#: The largest size taken, USD (a coin size counts at its value at entry).
+MAX_SIZE_USD = 10**18
+#: The most decimal places a size takes: a coin size is counted in satoshis.
+SIZE_PLACES = 8
+
+
+def size_amount(value: Any, option: str) -> Decimal:
+    """A ``--size-usd`` or ``--size-coin`` value: a number above zero, at most 8 decimal places."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, bool) or not isinstance(text, str | int | Decimal):
+        raise conflict(option, f"expected a number (got a {type(value).__name__})")
+    try:
+        amount = Decimal(text) if not isinstance(text, Decimal) else text
+    except InvalidOperation:
+        raise conflict(option, f"{text!r} is not a number") from None
+    if not amount.is_finite() or amount <= 0:
+        raise conflict(option, f"a size must be above zero (got {text})")
+    if amount > MAX_SIZE_USD:
+        raise conflict(option, f"a size must be at most {MAX_SIZE_USD:,} (got {text})")
+    if places_of(amount.normalize(CORE_CONTEXT)) > SIZE_PLACES:
+        raise conflict(option, f"{text} has more than {SIZE_PLACES} decimal places (a satoshi is 0.00000001)")
+    return amount
+
+
+def size_to_contracts(data: Any) -> Any:
+    """``--size-usd N`` or ``--size-coin N`` in place of ``--contracts``: the contracts of the
+    venue's size (``contract_size``, the preset's or given) that N buys, rounded down to whole
+    lots (the preset's lot; 1 contract for the generic model). A coin size is valued at the
+    entry: ``contracts = size_coin × entry / contract size``. The size asked is kept as
+    ``size_asked`` for the document. Run after :func:`preset_defaults` (which sets the
+    contract size) and before the fields are validated."""
+    if not isinstance(data, dict):
+        return data
+    if "size_asked" in data and not isinstance(data["size_asked"], SizeAsked):
+        raise conflict("size_asked", "is not an option: give --size-usd or --size-coin")
+    given = [k for k in ("size_usd", "size_coin") if data.get(k) is not None]
+    if not given:
+        return {k: v for k, v in data.items() if k not in ("size_usd", "size_coin")}
+    option = given[0]
+    if len(given) > 1:
+        raise conflict("size_coin", "give --size-usd or --size-coin, not both")
+    for other in ("contracts", "fill"):
+        if data.get(other):
+            raise conflict(option, f"give --{option.replace('_', '-')} or --{other}, not both: each sets the size")
+    amount = size_amount(data[option], option)
+    contract_size = data.get("contract_size", Decimal(1))
+    try:
+        contract_size = contract_size if isinstance(contract_size, Decimal) else Decimal(str(contract_size).strip())
+    except InvalidOperation:
+        raise conflict("contract_size", f"{contract_size!r} is not a number of USD") from None
+    if not contract_size.is_finite() or contract_size <= 0:
+        raise conflict("contract_size", f"a contract size must be above zero (got {contract_size})")
+    lot, venue = Decimal(1), "the generic model"
+    exchange = data.get("exchange", ExchangeName.generic)
+    if exchange in set(ExchangeName) and exchange != ExchangeName.generic:
+        from .presets import get
+
+        preset = get(exchange)
+        contract = preset.coins[data.get("coin", "BTC")]
+        lot, venue = contract.lot, f"{preset.name} {contract.symbol}"
+    with localcontext(CORE_CONTEXT):
+        if option == "size_coin":
+            entry = data.get("entry")
+            try:
+                entry = entry if isinstance(entry, Decimal) else Decimal(str(entry).strip())
+            except InvalidOperation:
+                entry = None
+            if entry is None or not entry.is_finite() or entry <= 0:
+                raise conflict("entry", "--size-coin needs a valid --entry: the coin is valued at the entry price")
+            size_usd = amount * entry
+        else:
+            size_usd = amount
+        lots = (size_usd / (contract_size * lot)).to_integral_value(rounding="ROUND_FLOOR")
+        contracts = lots * lot
+        if contracts <= 0:
+            smallest = lot * contract_size
+            if option == "size_coin":
+                least = core.quantize(smallest / entry, core.SATOSHI, "ROUND_CEILING")
+                what = f"{least} {data.get('coin', 'BTC')} at {entry} ({smallest} USD)"
+            else:
+                what = f"{smallest} USD"
+            raise conflict(
+                option,
+                f"{amount} is less than one lot of {venue} ({lot} contract(s) of {contract_size} USD): "
+                f"the smallest size is {what}",
+            )
+    asked = SizeAsked(
+        size_usd=amount if option == "size_usd" else None,
+        size_coin=amount if option == "size_coin" else None,
+        contracts=contracts,
+        lot=lot,
+        contract_size=contract_size,
+    )
+    rest = {k: v for k, v in data.items() if k not in ("size_usd", "size_coin")}
+    return {**rest, "contracts": contracts, "size_asked": asked}
 
 
 class FillSpec(Model):
@@ -179,34 +302,48 @@ class PositionInput(Model):
     """Side, entry, size and the margin behind a position (all commands).
 
     ``fill`` (several ``CONTRACTS@PRICE``) stands in for ``entry`` and ``contracts``;
-    ``close`` realises part of the position, and the rest is what the command works on.
+    ``close`` (one or several ``CONTRACTS@PRICE``, applied in order) realises part of the
+    position, and the rest is what the command works on. Only a command that can answer
+    with nothing open (``pnl``: the realised PnL) takes a close of every contract.
     """
+
+    #: Whether closes may take every contract (the command then answers about them alone).
+    ALL_CLOSED_ANSWERED: ClassVar[bool] = False
 
     side: Side
     entry: Price
     contracts: Count
     fill: tuple[FillSpec, ...] = ()
-    close: FillSpec | None = None
+    close: tuple[FillSpec, ...] = ()
     contract_size: ContractSize = Decimal(1)
     leverage: Leverage | None = None
     margin: Coin | None = None
     balance: Coin | None = None
     coin: CoinName = "BTC"
     exchange: ExchangeName = ExchangeName.generic
+    #: What ``--size-usd``/``--size-coin`` asked for, when the contracts come from it.
+    size_asked: SizeAsked | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _from_preset(cls, data: Any) -> Any:
-        data = _from_fills(preset_defaults(cls, data))
+        data = _from_fills(size_to_contracts(preset_defaults(cls, data)))
         if isinstance(data, dict) and data.get("close") is not None:
-            data = {**data, "close": parse_fill(data["close"], "close")}
+            given = data["close"]
+            many = given if isinstance(given, list | tuple) else [given]
+            data = {**data, "close": tuple(parse_fill(text, "close") for text in many)}
         return data
 
     @model_validator(mode="after")
     def _one_collateral(self) -> PositionInput:
-        if self.close is not None and self.close.contracts >= self.contracts:
+        closing = sum((c.contracts for c in self.close), Decimal(0))
+        if closing > self.contracts:
+            raise conflict("close", f"the closes take {closing} contracts, more than the {self.contracts} held")
+        if closing == self.contracts and not self.ALL_CLOSED_ANSWERED:
             raise conflict(
-                "close", f"--close {self.close.contracts} leaves nothing of {self.contracts} contracts: close fewer"
+                "close",
+                f"the closes take all {self.contracts} contracts and leave nothing open here: "
+                "close fewer ('invfut pnl' shows what closing them all realised)",
             )
         if self.margin is not None and self.leverage is not None:
             raise conflict("margin", "give --margin or --leverage, not both: each sets the isolated margin")
@@ -220,25 +357,34 @@ class PositionInput(Model):
         """The position as opened, before any ``--close``."""
         return core.Position(core.Side(self.side), self.contracts, self.contract_size, self.entry)
 
-    @property
-    def closed(self) -> core.PartialClose | None:
-        """What ``--close`` realised, and what remains."""
-        if self.close is None:
-            return None
-        return core.close_part(self.opened, self.close.contracts, self.close.price)
+    @cached_property
+    def closed(self) -> tuple[core.PartialClose, ...]:
+        """What each ``--close`` realised, in order, and what each left open."""
+        return core.close_in_order(self.opened, [core.Fill(c.contracts, c.price) for c in self.close])
 
-    @property
+    @cached_property  # a model is frozen: worked out once, though a command asks often
     def position(self) -> core.Position:
         """The open position the command works on: what remains after ``--close``."""
         closed = self.closed
-        return self.opened if closed is None else closed.remaining
+        return closed[-1].remaining if closed else self.opened
+
+    @property
+    def all_closed(self) -> bool:
+        """Whether the closes took every contract (nothing is left open)."""
+        return bool(self.close) and not self.position.contracts
+
+    @cached_property
+    def realised_pnl_coin(self) -> Decimal:
+        """``Σ s·n_k·S·(1/E − 1/P_k)`` over the closes: what they realised (0 without one)."""
+        with localcontext(CORE_CONTEXT):
+            return sum((c.realised_pnl_coin for c in self.closed), Decimal(0))
 
     @property
     def margin_mode(self) -> core.MarginMode:
         """Cross when a balance backs the position, isolated otherwise."""
         return core.MarginMode.CROSS if self.balance is not None else core.MarginMode.ISOLATED
 
-    @property
+    @cached_property
     def collateral(self) -> Decimal | None:
         """The coin that backs the position: the balance (cross), the margin, or ``Q/(E·L)``."""
         if self.balance is not None:
@@ -249,13 +395,12 @@ class PositionInput(Model):
             return self.position.initial_margin_coin(self.leverage)
         return None
 
-    @property
+    @cached_property
     def price_places(self) -> int:
         """Decimal places for prices and USD shown: at least 2, never fewer than the input
         prices' (an average entry from fills counts its fills' places), at most 8."""
         prices = [f.price for f in self.fill] if self.fill else [self.entry]
-        if self.close is not None:
-            prices.append(self.close.price)
+        prices.extend(c.price for c in self.close)
         return min(8, max(2, *(places_of(p) for p in prices)))
 
 
@@ -282,12 +427,41 @@ def _fee(value: Any) -> Any:
     if isinstance(value, str) and value.strip().lower() in ("maker", "taker"):
         return value.strip().lower()
     rate = _rate(value)
+    if isinstance(rate, int) and not isinstance(rate, bool):  # a whole number from a batch line
+        rate = Decimal(rate)
     if not isinstance(rate, Decimal):
-        raise PydanticCustomError("fee", "expected maker, taker or a rate such as 0.05% or -0.025%")
+        raise PydanticCustomError(
+            "fee",
+            "expected maker, taker or a rate such as 0.05% or -0.025%",
+        )
     low, high = FEE_RANGE
     if not low <= rate <= high:
         raise PydanticCustomError("fee", "a fee rate must be between -1% and 10%")
     return rate
+
+
+class MaintenanceInput(Model):
+    """The maintenance-margin rule shared by ``liq-price``, ``ladder``, ``leverage`` and ``pnl``.
+
+    ``mmr`` and ``mm_deduction`` left out mean: the preset's tier, or 0.5% and 0 for the
+    generic model.
+    """
+
+    mmr: Rate | None = None
+    mm_basis: BasisName = BasisName.entry
+    mm_deduction: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)] | None = None
+    taker_fee: Rate = Decimal(0)
+    tick: Price | None = None
+
+    def spec(self, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec:
+        """The core's maintenance rule from the flags (generic defaults for what is left out)."""
+        return core.MaintenanceSpec(
+            rate=self.mmr if self.mmr is not None else DEFAULT_MMR,
+            basis=core.Basis(self.mm_basis.value),
+            deduction_coin=self.mm_deduction if self.mm_deduction is not None else Decimal(0),
+            taker_fee=self.taker_fee,
+            fee_treatment=fee_treatment,
+        )
 
 
 class FeeInput(Model):
@@ -325,24 +499,36 @@ class FeeInput(Model):
         preset = get(exchange)
         return preset.maker_fee if which == "maker" else preset.taker_fee
 
-    def funding_periods(self, exchange: ExchangeName) -> Decimal:
-        """``--periods``, or ``--hours`` over the venue's funding interval (8 h generic; a
-        continuous venue quotes an 8-hour rate); 1 period when neither is given."""
+    def funding_periods(self, exchange: ExchangeName) -> tuple[Decimal, str]:
+        """The funding periods charged, and how they were counted: ``--periods`` as given
+        (the funding times the position crossed); else ``--hours`` over the venue's interval
+        (8 h generic): ``⌊hours/interval⌋`` whole intervals where the venue pays at fixed
+        times, ``hours/8`` pro rata where funding accrues continuously (``funding_mode``);
+        1 period when neither is given."""
         if self.periods is not None:
-            return self.periods
+            return self.periods, "as given (--periods)"
         if self.hours is None:
-            return Decimal(1)
-        interval = GENERIC_FUNDING_HOURS
+            return Decimal(1), "one interval (no --periods or --hours)"
+        interval, mode = GENERIC_FUNDING_HOURS, "interval"
         if exchange != ExchangeName.generic:
             from .presets import get
 
-            interval = get(exchange).funding_interval_hours or GENERIC_FUNDING_HOURS
+            preset = get(exchange)
+            interval, mode = preset.funding_interval_hours or GENERIC_FUNDING_HOURS, preset.funding_mode
         with localcontext(CORE_CONTEXT):
-            return self.hours / interval
+            if mode == "continuous":
+                return self.hours / interval, f"pro rata, continuous ({interval:f}-hour rate)"
+            return CORE_CONTEXT.divide_int(self.hours, interval), f"whole {interval:f}-hour intervals in --hours"
 
 
-class PnlInput(PositionInput, FeeInput):
-    """``invfut pnl``: an exit price, or a target to solve it from."""
+class PnlInput(PositionInput, MaintenanceInput, FeeInput):
+    """``invfut pnl``: an exit price, or a target to solve it from. The venue's liquidation
+    rule (the preset's, or 0.5% on the entry value) tells whether the exit is beyond the
+    liquidation price; a batch line may set the rule's fields as ``liq-price`` takes them.
+    When ``--close`` closes every contract the answer is the realised PnL alone: no exit is
+    needed (one given is echoed, and there is nothing open to price at it)."""
+
+    ALL_CLOSED_ANSWERED: ClassVar[bool] = True
 
     exit: Price | None = None
     target_roe: SignedRate | None = None
@@ -352,6 +538,11 @@ class PnlInput(PositionInput, FeeInput):
     @model_validator(mode="after")
     def _exit_or_target(self) -> PnlInput:
         given = [n for n in ("exit", "target_roe", "target_pnl", "target_usd") if getattr(self, n) is not None]
+        if self.all_closed:
+            target = next((n for n in given if n != "exit"), None)
+            if target is not None:
+                raise conflict(target, f"--close takes all {self.contracts} contracts: no exit is left to solve for")
+            return self
         if len(given) != 1:
             option = given[1] if len(given) > 1 else "exit"
             raise conflict(
@@ -363,7 +554,7 @@ class PnlInput(PositionInput, FeeInput):
             raise conflict("target_roe", "--target-roe needs a margin: give --leverage, --margin or --balance")
         return self
 
-    @property
+    @cached_property
     def price_places(self) -> int:
         return max(super().price_places, places_of(self.exit) if self.exit is not None else 0)
 
@@ -392,8 +583,24 @@ def check_venue_limits(
                 f"{preset.name} {contract.symbol} trades in lots of {contract.lot} contracts: "
                 f"{contracts} is not a whole number of lots; the nearest valid sizes are {sizes}",
             )
-        if leverage is None:
-            return
+    if leverage is None:
+        return
+    limit, where = venue_leverage_limit(exchange, coin, contracts, entry, contract_size)
+    if leverage > limit:
+        raise conflict("leverage", f"{leverage}x is above {preset.name} {contract.symbol}'s maximum of {limit}x{where}")
+
+
+def venue_leverage_limit(
+    exchange: ExchangeName, coin: str, contracts: Decimal, entry: Decimal, contract_size: Decimal
+) -> tuple[Decimal, str]:
+    """A venue's maximum leverage for ``contracts`` entered at ``entry``, and where it comes
+    from (`` at this size (tier 2)``; empty for the contract's own maximum): the tier of the
+    position's size at entry, or ``1/initial rate`` (rounded down to 0.01) where the rates grow
+    with the size (Deribit). The venue must not be ``generic``."""
+    from .presets import get
+
+    contract = get(exchange).coins[coin]
+    with localcontext(CORE_CONTEXT):
         position = core.Position(core.Side.LONG, contracts, contract_size, entry)
         limit, where = contract.max_leverage, ""
         table = contract.table()
@@ -409,11 +616,9 @@ def check_venue_limits(
                 slope_per_coin=contract.size_margins.slope_per_coin,
             )
             limit = min(limit, (1 / margins.initial_rate).quantize(Decimal("0.01"), rounding="ROUND_FLOOR"))
-            where = f" at this size (initial margin {margins.initial_rate * 100}%)"
-        if leverage > limit:
-            raise conflict(
-                "leverage", f"{leverage}x is above {preset.name} {contract.symbol}'s maximum of {limit}x{where}"
-            )
+            shown = core.quantize(margins.initial_rate * 100, Decimal("0.000001")).normalize()
+            where = f" at this size (initial margin {shown:f}%)"
+    return limit, where
 
 
 #: ``Decimal('0.1')`` in a constraint message is written ``0.1``.
@@ -429,23 +634,16 @@ def error_lines(exc: ValidationError) -> list[tuple[str | None, str]]:
         if field is None:
             names = [part for part in err["loc"] if isinstance(part, str) and part != "grid"]
             field = names[-1] if names else None
-        option = None if field is None else "--" + str(field).rstrip("_").replace("_", "-")
+        option = None if field is None else "--" + str(field).strip("_").replace("_", "-")
+        if err["type"] == "extra_forbidden":  # pydantic: "Extra inputs are not permitted"
+            out.append((option, f"unknown field '{str(field).strip('_')}'"))
+            continue
+        if err["type"] == "missing":  # pydantic: "Field required"
+            out.append((option, "required, but not given"))
+            continue
         message = _DECIMAL_REPR.sub(r"\1", err["msg"].removeprefix("Value error, ")).replace("1E-8", "0.00000001")
         given = err.get("input")
         if err["type"] not in ("conflict", "rate_syntax") and isinstance(given, (str, int, Decimal)):
             message += f" (got {given!s})" if str(given) else " (got an empty value)"
         out.append((option, message))
     return out
-
-
-#: The models of ``liq-price``, ``leverage`` and ``ladder`` live in :mod:`.models_margin`;
-#: they are created on first use, so ``pnl`` does not pay for them at start-up.
-_MARGIN_MODELS = frozenset({"MaintenanceInput", "LiqInput", "GridInput", "LeverageInput", "LadderInput"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MARGIN_MODELS:
-        from . import models_margin
-
-        return getattr(models_margin, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

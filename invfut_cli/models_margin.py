@@ -1,7 +1,7 @@
 """The input models of ``liq-price``, ``leverage`` and ``ladder``: maintenance rules and price grids.
 
-They build on :mod:`.models` (whose ``MaintenanceInput``, ``LiqInput``, ``GridInput``,
-``LeverageInput`` and ``LadderInput`` are these, loaded on first use).
+They build on :mod:`.models`; a command that needs none of them (``pnl``) does not import
+this module.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, model_validator
 
 from . import core
-from .choices import BasisName, ExchangeName
+from .choices import ExchangeName
 from .core.numbers import CORE_CONTEXT, places_of, quantize
 from .models import (
-    DEFAULT_MMR,
-    MAX_COIN,
     MAX_ROWS,
     Coin,
     CoinName,
@@ -25,46 +23,27 @@ from .models import (
     Count,
     FeeInput,
     Leverage,
+    MaintenanceInput,
     Model,
+    Percent,
     PositionInput,
     Price,
-    Rate,
     Side,
+    SizeAsked,
     check_venue_limits,
     conflict,
     preset_defaults,
+    size_to_contracts,
 )
 
 
-class MaintenanceInput(Model):
-    """The maintenance-margin rule shared by ``liq-price`` and ``ladder``.
-
-    ``mmr`` and ``mm_deduction`` left out mean: the preset's tier, or 0.5% and 0 for the
-    generic model.
-    """
-
-    mmr: Rate | None = None
-    mm_basis: BasisName = BasisName.entry
-    mm_deduction: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)] | None = None
-    taker_fee: Rate = Decimal(0)
-    tick: Price | None = None
-
-    def spec(self, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec:
-        """The core's maintenance rule from the flags (generic defaults for what is left out)."""
-        return core.MaintenanceSpec(
-            rate=self.mmr if self.mmr is not None else DEFAULT_MMR,
-            basis=core.Basis(self.mm_basis.value),
-            deduction_coin=self.mm_deduction if self.mm_deduction is not None else Decimal(0),
-            taker_fee=self.taker_fee,
-            fee_treatment=fee_treatment,
-        )
-
-
 class LiqInput(PositionInput, MaintenanceInput):
-    """``invfut liq-price``; ``fail_within`` (percent) alerts on a liquidation price that near ``mark``."""
+    """``invfut liq-price``; ``fail_within`` (percent) alerts on a liquidation price that near
+    ``mark``; ``target_liquidation`` asks for the margin that puts the liquidation price there."""
 
     mark: Price | None = None
-    fail_within: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)] | None = None
+    fail_within: Percent | None = None
+    target_liquidation: Price | None = None
 
     @model_validator(mode="after")
     def _needs_collateral(self) -> LiqInput:
@@ -119,21 +98,43 @@ class GridInput(Model):
                 )
         return self
 
-    def places(self, entry: Decimal) -> int:
-        """Decimal places that write every price of the grid exactly (2 to 8)."""
+    def _given(self, entry: Decimal) -> tuple[Decimal, ...]:
+        """The prices the grid is built from, as written: ``--from`` and ``--to`` (and
+        ``--step``, without trailing zeros), or the entry (without trailing zeros)."""
         if self.from_ is not None and self.to is not None:
-            if self.step is not None:
-                needed = max(places_of(self.from_), places_of(self.to), places_of(self.step.normalize()))
+            return (self.from_, self.to) if self.step is None else (self.from_, self.to, self.step.normalize())
+        return (entry.normalize(),)
+
+    def price_step(self, entry: Decimal, tick: Decimal | None = None) -> Decimal:
+        """The step every grid price is rounded to (nearest, half to even): the tick, when the
+        grid's prices given (``--from``, ``--to``, ``--step``; the entry for ``--pct``) lie on it;
+        otherwise ``10^-p``, ``p`` the places those prices are written with (at least 2), and
+        more where the grid's spacing (``--step``, ``(to − from)/steps``, ``E·pct_step/100``)
+        is finer than that, so that rows stay apart (at most 8)."""
+        given = self._given(entry)
+        with localcontext(CORE_CONTEXT):
+            if tick is not None and all(price % tick == 0 for price in given):
+                return tick
+            if self.from_ is not None and self.to is not None:
+                spacing = self.step if self.step is not None else (self.to - self.from_) / (self.steps or 1)
             else:
-                with localcontext(CORE_CONTEXT):
-                    width = (self.to - self.from_) / (self.steps or 1)
-                needed = max(places_of(self.from_), places_of(self.to))
-                while needed < 8 and quantize(width, Decimal(1).scaleb(-needed)) != width:
-                    needed += 1
-        else:
-            pct_step = self.pct_step if self.pct_step is not None else Decimal(10)
-            needed = places_of(entry.normalize()) + places_of(pct_step.normalize()) + 2
-        return min(8, max(2, needed))
+                spacing = entry * self._pct()[1] / 100
+        places = min(8, max(2, *(places_of(p) for p in given)))
+        while places < 8 and Decimal(1).scaleb(-places) > spacing:
+            places += 1
+        return Decimal(1).scaleb(-places)
+
+    def places(self, entry: Decimal, tick: Decimal | None = None) -> int:
+        """Decimal places that write every (rounded) price of the grid: those of
+        :meth:`price_step`, 2 to 8."""
+        return min(8, max(2, places_of(self.price_step(entry, tick).normalize())))
+
+    def last_step(self) -> Decimal | None:
+        """With ``--step``, the shorter last step that ends the grid at ``--to`` (``None``
+        when ``--to`` is a whole number of steps above ``--from``, and for other grids)."""
+        if self.from_ is None or self.to is None or self.step is None:
+            return None
+        return core.last_step(self.from_, self.to, self.step)
 
     def _pct(self) -> tuple[Decimal, Decimal]:
         pct = self.pct if self.pct is not None else Decimal(50)
@@ -154,15 +155,18 @@ class GridInput(Model):
             return core.grid_by_count(self.from_, self.to, self.steps or 1, points)
         return core.grid_around(entry, *self._pct(), points)
 
-    def prices(self, entry: Decimal) -> Iterator[Decimal]:
-        """The grid's prices, each written to :meth:`places` decimals (nearest)."""
-        return self.window(entry, self.span(entry))[1]
+    def prices(self, entry: Decimal, tick: Decimal | None = None) -> Iterator[Decimal]:
+        """The grid's prices, each rounded to :meth:`price_step` (nearest); a price that
+        rounding makes equal to the one before is given once."""
+        return self.window(entry, self.span(entry), tick)[1]
 
-    def window(self, entry: Decimal, points: range) -> tuple[Decimal | None, Iterator[Decimal]]:
+    def window(
+        self, entry: Decimal, points: range, tick: Decimal | None = None
+    ) -> tuple[Decimal | None, Iterator[Decimal]]:
         """The prices of the grid's points ``points`` (a slice of :meth:`span`) as
         :meth:`prices` gives them, and the price given just before them (``None`` at the
         start): windows side by side give :meth:`prices` in pieces."""
-        step = Decimal(1).scaleb(-self.places(entry))
+        step = self.price_step(entry, tick)
         first = self.span(entry).start
         last = None
         if points.start > first:
@@ -179,8 +183,9 @@ class GridInput(Model):
         return (last if last is not None and last > 0 else None), shown_prices(last)
 
 
-class LeverageInput(Model):
-    """``invfut leverage``: two of contracts, margin (or balance) and leverage."""
+class LeverageInput(MaintenanceInput):
+    """``invfut leverage``: two of contracts, margin (or balance) and leverage; the venue's
+    liquidation rule marks the rows at or beyond the liquidation price."""
 
     side: Side = "long"
     entry: Price
@@ -192,11 +197,13 @@ class LeverageInput(Model):
     coin: CoinName = "BTC"
     exchange: ExchangeName = ExchangeName.generic
     grid: GridInput = Field(default_factory=GridInput)
+    #: What ``--size-usd``/``--size-coin`` asked for, when the contracts come from it.
+    size_asked: SizeAsked | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _from_preset(cls, data: Any) -> Any:
-        return preset_defaults(cls, data)
+        return size_to_contracts(preset_defaults(cls, data))
 
     @property
     def lot(self) -> Decimal:
@@ -206,6 +213,11 @@ class LeverageInput(Model):
         from .presets import get
 
         return get(self.exchange).coins[self.coin].lot
+
+    @property
+    def margin_mode(self) -> core.MarginMode:
+        """Cross when a balance backs the position, isolated otherwise."""
+        return core.MarginMode.CROSS if self.balance is not None else core.MarginMode.ISOLATED
 
     @model_validator(mode="after")
     def _two_of_three(self) -> LeverageInput:

@@ -6,7 +6,7 @@ names the option at fault.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
@@ -22,9 +22,7 @@ from .models import (
     Coin,
     CoinName,
     ContractSize,
-    GridInput,
     Leverage,
-    LiqInput,
     MaintenanceInput,
     Model,
     Price,
@@ -32,7 +30,9 @@ from .models import (
     Side,
     conflict,
     preset_defaults,
+    split_percent,
 )
+from .models_margin import GridInput, LiqInput
 
 if TYPE_CHECKING:
     from .core.stress import Shock
@@ -41,20 +41,9 @@ if TYPE_CHECKING:
 DEFAULT_SIZE_LEVERAGE = Decimal(10)
 
 
-def _split_percent(text: str) -> tuple[Decimal, bool] | None:
-    """``"2%"`` is ``(2, True)``, ``"0.01"`` is ``(0.01, False)``; ``None`` if it is neither."""
-    body = text.strip()
-    percent = body.endswith("%")
-    try:
-        number = Decimal(body[:-1].strip() if percent else body)
-    except InvalidOperation:
-        return None
-    return (number, percent) if number.is_finite() else None
-
-
 def number_or_percent(text: str, option: str) -> tuple[Decimal, bool]:
-    """:func:`_split_percent`, or an error naming ``option``."""
-    parsed = _split_percent(text)
+    """:func:`.models.split_percent`, or an error naming ``option``."""
+    parsed = split_percent(text)
     if parsed is None:
         raise conflict(option, f"{text.strip()!r} is not a number or a percentage such as 0.01 or 2%")
     return parsed
@@ -64,7 +53,7 @@ def _fraction(value: Any) -> Any:
     """``"-30%"`` is ``Decimal("-0.3")``; ``"-0.3"`` stays as written."""
     if not isinstance(value, str):
         return value
-    parsed = _split_percent(value)
+    parsed = split_percent(value)
     if parsed is None:
         raise PydanticCustomError("rate_syntax", "not a number or a percentage such as 0.3 or 30%")
     number, percent = parsed
@@ -273,9 +262,18 @@ class HedgeInput(Model):
         )
 
     @property
+    def tick(self) -> Decimal | None:
+        """The venue's tick, that the grid's prices are rounded to (none for the generic model)."""
+        if self.exchange == ExchangeName.generic:
+            return None
+        from .presets import get
+
+        return get(self.exchange).coins[self.coin].tick
+
+    @property
     def price_places(self) -> int:
         """Decimal places for prices and USD shown: the grid's, and never fewer than the price's."""
-        return min(8, max(2, places_of(self.price), self.grid.places(self.price)))
+        return min(8, max(2, places_of(self.price), self.grid.places(self.price, self.tick)))
 
 
 # --- stress ------------------------------------------------------------------------------
@@ -350,6 +348,11 @@ class StressInput(LiqInput):
     @property
     def price_places(self) -> int:
         return min(8, max(super().price_places, places_of(self.mark) if self.mark is not None else 0))
+
+    @property
+    def price_step(self) -> Decimal:
+        """The step prices are shown to: ``--tick``, else ``10^-places``."""
+        return self.tick if self.tick is not None else Decimal(1).scaleb(-self.price_places)
 
     def rule(self) -> tuple[core.MaintenanceSpec, core.TierTable | None, str | None]:
         """The maintenance rule behind the liquidation price, as ``presets.rule_for`` picks

@@ -25,8 +25,9 @@ from .core.numbers import CENT, NOISE, OUTPUT_CONTEXT, SATOSHI, quantize
 from .models import DEFAULT_MMR
 
 if TYPE_CHECKING:
-    from .compute import PnlOutcome
-    from .models import LadderInput, LeverageInput, LiqInput, PnlInput, PositionInput
+    from .compute import LiqOrder, PnlOutcome
+    from .models import PnlInput, PositionInput, SizeAsked
+    from .models_margin import GridInput, LadderInput, LeverageInput, LiqInput
     from .presets import Outcome, PresetFile
 
 Doc = dict[str, Any]
@@ -51,6 +52,15 @@ def _nearest(value: Decimal, step: Decimal) -> Decimal:
 def coin(value: Decimal | None) -> Decimal | None:
     """A coin amount to the satoshi, nearest."""
     return None if value is None else _nearest(value, SATOSHI)
+
+
+def coin_up(value: Decimal | None) -> Decimal | None:
+    """A coin amount rounded UP to the satoshi (after dropping the context's noise below
+    :data:`NOISE`): a margin that must be enough is never shown a satoshi short."""
+    if value is None:
+        return None
+    rounded = quantize(quantize(value, NOISE), SATOSHI, ROUND_CEILING)
+    return rounded if rounded else abs(rounded)
 
 
 def pct(value: Decimal | None) -> Decimal | None:
@@ -99,15 +109,32 @@ INPUT_ORDER = (
 )
 
 
+#: The inputs not echoed under ``inputs`` (``coin`` is top level, ``exchange`` too).
+_NOT_ECHOED = frozenset({"coin", "exchange", "size_asked"})
+#: The echo order of each model's keys, sorted once (a batch echoes thousands of the same).
+_ECHO_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 def inputs(model: PositionInput | LeverageInput) -> Doc:
     """The resolved inputs, echoed under ``inputs`` (``coin`` is top level)."""
-    data = model.model_dump(mode="python", by_alias=True, exclude={"coin", "exchange"})
-    ordered = sorted(data, key=lambda k: INPUT_ORDER.index(k) if k in INPUT_ORDER else len(INPUT_ORDER))
+    data = model.model_dump(mode="python", by_alias=True, exclude=_NOT_ECHOED)
+    keys = tuple(data)
+    ordered = _ECHO_ORDER.get(keys)
+    if ordered is None:
+        rank = {key: index for index, key in enumerate(INPUT_ORDER)}
+        ordered = _ECHO_ORDER[keys] = tuple(sorted(keys, key=lambda k: rank.get(k, len(INPUT_ORDER))))
     return {key: _echo(data[key]) for key in ordered}
+
+
+#: Inputs echoed as they are.
+_PLAIN = frozenset({type(None), str, int, bool, tuple, list, dict})
 
 
 def _echo(value: Any) -> Any:
     """An input as echoed: enums by value; a derived number (an average entry) to 8 places."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
     if hasattr(value, "value"):
         return value.value
     if isinstance(value, Decimal) and -value.as_tuple().exponent > 8:  # type: ignore[operator]
@@ -124,23 +151,41 @@ def venue(model: PositionInput | LeverageInput) -> Doc:
     return {"exchange": model.exchange.value, "preset": describe(model.exchange, model.coin)}
 
 
-def position_keys(args: PositionInput) -> Doc:
-    """What every position document carries: the venue, the average entry, and a partial close."""
+def size_asked_doc(asked: SizeAsked | None) -> Doc | None:
+    """``size_asked``: the size given with ``--size-usd`` or ``--size-coin`` (the other null),
+    and what it bought: ``contracts`` (whole lots of ``lot``, rounded down) of
+    ``contract_size`` USD, ``size_usd`` in all; null when ``--contracts`` gave the size."""
+    if asked is None:
+        return None
+    return {
+        "size_usd": asked.size_usd,
+        "size_coin": asked.size_coin,
+        "contracts": asked.contracts,
+        "lot": asked.lot,
+        "contract_size": asked.contract_size,
+    }
+
+
+def position_keys(args: PositionInput, echoed: Doc | None = None) -> Doc:
+    """What every position document carries: the venue, the inputs (``echoed``, if the
+    caller has them already), the average entry, and the partial closes in the order
+    applied (an empty list without ``--close``)."""
     places = args.price_places
-    closed = args.closed
     return {
         **venue(args),
-        "inputs": inputs(args),
+        "inputs": inputs(args) if echoed is None else echoed,
+        "size_asked": size_asked_doc(args.size_asked),
         "size_usd": usd(args.position.size_usd, places),
         "average_entry": usd(args.entry, places),
-        "closed": None
-        if closed is None
-        else {
-            "contracts": closed.closed_contracts,
-            "price": usd(closed.close_price_usd, places),
-            "realised_pnl": coin(closed.realised_pnl_coin),
-            "remaining_contracts": closed.remaining.contracts,
-        },
+        "closed": [
+            {
+                "contracts": part.closed_contracts,
+                "price": usd(part.close_price_usd, places),
+                "realised_pnl": coin(part.realised_pnl_coin),
+                "remaining_contracts": part.remaining.contracts,
+            }
+            for part in args.closed
+        ],
     }
 
 
@@ -172,12 +217,16 @@ def pnl_doc(args: PnlInput, outcome: PnlOutcome) -> Doc:
             if target.reason is None
             else target.reason
             if target.limit_coin is None
-            else f"{target.reason}: {coin(abs(target.limit_coin))} {args.coin}",
+            else f"{target.reason} {coin(abs(target.limit_coin))} {args.coin}",
             "limit": coin(target.limit_coin),
         },
-        "value_entry": coin(args.position.value_coin(args.entry)),
+        "value_entry": None if args.all_closed else coin(args.position.value_coin(args.entry)),
         "value_exit": field("value_exit_coin", coin),
         "pnl": field("pnl_coin", coin),
+        # What the closes realised, and that plus the open PnL at the exit (before fees and
+        # funding); with everything closed the total is what was realised. Null without a close.
+        "realised_pnl": coin(args.realised_pnl_coin) if args.close else None,
+        "total_pnl": coin(outcome.total_pnl_coin) if args.close else None,
         "pnl_usd": field("pnl_usd", lambda v: usd(v, places)),
         "price_change_pct": field("price_change_pct", pct),
         "initial_margin": field("initial_margin_coin", coin),
@@ -192,11 +241,41 @@ def pnl_doc(args: PnlInput, outcome: PnlOutcome) -> Doc:
         "fee_close": coin(net.close_fee_coin) if net and args.exit_fee is not None else None,
         "funding": coin(fees.funding_coin) if args.funding is not None else None,
         "funding_periods": fees.funding_periods if args.funding is not None else None,
+        "funding_counted": fees.funding_counted if args.funding is not None else None,
         "net_pnl": coin(net.net_coin) if net and args.has_costs else None,
         "net_pnl_usd": usd(net.net_coin * outcome.exit_price_usd, places)
         if net and args.has_costs and outcome.exit_price_usd
         else None,
         "break_even_price": safe_price(outcome.break_even_usd, side, step),
+        **liquidated_keys(outcome.liquidation, side, outcome.exit_price_usd, price_step(args)),
+    }
+
+
+def liquidation_shown(outcome: Outcome | None, side: core.Side, step: Decimal) -> Decimal | None:
+    """The liquidation price as shown (rounded toward safety), or ``None``."""
+    return None if outcome is None else safe_price(outcome.result.liquidation.price_usd, side, step)
+
+
+def assessed(outcome: Outcome | None) -> bool:
+    """Whether a price can be tested against a liquidation price: a margin is known and the
+    venue has a liquidation price rule (Deribit has none)."""
+    return outcome is not None and outcome.family != "none"
+
+
+def liquidated_keys(outcome: Outcome | None, side: core.Side, price: Decimal | None, step: Decimal) -> Doc:
+    """``liquidated`` (at or beyond the liquidation price as shown; null where no margin is
+    known), the ``liquidation_price``, and ``loss_at_liquidation``: the collateral lost, since
+    a position is closed at its liquidation price and its margin (cross: the balance behind
+    it) goes with it; the PnL at a price beyond is the formula's, not money received."""
+    if not assessed(outcome) or price is None:
+        return {"liquidated": None, "liquidation_price": liquidation_shown(outcome, side, step), "loss_at_liquidation": None}
+    assert outcome is not None
+    shown = liquidation_shown(outcome, side, step)
+    liquidated = core.is_liquidated(side, price, shown)
+    return {
+        "liquidated": liquidated,
+        "liquidation_price": shown,
+        "loss_at_liquidation": coin(outcome.result.collateral_coin) if liquidated else None,
     }
 
 
@@ -222,11 +301,35 @@ def liquidation_keys(outcome: Outcome, side: core.Side, step: Decimal) -> Doc:
         "fee_treatment": result.fee_treatment.value,
         "liquidation_price": safe_price(liq.price_usd, side, step),
         "liquidation_price_exact": usd(liq.price_usd, 8),
+        **estimate_keys(outcome, side, step),
         "bankruptcy_price": safe_price(bank.price_usd, side, step),
         "bankruptcy_price_exact": usd(bank.price_usd, 8),
         "maintenance_margin": coin(result.maintenance_margin_coin),
         "price_step": step,
         "tier": outcome.tier,
+    }
+
+
+def estimate_keys(outcome: Outcome, side: core.Side, step: Decimal) -> Doc:
+    """Where the venue has no liquidation price of its own (Deribit): the estimated one,
+    rounded toward safety as a liquidation price is, to 8 places, its signed distance from
+    entry, and ``estimate_basis`` saying what it assumes (with the reason when there is none);
+    all null on other venues, whose ``liquidation_price`` is the venue's own."""
+    estimate = outcome.estimate
+    if estimate is None:
+        return {
+            "liquidation_price_estimate": None,
+            "liquidation_price_estimate_exact": None,
+            "estimate_distance_pct": None,
+            "estimate_basis": None,
+        }
+    answer = estimate.answer.price
+    basis = estimate.basis if answer.reason is None else f"{estimate.basis}; no such price: {answer.reason}"
+    return {
+        "liquidation_price_estimate": safe_price(answer.price_usd, side, step),
+        "liquidation_price_estimate_exact": usd(answer.price_usd, 8),
+        "estimate_distance_pct": pct(estimate.answer.distance_pct),
+        "estimate_basis": basis,
     }
 
 
@@ -245,43 +348,72 @@ def liq_doc(args: LiqInput, outcome: Outcome) -> Doc:
     return {
         "command": "liq-price",
         "coin": args.coin,
-        **position_keys(args),
-        "inputs": echoed,
+        **position_keys(args, echoed),
         **liquidation_keys(outcome, side, step),
         "distance_pct": pct(result.distance_pct),
         "initial_margin": coin(result.initial_margin_coin),
         "collateral": coin(result.collateral_coin),
         "fee_to_close": coin(result.fee_to_close_coin),
-        **_alert(args, liq.price_usd),
+        **_alert(args, liq.price_usd, step),
         "reason": liq.reason,
         "bankruptcy_reason": bank.reason,
         "warnings": list(result.warnings),
     }
 
 
-def _alert(args: LiqInput, liquidation: Decimal | None) -> Doc:
-    """``--fail-within``: the mark, the distance to liquidation from it, and whether that is too near."""
+def _alert(args: LiqInput, liquidation: Decimal | None, step: Decimal) -> Doc:
+    """``--mark``/``--fail-within``: the mark, the signed distance from it to the liquidation
+    price as shown (``100·(LP − mark)/mark``, negative when the liquidation price is below),
+    whether the mark is at or beyond it, and whether that, or a distance within the limit,
+    raises the alert (DOMAIN.md §11)."""
     if args.mark is None and args.fail_within is None:
-        return {"mark_price": None, "distance_from_mark_pct": None, "fail_within_pct": None, "alert": False}
+        return {
+            "mark_price": None,
+            "distance_from_mark_pct": None,
+            "fail_within_pct": None,
+            "beyond": None,
+            "alert": False,
+        }
+    side = core.Side(args.side)
     mark = args.mark if args.mark is not None else args.entry
-    distance = None if liquidation is None else abs(core.change_pct(mark, liquidation))
-    alert = args.fail_within is not None and distance is not None and distance <= args.fail_within
+    # The shown price (rounded toward safety) is the one compared: a mark at the printed
+    # liquidation price counts as at it.
+    safety = core.mark_safety(side, mark, safe_price(liquidation, side, step), args.fail_within)
     return {
         "mark_price": usd(mark, args.price_places),
-        "distance_from_mark_pct": pct(distance),
+        "distance_from_mark_pct": pct(safety.distance_pct),
         "fail_within_pct": args.fail_within,
-        "alert": alert,
+        "beyond": safety.beyond,
+        "alert": safety.alert,
     }
 
 
-def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.DriftRow]) -> Doc:
-    """``invfut leverage``."""
-    places = max(2, args.grid.places(args.entry))
+def leverage_doc(
+    args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.DriftRow], outcome: Outcome
+) -> Doc:
+    """``invfut leverage``: rows at or beyond the liquidation price are ``liquidated`` and
+    show no effective leverage."""
+    places = max(2, args.grid.places(args.entry, args.tick))
+    side = core.Side(args.side)
+    step = step_for(args.tick, places)
+    shown = liquidation_shown(outcome, side, step)
+    check = assessed(outcome)
+
+    def row_doc(row: core.DriftRow) -> Doc:
+        liquidated = core.is_liquidated(side, row.price_usd, shown) if check else None
+        return {
+            "price": usd(row.price_usd, places),
+            "equity": coin(row.equity_coin),
+            "effective_leverage": None if liquidated else pct(row.effective_leverage),
+            "liquidated": liquidated,
+        }
+
     return {
         "command": "leverage",
         "coin": args.coin,
         **venue(args),
         "inputs": inputs(args),
+        "size_asked": size_asked_doc(args.size_asked),
         "solved": sizing.solved,
         "margin_mode": "cross" if args.balance is not None else "isolated",
         "contracts": sizing.contracts,
@@ -290,18 +422,15 @@ def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.D
         "initial_margin": coin(sizing.initial_margin_coin),
         "collateral": coin(sizing.margin_coin),
         "effective_leverage": pct(sizing.effective_leverage),
-        "rows": [
-            {
-                "price": usd(row.price_usd, places),
-                "equity": coin(row.equity_coin),
-                "effective_leverage": pct(row.effective_leverage),
-            }
-            for row in rows
-        ],
+        "liquidation_price": shown,
+        **grid_keys(args.grid, args.entry, args.tick, places),
+        "rows": [row_doc(row) for row in rows],
     }
 
 
-def _ladder_row(row: core.LadderRow, places: int, mark: str | None) -> Doc:
+def _ladder_row(row: core.LadderRow, places: int, mark: str | None, liquidated: bool | None) -> Doc:
+    """A ladder row; at or beyond the liquidation price it is ``liquidated`` and shows no
+    effective leverage."""
     return {
         "price": usd(row.price_usd, places),
         "pnl": coin(row.pnl_coin),
@@ -310,8 +439,9 @@ def _ladder_row(row: core.LadderRow, places: int, mark: str | None) -> Doc:
         "roe_pct": pct(row.roe_pct),
         "equity": coin(row.equity_coin),
         "equity_usd": usd(row.equity_usd, places),
-        "effective_leverage": pct(row.effective_leverage),
+        "effective_leverage": None if liquidated else pct(row.effective_leverage),
         "mark": mark,
+        "liquidated": liquidated,
     }
 
 
@@ -326,11 +456,17 @@ class LadderRows:
         collateral: Decimal | None,
         places: int,
         marks: dict[Decimal, str],
+        liquidation: Decimal | None = None,
+        assessed: bool = False,
     ) -> None:
         self.args = args
         self.collateral = collateral
         self.places = places
         self.marks = marks
+        #: The liquidation price as shown; rows at or beyond it are ``liquidated`` (never,
+        #: without one; unknown, where no margin or no venue rule says).
+        self.liquidation = liquidation
+        self.assessed = assessed
         #: The grid's points, one row each (fewer where rounding merges prices).
         self.points = args.grid.span(args.entry)
 
@@ -339,13 +475,15 @@ class LadderRows:
 
     def window(self, points: range) -> Iterator[Doc]:
         """The rows of the grid points ``points``; ``step_pnl`` counts from the row before."""
-        previous, prices = self.args.grid.window(self.args.entry, points)
+        previous, prices = self.args.grid.window(self.args.entry, points, self.args.tick)
         if previous is not None:
             prices = itertools.chain((previous,), prices)
         rows = core.ladder(self.args.position, prices, self.collateral)
         if previous is not None:
             next(rows)
-        marks, places = self.marks, self.places
+        marks, places, liquidation = self.marks, self.places, self.liquidation
+        long = self.args.side == "long"
+        never: bool | None = False if self.assessed else None
         # The prices rise row by row, so the next marked price is all there is to compare.
         pending = sorted(marks)
         ahead = len(pending)
@@ -354,13 +492,14 @@ class LadderRows:
             price = row.price_usd
             while at < ahead and pending[at] < price:
                 at += 1
-            yield _ladder_row(row, places, marks[price] if at < ahead and pending[at] == price else None)
+            liquidated = never if liquidation is None else (price <= liquidation if long else price >= liquidation)
+            yield _ladder_row(row, places, marks[price] if at < ahead and pending[at] == price else None, liquidated)
 
 
 def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Outcome | None) -> Doc:
     """``invfut ladder``: the grid rows (computed as they are written) and the marked prices."""
     liquidation, tier = (None, None) if outcome is None else (outcome.result, outcome.tier)
-    places = max(args.price_places, args.grid.places(args.entry))
+    places = max(args.price_places, args.grid.places(args.entry, args.tick))
     position = args.position
     collateral = args.collateral
     side = core.Side(args.side)
@@ -374,11 +513,14 @@ def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Out
     for name, price in shown.items():
         by_price.setdefault(price, []).append(name)
 
+    checked = assessed(outcome)
+    liquidation_price = shown.get("liquidation") if checked else None
     mark_rows = []
     for price, names in sorted(by_price.items()):
         (row,) = core.ladder(position, [price], collateral)
+        liquidated = core.is_liquidated(side, price, liquidation_price) if checked else None
         # The row stands at the marked price as shown (it may be finer than the grid's step).
-        mark_rows.append({**_ladder_row(row, places, ", ".join(names)), "price": price})
+        mark_rows.append({**_ladder_row(row, places, ", ".join(names), liquidated), "price": price})
     return {
         "command": "ladder",
         "coin": args.coin,
@@ -392,8 +534,25 @@ def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Out
         "tier": tier,
         "reason": None if liquidation is None else liquidation.liquidation.reason,
         "marks": mark_rows,
-        "rows": LadderRows(args, collateral, places, {p: ", ".join(n) for p, n in by_price.items()}),
+        **grid_keys(args.grid, args.entry, args.tick, places),
+        "rows": LadderRows(
+            args, collateral, places, {p: ", ".join(n) for p, n in by_price.items()}, liquidation_price, checked
+        ),
     }
+
+
+def grid_keys(grid: GridInput, entry: Decimal, tick: Decimal | None, places: int) -> Doc:
+    """``grid``: the step the grid's prices are rounded to (``price_step``), the shorter last
+    step that ends a ``--step`` grid at ``--to`` (``last_step``, null when every step is
+    whole), and a ``note`` saying so (null otherwise)."""
+    last = grid.last_step()
+    note = None
+    if last is not None:
+        note = (
+            f"the grid ends at --to {usd(grid.to, places)}: its last step is {usd(last, places)}, "
+            f"shorter than --step {usd(grid.step, places)}"
+        )
+    return {"grid": {"price_step": grid.price_step(entry, tick), "last_step": last, "note": note}}
 
 
 def exchanges_doc(presets: PresetFile, only: str | None) -> Doc:
@@ -432,6 +591,7 @@ def exchanges_doc(presets: PresetFile, only: str | None) -> Doc:
                 "maker_fee": preset.maker_fee,
                 "taker_fee": preset.taker_fee,
                 "funding_interval_hours": preset.funding_interval_hours,
+                "funding_mode": preset.funding_mode,
                 "as_of": preset.as_of.isoformat(),
                 "sources": preset.sources,
                 "notes": preset.notes,
@@ -439,3 +599,84 @@ def exchanges_doc(presets: PresetFile, only: str | None) -> Doc:
             }
         )
     return {"command": "exchanges", "exchanges": venues}
+
+
+def order_cost_doc(cost: core.OrderCost, step: Decimal) -> Doc:
+    """An order's cost: the bankruptcy price its fee to close is charged at (to ``step``,
+    toward safety), each part as the venue charges it (to the satoshi, nearest, a half up),
+    their sum ``total``, and the unrounded sum to the satoshi, ``total_exact``."""
+    return {
+        "size_usd": cost.size_usd,
+        "leverage": cost.leverage,
+        "fee_rate": cost.fee_rate,
+        "bankruptcy_price": safe_price(cost.fee_price_usd, cost.side, step),
+        "initial_margin": cost.charged_initial_margin_coin,
+        "fee_to_open": cost.charged_open_fee_coin,
+        "fee_to_close": cost.charged_close_fee_coin,
+        "total": cost.charged_total_coin,
+        "total_exact": coin(cost.total_coin),
+        "reason": cost.reason,
+    }
+
+
+def largest_order_keys(args: LeverageInput, found: core.LargestOrder | None) -> Doc:
+    """``leverage``'s ``largest_order`` when it solves the contracts from a margin (or
+    balance) and a leverage: the most whole lots whose cost, fees to open and to close
+    included, the collateral pays; null when the contracts are given."""
+    if found is None:
+        return {"largest_order": None}
+    step = step_for(args.tick, 2)
+    return {
+        "largest_order": {
+            "contracts": found.contracts,
+            "lot": found.lot,
+            "collateral": found.balance_coin,
+            "cost": None if found.cost is None else order_cost_doc(found.cost, step),
+            "one_more_lot_total": found.one_more_lot.charged_total_coin,
+            "reason": found.reason,
+        }
+    }
+
+
+def order_keys(args: LiqInput, order: LiqOrder) -> Doc:
+    """``liq-price``'s ``order_cost`` (when the leverage is known) and ``target_liquidation``
+    (with ``--target-liquidation``). The order cost's parts are as the venue charges them,
+    each to the satoshi (nearest, a half up), and added; ``total_exact`` is the unrounded
+    sum to the satoshi. The margin for the target is rounded up, and so is the margin to add."""
+    cost, target = order.cost, order.target
+    found = target is not None and target.margin_coin is not None
+    return {
+        "order_cost": None if cost is None else order_cost_doc(cost, price_step(args)),
+        "target_liquidation": None
+        if target is None
+        else {
+            "price": target.target_price_usd,
+            "margin": coin_up(target.margin_coin),
+            "margin_to_add": coin_up(target.margin_to_add_coin),
+            "leverage": pct(target.leverage),
+            "fee_to_close": coin(target.fee_to_close_coin) if found else None,
+            "tier": order.target_tier,
+            "reason": target.reason,
+        },
+    }
+
+
+#: What ``venue_pnl`` is, in the document's words.
+VENUE_PNL_RULE = "each lot's value at the entry and at the exit rounded to the satoshi, then the difference"
+
+
+def venue_pnl_keys(rounded: core.RoundedPnl | None) -> Doc:
+    """``pnl``'s ``venue_pnl``: the PnL as the venue rounds it (BitMEX: each lot's value to the
+    satoshi first), with the lot values and the exact PnL beside it; null for other venues."""
+    return {
+        "venue_pnl": None
+        if rounded is None
+        else {
+            "pnl": coin(rounded.pnl_coin),
+            "pnl_exact": coin(rounded.exact_pnl_coin),
+            "lots": rounded.lots,
+            "lot_value_entry": rounded.lot_value_entry_coin,
+            "lot_value_exit": rounded.lot_value_exit_coin,
+            "rule": VENUE_PNL_RULE,
+        }
+    }

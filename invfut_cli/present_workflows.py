@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import core
 from .core.numbers import CENT, CORE_CONTEXT, HUNDRED, SATOSHI, quantize
-from .present import coin, inputs, liquidation_keys, pct, position_keys, step_for, usd, venue
+from .present import coin, coin_up, grid_keys, inputs, liquidation_keys, pct, position_keys, step_for, usd, venue
 
 if TYPE_CHECKING:
     from .compute_workflows import HedgeOutcome, SizeOutcome, StressOutcome
@@ -155,6 +155,7 @@ def hedge_doc(args: HedgeInput, outcome: HedgeOutcome) -> Doc:
         "funding_received_per_day_usd": None if funding is None else usd(funding.per_day_usd, places),
         "funding_received_per_year_pct": None if funding is None else pct(funding.per_year_pct),
         "warnings": list(outcome.notes),
+        **grid_keys(args.grid, args.price, args.tick, places),
         "rows": rows(),
     }
 
@@ -179,7 +180,8 @@ def _stress_row(row: StressRow, places: int) -> Doc:
         "equity_usd": usd(row.equity_usd, places),
         "effective_leverage": pct(row.effective_leverage),
         "liquidated": row.liquidated,
-        "margin_to_add": coin_above(row.margin_to_add_coin) if row.liquidated else coin(row.margin_to_add_coin),
+        # Rounded up: a satoshi more only moves the liquidation price further away.
+        "margin_to_add": coin_up(row.margin_to_add_coin),
         "reason": row.reason,
     }
 

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from . import core
+from .choices import ExchangeName
 from .core.tiers import Tier, TierTable, Unit
 from .errors import PresetError
-from .models import ExchangeName, Model
+from .models_base import Model
 
 if TYPE_CHECKING:
-    from .models import LadderInput, LiqInput
+    from .models import PnlInput
+    from .models_margin import LadderInput, LeverageInput, LiqInput
 
 PRESETS_FILE = Path(__file__).with_name("presets.toml")
 
@@ -78,6 +80,21 @@ class SizeMargins(Model):
     slope_per_coin: NonNegative
 
 
+class PnlRounding(Model):
+    """A venue's own rounding of profit and loss: the value of one lot at each price is
+    rounded to ``step`` coin (``rounding``: nearest with a half up or half to even, or
+    down, or up) before the difference is taken."""
+
+    step: Positive
+    rounding: Literal["half-up", "half-even", "down", "up"]
+    source: str
+
+    def rule(self, lot: Decimal) -> core.LotValueRounding:
+        """The core rule for lots of ``lot`` contracts."""
+        rounding = {"half-up": "ROUND_HALF_UP", "half-even": "ROUND_HALF_EVEN", "down": "ROUND_DOWN", "up": "ROUND_UP"}
+        return core.LotValueRounding(lot, self.step, rounding[self.rounding])
+
+
 class CoinPreset(Model):
     """One contract of a venue (its BTC or ETH inverse contract)."""
 
@@ -91,6 +108,7 @@ class CoinPreset(Model):
     tiers: list[TierModel] | None = None
     risk_steps: RiskSteps | None = None
     size_margins: SizeMargins | None = None
+    pnl_rounding: PnlRounding | None = None
 
     @model_validator(mode="after")
     def _one_margin_rule(self) -> CoinPreset:
@@ -125,6 +143,9 @@ class Preset(Model):
     maker_fee: FeeRate
     taker_fee: FeeRate
     funding_interval_hours: NonNegative
+    #: ``interval``: funding is paid at fixed times, every ``funding_interval_hours``;
+    #: ``continuous``: it accrues all the time (the rate is quoted per 8 hours).
+    funding_mode: Literal["interval", "continuous"]
     as_of: date
     sources: Annotated[list[str], Field(min_length=1)]
     notes: list[str]
@@ -135,6 +156,8 @@ class Preset(Model):
     def _reason_when_no_family(self) -> Preset:
         if (self.family == "none") != (self.no_liquidation_reason is not None):
             raise ValueError("family 'none' goes with no_liquidation_reason, and only it")
+        if (self.funding_mode == "interval") != (self.funding_interval_hours > 0):
+            raise ValueError("funding_mode 'interval' needs funding_interval_hours above 0, and only it")
         return self
 
     def fee_treatment(self, mode: core.MarginMode) -> core.FeeTreatment:
@@ -188,6 +211,16 @@ class Outcome:
     result: core.LiquidationResult
     tier: dict[str, Any] | None
     family: str
+    #: Where the venue has no liquidation price of its own (Deribit): an estimate, and what it assumes.
+    estimate: Estimate | None = None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An estimated liquidation price (labelled as one), and the words that say what it assumes."""
+
+    answer: core.SizeDependentLiquidation
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -202,7 +235,7 @@ class Rule:
     no_liquidation_reason: str | None = None
 
 
-def rule_for(args: LiqInput | LadderInput) -> Rule:
+def rule_for(args: LiqInput | LadderInput | PnlInput | LeverageInput) -> Rule:
     """The rule for ``args``: generic, the flags alone; a preset, its fee treatment for the
     margin mode and its tiers (unless ``--mmr`` is given; ``--mm-deduction`` replaces the
     tier's deduction); Deribit, its size-dependent margins and no liquidation price."""
@@ -222,19 +255,28 @@ def rule_for(args: LiqInput | LadderInput) -> Rule:
     return Rule(base, table)
 
 
-def liquidation_for(args: LiqInput | LadderInput) -> Outcome:
-    """Liquidation of ``args``' position under the rule :func:`rule_for` picks, with the
-    tier used (the notional's, iterated at the liquidation price for the mark family)."""
-    position, collateral, mode = args.position, args.collateral, args.margin_mode
+def liquidation_for(
+    args: LiqInput | LadderInput | PnlInput | LeverageInput,
+    position: core.Position | None = None,
+    collateral: Decimal | None = None,
+) -> Outcome:
+    """Liquidation of ``args``' position (or ``position`` backed by ``collateral``, where the
+    command solves them) under the rule :func:`rule_for` picks, with the tier used (the
+    notional's, iterated at the liquidation price for the mark family)."""
+    position = args.position if position is None else position
+    collateral = args.collateral if collateral is None else collateral
+    mode, leverage = args.margin_mode, args.leverage
     assert collateral is not None
     rule = rule_for(args)
     base, table = rule.spec, rule.table
     if rule.size_margins is not None:
-        return _size_dependent(args, get(args.exchange), rule.size_margins, base)
+        return _size_dependent(
+            position, collateral, mode, leverage, args.coin, get(args.exchange), rule.size_margins, base
+        )
     if table is None:
-        result = core.liquidation(position, collateral, base, margin_mode=mode, leverage=args.leverage)
+        result = core.liquidation(position, collateral, base, margin_mode=mode, leverage=leverage)
         return Outcome(result, None, result.basis.value)
-    tiered = core.tiered_liquidation(position, collateral, table, base, margin_mode=mode, leverage=args.leverage)
+    tiered = core.tiered_liquidation(position, collateral, table, base, margin_mode=mode, leverage=leverage)
     tier = table.tiers[tiered.tier_index]
     return Outcome(
         tiered.result,
@@ -252,11 +294,24 @@ def liquidation_for(args: LiqInput | LadderInput) -> Outcome:
     )
 
 
+#: Rates of a size-dependent rule are shown to 8 places (nearest); sizes and margins to the satoshi.
+RATE_STEP = Decimal("1e-8")
+
+
 def _size_dependent(
-    args: LiqInput | LadderInput, preset: Preset, rates: SizeMargins, base: core.MaintenanceSpec
+    position: core.Position,
+    collateral: Decimal,
+    mode: core.MarginMode,
+    leverage: Decimal | None,
+    coin: str,
+    preset: Preset,
+    rates: SizeMargins,
+    base: core.MaintenanceSpec,
 ) -> Outcome:
-    position, collateral = args.position, args.collateral
-    assert collateral is not None
+    """Deribit: no liquidation price of the venue's own; its size-dependent margins at entry
+    (under ``tier``: the rates to 8 places, the size in coin and Deribit's initial margin
+    ``(a + b·S)·S`` to the satoshi), ``initial_margin`` kept as ``Q/(E·L)`` as on every venue,
+    and the estimated liquidation price of an account holding only this position."""
     margins = core.size_dependent_margins(
         position,
         position.entry_price_usd,
@@ -264,24 +319,73 @@ def _size_dependent(
         maintenance_base=rates.maintenance_base,
         slope_per_coin=rates.slope_per_coin,
     )
-    plain = core.liquidation(position, collateral, replace(base, rate=Decimal(0)), margin_mode=args.margin_mode)
+    plain = core.liquidation(position, collateral, replace(base, rate=Decimal(0)), margin_mode=mode, leverage=leverage)
+    warnings = []
+    if collateral < margins.maintenance_margin_coin:
+        warnings.append(
+            "the collateral is below the maintenance margin at entry: the position would be liquidated at once"
+        )
     result = replace(
         plain,
-        initial_margin_coin=margins.initial_margin_coin,
         maintenance_margin_coin=margins.maintenance_margin_coin,
         liquidation=core.PriceAnswer(None, preset.no_liquidation_reason),
         distance_pct=None,
-        warnings=(),
+        warnings=tuple(warnings),
+    )
+    estimate = core.size_dependent_liquidation(
+        position, collateral, maintenance_base=rates.maintenance_base, slope_per_coin=rates.slope_per_coin
+    )
+    basis = (
+        f"an estimate, as {preset.name}'s position view shows one: the price where an account holding only this "
+        f"position, its collateral plus PnL as equity, meets the maintenance margin of "
+        f"{_percent(rates.maintenance_base)}% + {_percent(rates.slope_per_coin)}% per {coin} of position (its size in "
+        f"{coin} at that price), times that size; {preset.name} liquidates step by step and counts every position "
+        "of the account, so this is not a venue-exact price"
     )
     return Outcome(
         result,
         {
-            "initial_rate": margins.initial_rate,
-            "maintenance_rate": margins.maintenance_rate,
-            "size_coin": margins.size_coin,
+            "initial_rate": core.quantize(margins.initial_rate, RATE_STEP),
+            "maintenance_rate": core.quantize(margins.maintenance_rate, RATE_STEP),
+            "size_coin": core.quantize(margins.size_coin, core.SATOSHI),
+            "initial_margin": core.quantize(margins.initial_margin_coin, core.SATOSHI),
         },
         preset.family,
+        Estimate(estimate, basis),
     )
+
+
+def _percent(rate: Decimal) -> str:
+    """A rate as a percentage, written plainly (``0.00005`` is ``0.005``)."""
+    return format((rate * 100).normalize(), "f")
+
+
+def target_margin_for(args: LiqInput, target_usd: Decimal) -> tuple[core.TargetMargin, int | None]:
+    """The collateral that puts ``args``' liquidation price at ``target_usd`` under the rule
+    :func:`rule_for` picks, and the tier used (1-based, ``None`` without tiers): the tier of
+    the notional at entry for the entry family, at the target for the mark family (there the
+    liquidation price is the target). A venue without a liquidation price has no such margin."""
+    rule = rule_for(args)
+    position = args.position
+    if rule.size_margins is not None:
+        reason = rule.no_liquidation_reason or "this venue has no liquidation price"
+        return core.TargetMargin(target_usd, None, Decimal(0), None, None, reason), None
+    spec, index = rule.spec, None
+    if rule.table is not None:
+        at = position.entry_price_usd if spec.basis is core.Basis.ENTRY else target_usd
+        index = rule.table.index_for(rule.table.notional(position, at))
+        spec = rule.table.spec(index, spec)
+    found = core.margin_for_liquidation(position, target_usd, spec, collateral_coin=args.collateral)
+    return found, None if index is None else index + 1
+
+
+def pnl_rounding_for(exchange: ExchangeName, coin: str) -> core.LotValueRounding | None:
+    """The venue's own PnL rounding for ``coin``'s contract (BitMEX's per-lot values), or
+    ``None`` where the venue (or the generic model) has none."""
+    if exchange == ExchangeName.generic:
+        return None
+    contract = get(exchange).coins[coin]
+    return None if contract.pnl_rounding is None else contract.pnl_rounding.rule(contract.lot)
 
 
 def describe(exchange: ExchangeName, coin: str) -> dict[str, Any] | None:

@@ -6,6 +6,10 @@ when its turn comes. The turn is a token passed round a ring of pipes, so the ch
 come out in their order, each written whole, and each worker holds one chunk at a time
 (memory stays flat however long the output is).
 
+A stream (``batch``'s input) is shared the same way, except that the parent reads it and
+hands block ``k`` to worker ``k mod n`` through a pipe as it comes (:func:`stream_ordered`);
+each worker also reports what it saw (a failed line, an alert) in its exit status.
+
 It is used only where it can be: ``os.fork`` exists, more than one core is free, stdout
 is a real file or pipe, and the output is long. ``INVFUT_WORKERS=1`` turns it off;
 ``INVFUT_WORKERS=N`` sets the number of workers.
@@ -15,10 +19,16 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Sequence
+import struct
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TypeVar
 
 from .config import WORKERS_ENV
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no workers there, and no pipe sizes
+    fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 
@@ -31,6 +41,13 @@ _FAILED = 1
 _PIPE_CLOSED = 3
 _RING_BROKEN = 4
 _INTERRUPTED = 130
+#: A stream worker that finished ends with this plus the flags it saw (below 64).
+_DONE = 64
+
+#: A stream block on its way to a worker: its first line's number and its length, then the bytes.
+_HEADER = struct.Struct("<QQ")
+#: Linux lets a pipe hold this much, so the reader runs ahead of busy workers.
+_PIPE_BYTES = 1 << 20
 
 
 class WorkerError(RuntimeError):
@@ -157,8 +174,152 @@ def write_ordered(tasks: Sequence[T], render: Callable[[T], str], out: IO[str]) 
     _wait(children, errors_read)
 
 
-def _wait(children: list[int], errors: int) -> None:
-    """Reap every worker; stop the rest when one fails, and raise what the first failure was."""
+def stream_ordered(
+    blocks: Iterable[tuple[int, bytes]],
+    render: Callable[[int, bytes], tuple[str, int]],
+    out: IO[str],
+) -> int:
+    """Write ``render(first, data)`` for every block ``(first, data)`` of ``blocks`` to ``out``,
+    in order, from :func:`count` workers; the flags ``render`` returned, together (``|``).
+
+    ``blocks`` is read here, in the parent, as it comes (a pipe's input is answered while
+    it is still being written), and block ``k`` goes to worker ``k mod n``. Raises as
+    :func:`write_ordered` does; a ``KeyboardInterrupt`` while reading stops every worker.
+    """
+    out.flush()
+    fd = out.fileno()
+    encoding, errors = getattr(out, "encoding", None) or "utf-8", getattr(out, "errors", None) or "strict"
+    workers = count()
+    ring = [os.pipe() for _ in range(workers)]
+    inboxes = [os.pipe() for _ in range(workers)]
+    for read_end, _ in inboxes:
+        _widen(read_end)
+    errors_read, errors_write = os.pipe()
+    children: list[int] = []
+    senders: list[int] = []
+    try:
+        for index in range(workers):
+            pid = os.fork()
+            if pid == 0:  # the worker: its inbox, its own turn and the next one's; close the rest
+                status = _FAILED
+                try:
+                    signal.signal(signal.SIGINT, signal.default_int_handler)
+                    turn, pass_on, inbox = ring[index][0], ring[(index + 1) % workers][1], inboxes[index][0]
+                    for pipe in (*ring, *inboxes):
+                        for end in pipe:
+                            if end not in (turn, pass_on, inbox):
+                                os.close(end)
+                    os.close(errors_read)
+                    status = _stream_worker(inbox, render, fd, encoding, errors, turn, pass_on, errors_write)
+                finally:
+                    os._exit(status)
+            children.append(pid)
+        os.write(ring[0][1], b".")  # the first block's turn
+    finally:
+        for read_end, write_end in ring:
+            os.close(read_end)
+            os.close(write_end)
+        for read_end, _ in inboxes:
+            os.close(read_end)
+        senders = [write_end for _, write_end in inboxes]
+        os.close(errors_write)
+    try:
+        _send(blocks, senders)
+    except KeyboardInterrupt:
+        for pid in children:
+            _stop(pid)
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass  # already reaped
+        os.close(errors_read)
+        raise
+    finally:
+        for sender in senders:
+            os.close(sender)
+    return _wait(children, errors_read)
+
+
+def _send(blocks: Iterable[tuple[int, bytes]], senders: list[int]) -> None:
+    """Deal the blocks round the workers' inboxes; stop early if a worker is gone (its
+    status says why)."""
+    workers = len(senders)
+    for number, (first, data) in enumerate(blocks):
+        try:
+            _write_all(senders[number % workers], _HEADER.pack(first, len(data)) + data)
+        except BrokenPipeError:
+            return
+
+
+def _widen(fd: int) -> None:
+    """Let pipe ``fd`` hold :data:`_PIPE_BYTES` where the system allows it (Linux)."""
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setsize is None:
+        return
+    try:
+        fcntl.fcntl(fd, setsize, _PIPE_BYTES)
+    except OSError:
+        pass  # above the system's limit: the default size works, only with shorter strides
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    """``size`` bytes from ``fd``, or fewer at its end."""
+    parts: list[bytes] = []
+    while size:
+        part = os.read(fd, min(size, _PIPE_BYTES))
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _stream_worker(
+    inbox: int,
+    render: Callable[[int, bytes], tuple[str, int]],
+    fd: int,
+    encoding: str,
+    errors: str,
+    turn: int,
+    pass_on: int,
+    error_pipe: int,
+) -> int:
+    """Answer the blocks that come to ``inbox`` and write each on its turn; the exit status
+    (:data:`_DONE` plus the flags seen, when all went well)."""
+    flags = 0
+    try:
+        while header := _read_exactly(inbox, _HEADER.size):
+            first, size = _HEADER.unpack(header)
+            data = _read_exactly(inbox, size)
+            failure = None
+            try:
+                text, seen = render(first, data)
+                flags |= seen
+                encoded = text.encode(encoding, errors)
+            except Exception as exc:  # reported on this block's turn: the first failure in order
+                failure = exc
+            if not os.read(turn, 1):
+                return _RING_BROKEN  # the worker before this one is gone; the parent reports why
+            if failure is not None:
+                return _report(error_pipe, failure)
+            _write_all(fd, encoded)
+            try:
+                os.write(pass_on, b".")
+            except BrokenPipeError:
+                pass  # the next worker has ended: it had no more blocks, or its status says why
+        return _DONE + flags
+    except BrokenPipeError:
+        return _PIPE_CLOSED
+    except KeyboardInterrupt:
+        return _INTERRUPTED
+    except Exception as exc:  # reported by the parent, as a single process would
+        return _report(error_pipe, exc)
+
+
+def _wait(children: list[int], errors: int) -> int:
+    """Reap every worker; stop the rest when one fails, and raise what the first failure was.
+    Returns the flags the stream workers reported, together."""
     statuses: list[int] = []
     pending = set(children)
     try:
@@ -169,7 +330,7 @@ def _wait(children: list[int], errors: int) -> None:
             pending.discard(pid)
             code = os.waitstatus_to_exitcode(status)
             statuses.append(code)
-            if code != _OK:
+            if code != _OK and not _DONE <= code < 2 * _DONE:
                 for other in pending:
                     _stop(other)
     except KeyboardInterrupt:
@@ -190,8 +351,14 @@ def _wait(children: list[int], errors: int) -> None:
         raise KeyboardInterrupt
     if _PIPE_CLOSED in statuses:
         raise BrokenPipeError
-    if any(code not in (_OK, _RING_BROKEN) for code in statuses):
-        raise WorkerError(f"a worker ended with status {next(c for c in statuses if c != _OK)}")
+    odd = [code for code in statuses if code not in (_OK, _RING_BROKEN) and not _DONE <= code < 2 * _DONE]
+    if odd:
+        raise WorkerError(f"a worker ended with status {odd[0]}")
+    flags = 0
+    for code in statuses:
+        if _DONE <= code < 2 * _DONE:
+            flags |= code - _DONE
+    return flags
 
 
 def _stop(pid: int) -> None:

@@ -214,3 +214,201 @@ def test_closed_pipe_is_quiet() -> None:
     assert b"Traceback" not in out.stderr and out.stderr == b""
     assert out.returncode == 0
     assert time.perf_counter() - start < 300
+
+
+# --- many workers, one answer -------------------------------------------------------------
+
+PNL = {"command": "pnl", "side": "long", "entry": 8000, "exit": 9000, "contracts": 10000, "leverage": 10}
+#: A liq-price line whose document raises the alert: the mark is 1.3% from the liquidation price.
+ALERTING = {"command": "liq-price", "side": "long", "entry": 8000, "contracts": 10000, "leverage": 50,
+            "mark": 7950, "fail_within": 5}  # fmt: skip
+QUIET = {**ALERTING, "mark": 9000}
+
+
+def request_lines(count: int, seed: int, *, errors: bool) -> bytes:
+    """``count`` varied request lines; with ``errors``, every kind of bad line among them too."""
+    import random
+
+    rng = random.Random(seed)
+    lines: list[bytes] = []
+    for number in range(count):
+        side = rng.choice(["long", "short"])
+        entry, exit_ = rng.randint(1000, 90000), Decimal(rng.randint(100000, 9000000)) / 100
+        if number % 3 == 0:
+            request: dict[str, Any] = {"command": "liq-price", "side": side, "entry": entry,
+                                       "contracts": rng.randint(1, 10**6), "leverage": rng.randint(1, 100),
+                                       "mm_basis": rng.choice(["entry", "mark"])}  # fmt: skip
+        else:
+            request = {"command": "pnl", "side": side, "entry": entry, "exit": str(exit_),
+                       "contracts": rng.randint(1, 10**6), "leverage": rng.randint(1, 100)}  # fmt: skip
+            if number % 2:
+                request["entry_fee"], request["exit_fee"] = "taker", "maker"
+        lines.append(json.dumps(request).encode())
+    if errors:
+        bad = [b"", b"{not json", b'{"command": "nope"}', b"\xff\xfe{}", b"   \r", b"[1, 2]",
+               json.dumps({**PNL, "entry": -5}).encode(), json.dumps({**PNL, "bogus": 1}).encode(),
+               b"x" * 20_000]  # fmt: skip
+        for at in range(5, len(lines), 37):
+            lines.insert(at, bad[at % len(bad)])
+        lines[7] += b"\r"  # a CRLF line
+    return b"\n".join(lines)  # and no newline after the last line
+
+
+def batch_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, workers: int, offset: int = 0
+) -> tuple[bytes, int]:
+    """``run`` on ``data`` with ``workers`` forked workers from the first few lines on, and small
+    reads (many blocks, so the turn goes round the ring many times)."""
+    from invfut_cli import batchrun
+
+    monkeypatch.setenv("INVFUT_WORKERS", str(workers))
+    monkeypatch.setattr(batchrun, "PARALLEL_LINES", 20)
+    monkeypatch.setattr(batchrun, "READ_BYTES", 4096)
+    source, target = tmp_path / "in.ndjson", tmp_path / f"out-{workers}.ndjson"
+    source.write_bytes(data)
+    with source.open("rb") as src, target.open("w") as out:
+        code = batchrun.run(src, out, offset)
+    return target.read_bytes(), int(code)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_write_what_one_process_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """Every kind of line, error records included, numbered from an offset: N workers write
+    the bytes one process writes, and end with the same exit code."""
+    data = request_lines(400, seed=workers, errors=True)
+    one, one_code = batch_in_process(tmp_path, monkeypatch, data, 1, offset=1000)
+    many, many_code = batch_in_process(tmp_path, monkeypatch, data, workers, offset=1000)
+    assert many == one
+    assert one_code == many_code == ExitCode.BATCH_ERRORS
+    records = [json.loads(line) for line in one.splitlines()]
+    assert len(records) == data.count(b"\n") + 1
+    numbers = [r["line"] for r in records if "error" in r]
+    assert len(numbers) > 10 and all(r.get("command") in ("pnl", "liq-price") for r in records if "error" not in r)
+    bad = {number + 1001 for number, line in enumerate(data.split(b"\n")) if not line.strip(b" \r").startswith(b'{"c')}
+    assert set(numbers) >= bad  # the error records name the input's own lines, from the offset on
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+@pytest.mark.parametrize(
+    ("late", "expected"),
+    [(ALERTING, ExitCode.ALERT), (QUIET, ExitCode.OK), ({**ALERTING, "entry": -1}, ExitCode.BATCH_ERRORS)],
+)
+def test_an_alert_in_any_worker_exits_4(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: dict[str, Any], expected: ExitCode
+) -> None:
+    """An answer with "alert": true makes the exit code 4 (when no line failed), whichever
+    process wrote it; a failed line makes it 5."""
+    data = request_lines(300, seed=7, errors=False) + b"\n" + json.dumps(late).encode() + b"\n"
+    for workers in (1, 3):
+        out, code = batch_in_process(tmp_path, monkeypatch, data, workers)
+        assert code == expected
+        alerts = [json.loads(line).get("alert") is True for line in out.splitlines()]
+        assert alerts[-1] is (expected == ExitCode.ALERT)
+        assert any(alerts) is (expected == ExitCode.ALERT)
+
+
+def test_alert_and_failure_exit_codes_through_the_cli() -> None:
+    alerting, quiet, bad = json.dumps(ALERTING), json.dumps(QUIET), json.dumps({**PNL, "entry": -1})
+    out = run_batch([quiet, alerting, quiet])
+    assert out.returncode == ExitCode.ALERT, out.stderr
+    assert [json.loads(line)["alert"] for line in out.stdout.splitlines()] == [False, True, False]
+    assert run_batch([quiet, quiet]).returncode == ExitCode.OK
+    assert run_batch([alerting, bad]).returncode == ExitCode.BATCH_ERRORS
+
+
+def cli_batch(data: bytes, workers: int, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "INVFUT_WORKERS": str(workers)}
+    return subprocess.run([*INVFUT, "batch", *args], input=data, capture_output=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def long_input() -> bytes:
+    """More lines than one process answers before it shares the rest among workers."""
+    from invfut_cli.batchrun import PARALLEL_LINES
+
+    return request_lines(PARALLEL_LINES + 700, seed=11, errors=True) + b"\n"
+
+
+@pytest.fixture(scope="module")
+def one_process(long_input: bytes) -> bytes:
+    out = cli_batch(long_input, 1, "--line-offset", "5")
+    assert out.returncode == ExitCode.BATCH_ERRORS and out.stderr == b""
+    return out.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+def test_the_cli_on_two_workers_writes_what_one_writes(long_input: bytes, one_process: bytes) -> None:
+    many = cli_batch(long_input, 2, "--line-offset", "5")
+    assert many.returncode == ExitCode.BATCH_ERRORS and many.stderr == b""
+    assert many.stdout == one_process
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+def test_a_closed_pipe_stops_the_workers_quietly(tmp_path: Path, long_input: bytes, one_process: bytes) -> None:
+    """``| head -c N`` past the lines one process answers: what was read is what one process
+    writes, the run ends with 0 and nothing on stderr."""
+    from invfut_cli.batchrun import PARALLEL_LINES
+
+    source = tmp_path / "in.ndjson"
+    source.write_bytes(long_input)
+    cut = len(b"\n".join(one_process.split(b"\n")[: PARALLEL_LINES + 300]))
+    shell = (
+        f"INVFUT_WORKERS=2 {' '.join(INVFUT)} batch --line-offset 5 < {source} 2>{tmp_path / 'err'} "
+        f"| head -c {cut}; exit ${{PIPESTATUS[0]}}"
+    )
+    out = subprocess.run(["bash", "-c", shell], capture_output=True, timeout=300)
+    assert out.returncode == 0
+    assert (tmp_path / "err").read_bytes() == b""
+    assert out.stdout == one_process[:cut]
+
+
+@pytest.mark.skipif(os.name != "posix" or not hasattr(os, "fork"), reason="signals, forked workers")
+def test_ctrl_c_stops_every_batch_worker(tmp_path: Path, long_input: bytes) -> None:
+    source = tmp_path / "in.ndjson"
+    source.write_bytes(long_input * 4)
+    with source.open("rb") as src, (tmp_path / "out").open("wb") as sink:
+        proc = subprocess.Popen([*INVFUT, "batch"], stdin=src, stdout=sink, stderr=subprocess.PIPE,
+                                start_new_session=True, env={**os.environ, "INVFUT_WORKERS": "2"})  # fmt: skip
+        deadline = time.monotonic() + 120
+        while (tmp_path / "out").read_bytes().count(b"\n") < 2500 and time.monotonic() < deadline:
+            time.sleep(0.05)  # past the lines one process answers: the workers are running
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C reaches the whole group
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == ExitCode.INTERRUPTED
+    assert b"Traceback" not in err
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no worker is left running
+
+
+def gnu_parallel() -> str | None:
+    import shutil
+
+    found = shutil.which("parallel")
+    if found is None:
+        return None
+    version = subprocess.run([found, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return found if "GNU parallel" in version.stdout else None
+
+
+@pytest.mark.skipif(gnu_parallel() is None, reason="GNU parallel is not installed (apt-get install parallel)")
+def test_gnu_parallel_split_writes_what_one_run_writes(tmp_path: Path) -> None:
+    """The README's recipe: GNU parallel cuts the input into jobs of N lines, each job numbers
+    its lines from its own offset, and -k keeps the jobs' output in input order."""
+    data = request_lines(120, seed=3, errors=True) + b"\n"
+    source = tmp_path / "in.ndjson"
+    source.write_bytes(data)
+    one = cli_batch(data, 1)
+    invfut = " ".join(INVFUT)
+    recipe = (
+        f"parallel --pipe --regexp --recend '\\n' -N 25 -k "
+        f"'{invfut} batch --line-offset $(( ({{#}} - 1) * 25 ))' < {source}"
+    )
+    split = subprocess.run(["bash", "-c", recipe], capture_output=True, timeout=300)
+    assert split.stdout == one.stdout
+    answers = one.stdout.splitlines()
+    assert len(answers) == data.count(b"\n")
+    jobs = [answers[k : k + 25] for k in range(0, len(answers), 25)]
+    failed = sum(any(b'"error"' in line for line in job) for job in jobs)
+    assert 1 < failed < len(jobs)
+    assert split.returncode == failed  # GNU parallel's exit code: how many jobs exited non-zero

@@ -341,12 +341,11 @@ def test_bad_input_is_one_line_naming_the_option(cli: Any, args: list[str], opti
     assert error["option"] == option and error["message"] and error["exit_code"] == 2
 
 
-def test_no_arguments_is_one_line_and_exit_2(cli: Any) -> None:
+def test_no_arguments_prints_the_help_and_exit_0(cli: Any) -> None:
     run = cli()
-    assert run.exit_code == ExitCode.USAGE
-    assert run.stdout == ""
-    assert run.stderr.startswith("invfut: error: Missing command.") and "liq-price" in run.stderr
-    assert len(run.stderr.splitlines()) == 1
+    assert run.exit_code == ExitCode.OK
+    assert run.stderr == ""
+    assert "Usage: invfut" in run.stdout and "liq-price" in run.stdout
 
 
 # --- tables and JSON carry the same numbers --------------------------------------------

@@ -23,7 +23,6 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-import typer
 from conftest import Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,20 +46,9 @@ TALLY: Counter[str] = Counter()
 
 
 @pytest.fixture
-def run(cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Run]]:
-    """The ``cli`` fixture, with the app's click tree built once instead of on every run, in
-    a fresh default decimal context (as a new process has: an earlier in-process test, such
-    as a batch run, may have left another one behind)."""
-    import typer.testing
-
-    built: dict[int, Any] = {}
-
-    def cached(app: typer.Typer) -> Any:
-        if id(app) not in built:
-            built[id(app)] = typer.main.get_command(app)
-        return built[id(app)]
-
-    monkeypatch.setattr(typer.testing, "_get_command", cached)
+def run(cli: Callable[..., Run]) -> Iterator[Callable[..., Run]]:
+    """The ``cli`` fixture in a fresh default decimal context (as a new process has: an
+    earlier in-process test, such as a batch run, may have left another one behind)."""
     previous = decimal.getcontext()
     decimal.setcontext(decimal.Context())
     yield cli
@@ -288,8 +276,12 @@ def test_liquidation_is_exact_over_the_range(
 
 
 def grid_places(entry: str) -> int:
-    """The default grid (±50% in 10% steps) is written to the entry's places + 2 (2 to 8)."""
-    return min(8, max(2, places_of(entry) + 2))
+    """The default grid (±50% in 10% steps) is rounded to the entry's places (at least 2),
+    finer while that step is wider than the grid's spacing E/10 (at most 8)."""
+    places = min(8, max(2, places_of(str(D(entry).normalize()))))
+    while places < 8 and F(1, 10**places) > F(D(entry)) / 10:
+        places += 1
+    return places
 
 
 def grid(entry: str) -> list[Fraction]:
@@ -309,7 +301,10 @@ def check_rows(rows: list[dict[str, Any]], s: int, q: Fraction, e: Fraction, mar
             if p != e:
                 assert (row["pnl"] >= 0) == ((p > e) == (s == 1)) or row["pnl"] == 0, row
         assert_nearest(row["equity"], equity, 8, row)
-        if equity > 0:
+        if row.get("liquidated"):
+            # At or beyond the liquidation price the position is gone: no leverage to show.
+            assert row["effective_leverage"] is None, row
+        elif equity > 0:
             assert row["effective_leverage"] in near((q / p) / equity, 2), row
         else:
             assert row["effective_leverage"] is None, row
@@ -344,6 +339,12 @@ def test_ladder_rows_are_exact_over_the_range(
         else:
             assert_safe_price(out[key], value, F(1, 10**places), s == 1, key)
     check_rows(mark_rows(out, places), s, q, e, margin)
+    # DOMAIN.md §11: a row is liquidated exactly when its price is at or beyond the
+    # liquidation price shown (a long's at or below, a short's at or above).
+    shown = out["liquidation_price"]
+    for row in [*out["rows"], *out["marks"]]:
+        beyond = shown is not None and (s * (F(row["price"]) - F(shown)) <= 0)
+        assert row["liquidated"] is beyond, (row, shown)
 
 
 #: A ladder's mark names, and the document's key for each marked price.

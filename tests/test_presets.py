@@ -289,7 +289,9 @@ def test_deribit_has_no_single_liquidation_price(cli: Any) -> None:
     assert out["liquidation_price"] is None and "step by step" in out["reason"]
     assert out["formula_family"] == "none"
     size = F(30_000, 30_000)  # 1 BTC
-    assert out["initial_margin"] == dec((F(2, 100) + F(5, 100000) * size) * size)
+    # initial_margin means Q/(E·L) on every venue; Deribit's size-dependent one is the tier's.
+    assert out["initial_margin"] == dec(F(3000 * 10, 30000 * 10))
+    assert out["tier"]["initial_margin"] == dec((F(2, 100) + F(5, 100000) * size) * size)
     assert out["maintenance_margin"] == dec((F(15, 1000) + F(5, 100000) * size) * size)
     assert out["bankruptcy_price_exact"] == dec(F(30_000 * 10, 11))
     text = cli(

@@ -462,10 +462,10 @@ def step_grids(draw: st.DrawFn) -> tuple[Decimal, Decimal, Decimal, bool]:
 def test_grid_by_step_is_increasing_and_stops_at_stop(case: tuple[Decimal, Decimal, Decimal, bool]) -> None:
     start, stop, step, on_grid = case
     grid = list(grid_by_step(start, stop, step))
-    assert grid[0] == start
-    assert all(b - a == step for a, b in zip(grid, grid[1:], strict=False))
-    assert grid[-1] <= stop < grid[-1] + step
-    assert (grid[-1] == stop) == on_grid
+    assert grid[0] == start and grid[-1] == stop
+    assert all(b - a == step for a, b in zip(grid[:-1], grid[1:-1], strict=False))
+    assert 0 < grid[-1] - grid[-2] <= step if len(grid) > 1 else start == stop
+    assert (len(grid) == 1 or grid[-1] - grid[-2] == step) == on_grid
 
 
 @PROPERTY

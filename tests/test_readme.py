@@ -85,6 +85,18 @@ def test_readme_quick_start_test_command_is_what_ci_runs() -> None:
     assert test_line in (ROOT / ".ci" / "run").read_text()
 
 
+def test_readme_test_command_runs_on_every_core() -> None:
+    """The test command runs the suite in parallel, with the plugin the ``test`` extra installs."""
+    import tomllib
+
+    test_line = next(
+        line for line in README.read_text().splitlines() if line.startswith("python3 -m venv") and "pytest" in line
+    )
+    assert "-n auto" in test_line and "--dist loadfile" in test_line
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
+    assert any(requirement.startswith("pytest-xdist") for requirement in extra)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--update"]:
         README.write_text(rendered(README.read_text()))

@@ -730,10 +730,12 @@ def test_grid_by_count_matches_reference(a: Decimal, b: Decimal, intervals: int)
 @PROPERTY
 @given(prices, st.integers(1, 200), st.integers(1, 10**6).map(lambda i: dec(i, 2)), st.integers(0, 99))
 def test_grid_by_step_matches_reference(start: Decimal, count: int, step: Decimal, past: int) -> None:
-    """``stop`` between grid points (``past`` hundredths of a step beyond the last): ``count + 1`` points."""
+    """``stop`` between grid points (``past`` hundredths of a step beyond the last): ``count + 1``
+    points, then ``stop`` itself after a shorter last step (none when ``past`` is 0)."""
     stop = start + count * step + step * past / 100
     got = list(grid_by_step(start, stop, step))
-    assert [F(p) for p in got] == [F(start) + k * F(step) for k in range(count + 1)]
+    want = [F(start) + k * F(step) for k in range(count + 1)]
+    assert [F(p) for p in got] == want + ([F(stop)] if past else [])
 
 
 @PROPERTY

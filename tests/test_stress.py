@@ -48,6 +48,15 @@ def sat_above(x: Fraction) -> Decimal:
     return D(math.floor(x * 10**8) + 1).scaleb(-8)
 
 
+def sat_up(x: Fraction) -> Decimal:
+    """``x`` rounded up to the satoshi."""
+    return D(math.ceil(x * 10**8)).scaleb(-8)
+
+
+#: The generic price step (prices shown to 2 places).
+STEP = F(1, 100)
+
+
 def stress_run(cli: Any, *args: str) -> Any:
     return ok(cli("stress", *args, "--json"))
 
@@ -68,8 +77,8 @@ def test_a_crash_liquidates_a_long_and_says_what_margin_saves_it(cli: Any) -> No
     assert crash["equity"] == sat(c + q * (1 / e - F(1, 30000)))
     assert crash["effective_leverage"] is None  # equity below zero
     assert crash["liquidated"] is True
-    # Entry family: C* = Q/P' − (1 − m)·Q/E.
-    assert crash["margin_to_add"] == sat_above(q / 30000 - (1 - m) * q / e - c)
+    # Entry family: C* = Q/P − (1 − m)·Q/E, for P one price step below the shock (DOMAIN §11).
+    assert crash["margin_to_add"] == sat_up(q / (30000 - STEP) - (1 - m) * q / e - c)
     assert dip["price"] == 54000 and dip["liquidated"] is False and dip["margin_to_add"] == 0
     equity = c + q * (1 / e - F(1, 54000))
     assert dip["equity"] == sat(equity)
@@ -88,7 +97,7 @@ def test_a_squeeze_liquidates_a_short_in_the_mark_family(cli: Any) -> None:
     assert out["liquidation_price_exact"] == sat(q * (m - 1) / (c - q / e))  # 15,920
     double, half = out["rows"]
     assert double["price"] == 16000 and double["liquidated"] is True
-    assert double["margin_to_add"] == sat_above((m - 1) * q / 16000 + q / e - c)
+    assert double["margin_to_add"] == sat_up((m - 1) * q / (16000 + STEP) + q / e - c)
     assert half["liquidated"] is False and half["margin_to_add"] == 0
 
 
@@ -99,8 +108,8 @@ def forward_cross_liquidation(c: Fraction, q: Fraction, e: Fraction, m: Fraction
 
 
 def test_margin_to_add_with_the_fee_to_close_at_bankruptcy(cli: Any) -> None:
-    """Bybit's cross example (LP 5739.08); a 30% fall to 5600 needs C* with LP(C*) = 5600,
-    found by bisection on the forward formula (LP falls as C grows)."""
+    """Bybit's cross example (LP 5739.08); a 30% fall to 5600 needs C* with LP(C*) = 5599.5,
+    one 0.5 tick below the shock, found by bisection on the forward formula (LP falls as C grows)."""
     out = stress_run(
         cli, "--side", "long", "--entry", "8000", "--contracts", "10000", "--balance", "0.5",
         "--taker-fee", "0.075%", "--tick", "0.5", "--move", "-30%",
@@ -112,8 +121,8 @@ def test_margin_to_add_with_the_fee_to_close_at_bankruptcy(cli: Any) -> None:
     lo, hi = F(1, 2), F(10)
     for _ in range(150):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if forward_cross_liquidation(mid, q, e, m, f) > 5600 else (lo, mid)
-    assert sat_above(lo - F(1, 2)) == sat_above(hi - F(1, 2)) == row["margin_to_add"]
+        lo, hi = (mid, hi) if forward_cross_liquidation(mid, q, e, m, f) > F(55995, 10) else (lo, mid)
+    assert sat_up(lo - F(1, 2)) == sat_up(hi - F(1, 2)) == row["margin_to_add"]
 
 
 @pytest.mark.parametrize(("move", "liquidated"), [("-20%", True), ("-19.99%", False), ("-0.2", True)])
@@ -126,8 +135,12 @@ def test_at_the_liquidation_price_counts_as_liquidated(cli: Any, move: str, liqu
     assert out["move_to_liquidation_pct"] == -20
     (row,) = out["rows"]
     assert row["liquidated"] is liquidated
-    # At the boundary C* − C is exactly 0: any amount above it survives, so one satoshi.
-    assert row["margin_to_add"] == (D("0.00000001") if liquidated else 0)
+    # At (or within one price step of) the boundary, the margin to add moves the liquidation
+    # price one step below the shock: C* = Q/(P − 0.01) − Q/E for m = 0, less C = Q/(4E).
+    q, e, price = F(8000), F(8000), F(row["price"])
+    expected = sat_up(q / (price - STEP) - q / e - q / (4 * e))
+    assert row["margin_to_add"] == (expected if expected > 0 else 0)
+    assert (row["margin_to_add"] > 0) is liquidated
 
 
 @pytest.mark.parametrize(
@@ -171,7 +184,8 @@ def test_adding_the_margin_shown_survives_the_shock(
     cli: Any, exchange: str, contracts: str, flags: tuple[str, ...], side: str, move: str
 ) -> None:
     """Each venue's own rule (tiers, fee terms): with the margin to add added, the same shock
-    no longer liquidates, and liq-price puts the liquidation price beyond the shocked price."""
+    no longer liquidates, and liq-price puts the liquidation price at least one price step
+    on the safe side of the shocked price (DOMAIN §11); one satoshi less does not."""
     base = ("--side", side, "--entry", "60000", "--contracts", contracts, "--exchange", exchange)
     collateral = ("--balance", "0.1") if "cross" in flags else ("--leverage", "20")
     out = stress_run(cli, *base, *collateral, "--move", move)
@@ -184,12 +198,14 @@ def test_adding_the_margin_shown_survives_the_shock(
     again = stress_run(cli, *base, option, str(more), "--move", move)["rows"][0]
     assert again["liquidated"] is False and again["margin_to_add"] == 0
     liq = ok(cli("liq-price", *base, option, str(more), "--json"))
-    price = F(row["price"])
-    beyond = F(liq["liquidation_price_exact"]) - price
-    assert (beyond < 0) if side == "long" else (beyond > 0)
-    # One satoshi less than shown still liquidates (the amount shown is the least that helps).
-    less = stress_run(cli, *base, option, str(more - D("0.00000001")), "--move", move)["rows"][0]
-    assert less["liquidated"] is True
+    price, step = F(row["price"]), F(liq["price_step"])
+    s = 1 if side == "long" else -1
+    # The shocked price is strictly safe of the new liquidation price, exact and as shown.
+    assert s * (price - F(liq["liquidation_price_exact"])) >= step
+    assert s * (price - F(liq["liquidation_price"])) > 0
+    # One satoshi less than shown leaves it within one step: the amount shown is the least.
+    less = ok(cli("liq-price", *base, option, str(more - D("0.00000001")), "--json"))
+    assert s * (price - F(less["liquidation_price_exact"])) < step
 
 
 def test_no_liquidation_price_means_never_liquidated(cli: Any) -> None:

@@ -251,34 +251,72 @@ def test_wide_table_shows_every_row_number(name: str) -> None:
 # --- a real terminal: tmux ---------------------------------------------------------------------------------
 
 
+#: This test process's name under pytest-xdist (``gw0``, ``gw1``, …), or ``main``.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+#: How long a pane may take to show its command's end: generous, for a loaded machine.
+SCREEN_SECONDS = 120
+
+
 @pytest.fixture(scope="module")
 def tmux(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
-    """A tmux server of our own (its own socket, no config), killed afterwards."""
+    """A tmux server of our own (its own socket per test process, no config), killed afterwards.
+
+    A session that idles until then keeps the server up between the tests' sessions: a server
+    left without sessions exits, and a new session asked for meanwhile fails ("server exited
+    unexpectedly")."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed: the on-screen check needs a real terminal")
-    socket = tmp_path_factory.mktemp("tmux") / "socket"
+    socket = tmp_path_factory.mktemp("tmux") / f"socket-{WORKER}"
     base = ["tmux", "-S", str(socket), "-f", os.devnull]
+    keeper = [*base, "new-session", "-d", "-s", f"keeper-{WORKER}", "exec sleep 86400"]
+    subprocess.run(
+        [*keeper, ";", "set-option", "-s", "exit-empty", "off"], check=True, env=pane_environment(), timeout=60
+    )
     yield base
     subprocess.run([*base, "kill-server"], capture_output=True, check=False)
     socket.unlink(missing_ok=True)
 
 
+def pane_environment() -> dict[str, str]:
+    """The environment of the panes: no ``LINES`` nor ``COLUMNS``, the pane's size is the terminal's."""
+    return {k: v for k, v in environment().items() if k != "LINES"}
+
+
+#: The line the pane prints when the command has ended, with its exit status.
+DONE = re.compile(r"^__done__ (\d+)$", re.M)
+
+
 def screen(tmux: list[str], argv: list[str], width: int, session: str) -> str:
-    """Run ``invfut ARGV`` in a detached tmux pane ``width`` columns wide; what is on screen."""
-    env = {k: v for k, v in environment().items() if k != "LINES"}
-    command = f"{shlex.join([str(EXE), *argv])}; echo __done__ $?; sleep 30"
+    """Run ``invfut ARGV`` in a detached tmux pane ``width`` columns wide; what is on screen
+    once the command has ended (polled until its ``__done__`` line shows, or for at most
+    :data:`SCREEN_SECONDS`; then the screen as it is, and the caller's check fails)."""
+    session = f"{session}-{WORKER}"
+    # The pane stays open after the command (until the session is killed) to be read.
+    command = f"{shlex.join([str(EXE), *argv])}; echo __done__ $?; exec sleep {SCREEN_SECONDS * 2}"
     subprocess.run(
-        [*tmux, "new-session", "-d", "-s", session, "-x", str(width), "-y", "50", command], check=True, env=env
+        [*tmux, "new-session", "-d", "-s", session, "-x", str(width), "-y", "50", command],
+        check=True,
+        env=pane_environment(),
+        timeout=SCREEN_SECONDS,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + SCREEN_SECONDS
+        captured = ""
         while True:
-            captured = subprocess.run(
-                [*tmux, "capture-pane", "-p", "-S", "-300", "-t", session], capture_output=True, text=True, check=True
-            ).stdout
-            if "__done__" in captured or time.monotonic() > deadline:
-                return captured
-            time.sleep(0.2)
+            run = subprocess.run(
+                [*tmux, "capture-pane", "-p", "-S", "-300", "-t", session],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=SCREEN_SECONDS,
+            )
+            if run.returncode == 0:
+                captured = run.stdout
+                if DONE.search(captured):
+                    return captured
+            if time.monotonic() > deadline:
+                return captured + f"\n(not ended after {SCREEN_SECONDS} s; capture-pane: {run.stderr.strip()})"
+            time.sleep(0.1)
     finally:
         subprocess.run([*tmux, "kill-session", "-t", session], capture_output=True, check=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -203,7 +204,9 @@ def test_a_long_grid_table_points_to_the_full_data(cli: Any, args: tuple[str, ..
     (hint,) = run.stderr.splitlines()
     assert f"{count} rows are more than a table shows ({TABLE_ROWS} at most)" in hint
     assert "--format csv" in hint and "--format ndjson" in hint
-    assert ("liquidation" in run.stdout) is marked
+    # The ladder draws its marked rows (a price, then the mark's name); leverage has none.
+    mark_rows = [line for line in run.stdout.splitlines() if re.search(r"\d\s+(liquidation|bankruptcy)\b", line)]
+    assert bool(mark_rows) is marked
     full = cli(*args, "--format", "csv")
     assert len(full.stdout.splitlines()) == int(count.replace(",", "")) + 1  # the header and every row
 
@@ -215,3 +218,49 @@ def test_a_table_of_the_limit_is_drawn_whole(cli: Any) -> None:
               "--from", "1000", "--to", "20000", "--steps", str(TABLE_ROWS - 1))  # fmt: skip
     assert run.exit_code == 0 and run.stderr == ""
     assert len(run.stdout.splitlines()) > TABLE_ROWS
+
+
+def numbered_blocks(count: int, size: int) -> list[tuple[int, bytes]]:
+    """``count`` lines ``"k"`` in blocks of ``size``, each with its first line's number."""
+    return [
+        (first, "".join(f"{k}\n" for k in range(first, min(first + size, count + 1))).encode())
+        for first in range(1, count + 1, size)
+    ]
+
+
+def echo_block(first: int, data: bytes) -> tuple[str, int]:
+    """The block's lines doubled, flag 1 where a line number is a multiple of 1000."""
+    numbers = [int(line) for line in data.split()]
+    return "".join(f"{n},{2 * n}\n" for n in numbers), int(any(n % 1000 == 0 for n in numbers))
+
+
+@pytest.mark.parametrize(("count", "size"), [("2", 7), ("3", 100), ("5", 1)])
+def test_stream_ordered_keeps_the_order_and_gathers_the_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: str, size: int
+) -> None:
+    monkeypatch.setenv(workers.WORKERS_ENV, count)
+    with (tmp_path / "out").open("w") as out:
+        out.write("header\n")
+        flags = workers.stream_ordered(iter(numbered_blocks(2_500, size)), echo_block, out)
+    assert (tmp_path / "out").read_text() == "header\n" + "".join(f"{n},{2 * n}\n" for n in range(1, 2_501))
+    assert flags == 1
+    with (tmp_path / "none").open("w") as out:
+        assert workers.stream_ordered(iter(numbered_blocks(999, size)), echo_block, out) == 0
+
+
+def failing_block(first: int, data: bytes) -> tuple[str, int]:
+    if first > 300:
+        raise ValueError(f"cannot answer line {first}")
+    return echo_block(first, data)
+
+
+def test_a_failing_stream_worker_is_reported_and_nothing_hangs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(workers.WORKERS_ENV, "2")
+    start = time.perf_counter()
+    with (
+        (tmp_path / "out").open("w") as out,
+        pytest.raises(workers.WorkerError, match="ValueError: cannot answer line 301"),
+    ):
+        workers.stream_ordered(iter(numbered_blocks(2_000, 100)), failing_block, out)
+    assert time.perf_counter() - start < 60
+    assert (tmp_path / "out").read_text() == "".join(f"{n},{2 * n}\n" for n in range(1, 301))

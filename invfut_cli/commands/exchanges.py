@@ -10,11 +10,15 @@ from invfut_cli.app import command, emit
 from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
 
 
-@command("exchanges")
+@command("exchanges", example="invfut exchanges\ninvfut exchanges bybit --json")
 def exchanges_command(
     name: Annotated[
         ExchangeName | None,
-        typer.Argument(help="Show one venue in full: tiers, notes and sources.", case_sensitive=False),
+        typer.Argument(
+            help=f"Show one venue in full: tiers, notes and sources. One of {', '.join(e.value for e in ExchangeName)}.",
+            metavar="NAME",
+            case_sensitive=False,
+        ),
     ] = None,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,

@@ -9,6 +9,8 @@ import typer
 
 from invfut_cli.app import batch, build, command, emit, explained, option_values, with_grid
 from invfut_cli.options import (
+    FEES,
+    GRID,
     CoinOpt,
     ContractSizeOpt,
     ExchangeOpt,
@@ -22,6 +24,9 @@ from invfut_cli.options import (
     ToOpt,
 )
 
+#: The help panel of what is hedged.
+HEDGE = "Hedge"
+
 
 @batch("hedge")
 def run_hedge(**values: Any) -> dict[str, Any]:
@@ -33,15 +38,25 @@ def run_hedge(**values: Any) -> dict[str, Any]:
     return present_workflows.hedge_doc(args, compute_workflows.hedge(args))
 
 
-@command("hedge")
+@command("hedge", example="invfut hedge --holding 1 --price 8000 --funding 0.01%")
 def hedge_command(
-    holding: Annotated[Decimal, typer.Option("--holding", help="Coin held, to hedge.", metavar="COIN")],
+    holding: Annotated[
+        Decimal, typer.Option("--holding", help="Coin held, to hedge.", metavar="COIN", rich_help_panel=HEDGE)
+    ],
     price: Annotated[
-        Decimal, typer.Option("--price", help="Price now (the short's entry), USD per coin.", metavar="PRICE")
+        Decimal,
+        typer.Option(
+            "--price", help="Price now (the short's entry), USD per coin.", metavar="PRICE", rich_help_panel=HEDGE
+        ),
     ],
     ratio: Annotated[
         str | None,
-        typer.Option("--ratio", help="Share of the holding to hedge: 0.5 or 50%. Default 100%.", metavar="RATIO"),
+        typer.Option(
+            "--ratio",
+            help="Share of the holding to hedge: 0.5 or 50%. Default 100%.",
+            metavar="RATIO",
+            rich_help_panel=HEDGE,
+        ),
     ] = None,
     funding: Annotated[
         str | None,
@@ -49,12 +64,16 @@ def hedge_command(
             "--funding",
             help="Funding rate per interval (0.01%). Positive: longs pay shorts, so the hedge receives.",
             metavar="RATE",
+            rich_help_panel=FEES,
         ),
     ] = None,
     funding_interval: Annotated[
         Decimal | None,
         typer.Option(
-            "--funding-interval", help="Hours between fundings. Default: the preset's, or 8.", metavar="HOURS"
+            "--funding-interval",
+            help="Hours between fundings. Default: the preset's, or 8.",
+            metavar="HOURS",
+            rich_help_panel=FEES,
         ),
     ] = None,
     contract_size: ContractSizeOpt = None,
@@ -64,7 +83,12 @@ def hedge_command(
     steps: StepsOpt = None,
     pct: Annotated[
         Decimal | None,
-        typer.Option("--pct", help="Range around the price, percent either side. Default 50.", metavar="PCT"),
+        typer.Option(
+            "--pct",
+            help="Range around the price, percent either side. Default 50.",
+            metavar="PCT",
+            rich_help_panel=GRID,
+        ),
     ] = None,
     pct_step: PctStepOpt = None,
     exchange: ExchangeOpt = None,

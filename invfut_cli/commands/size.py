@@ -9,6 +9,9 @@ import typer
 
 from invfut_cli.app import ExitCode, batch, build, command, emit, explained, option_values
 from invfut_cli.options import (
+    FEES,
+    MARGIN,
+    POSITION,
     BasisOpt,
     CoinOpt,
     ContractSizeOpt,
@@ -21,6 +24,9 @@ from invfut_cli.options import (
     SideName,
     TickOpt,
 )
+
+#: The help panel of the balance and the risk taken.
+RISK = "Risk"
 
 
 @batch("size")
@@ -35,17 +41,24 @@ def run_size(**values: Any) -> dict[str, Any]:
     return present_workflows.size_doc(args, compute_workflows.size(args))
 
 
-@command("size")
+@command("size", example="invfut size --entry 8000 --stop 7600 --balance 1 --risk 2%")
 def size_command(
-    entry: Annotated[Decimal, typer.Option("--entry", help="Entry price, USD per coin.", metavar="PRICE")],
-    stop: Annotated[Decimal, typer.Option("--stop", help="Stop price, USD per coin.", metavar="PRICE")],
-    balance: Annotated[Decimal, typer.Option("--balance", help="Account balance, coin.", metavar="COIN")],
+    entry: Annotated[
+        Decimal, typer.Option("--entry", help="Entry price, USD per coin.", metavar="PRICE", rich_help_panel=POSITION)
+    ],
+    stop: Annotated[
+        Decimal, typer.Option("--stop", help="Stop price, USD per coin.", metavar="PRICE", rich_help_panel=POSITION)
+    ],
+    balance: Annotated[
+        Decimal, typer.Option("--balance", help="Account balance, coin.", metavar="COIN", rich_help_panel=RISK)
+    ],
     risk: Annotated[
         str,
         typer.Option(
             "--risk",
             help="Coin to lose at the stop, fees included: 0.01 (coin) or 2% (of the balance).",
             metavar="AMOUNT",
+            rich_help_panel=RISK,
         ),
     ],
     side: Annotated[
@@ -53,16 +66,27 @@ def size_command(
         typer.Option(
             "--side",
             help="long or short. Left out: from the stop (below the entry: a long; above: a short).",
+            metavar="long|short",
             case_sensitive=False,
+            rich_help_panel=POSITION,
         ),
     ] = None,
     leverage: Annotated[
         Decimal | None,
-        typer.Option("--leverage", help="Leverage: isolated margin = value at entry / L. Default 10.", metavar="L"),
+        typer.Option(
+            "--leverage",
+            help="Leverage: isolated margin = value at entry / L. Default 10.",
+            metavar="L",
+            rich_help_panel=MARGIN,
+        ),
     ] = None,
     cross: Annotated[
         bool,
-        typer.Option("--cross", help="Cross margin: the whole balance backs the position (for the liquidation price)."),
+        typer.Option(
+            "--cross",
+            help="Cross margin: the whole balance backs the position (for the liquidation price).",
+            rich_help_panel=MARGIN,
+        ),
     ] = False,
     contract_size: ContractSizeOpt = None,
     mmr: MmrOpt = None,
@@ -75,6 +99,7 @@ def size_command(
             help="Taker fee rate, paid to open at the entry and to close at the stop; also used for the liquidation "
             "price as in liq-price. Default: the preset's, or 0.05%.",
             metavar="RATE",
+            rich_help_panel=FEES,
         ),
     ] = None,
     tick: TickOpt = None,

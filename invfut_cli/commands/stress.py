@@ -26,9 +26,14 @@ from invfut_cli.options import (
     MarginOpt,
     MmrOpt,
     SideOpt,
+    SizeCoinOpt,
+    SizeUsdOpt,
     TakerFeeOpt,
     TickOpt,
 )
+
+#: The help panel of the shocks to apply.
+SHOCKS = "Shocks"
 
 
 @batch("stress")
@@ -41,11 +46,13 @@ def run_stress(**values: Any) -> dict[str, Any]:
     return present_workflows.stress_doc(args, compute_workflows.stress_test(args))
 
 
-@command("stress")
+@command("stress", example="invfut stress --side long --entry 8000 --contracts 10000 --leverage 10")
 def stress_command(
     side: SideOpt,
     entry: EntryOpt = None,
     contracts: ContractsOpt = None,
+    size_usd: SizeUsdOpt = None,
+    size_coin: SizeCoinOpt = None,
     fill: FillOpt = None,
     close: CloseOpt = None,
     contract_size: ContractSizeOpt = None,
@@ -54,7 +61,9 @@ def stress_command(
     balance: BalanceOpt = None,
     move: Annotated[
         list[str] | None,
-        typer.Option("--move", help="A price move to apply: -30% or -0.3 (repeatable).", metavar="MOVE"),
+        typer.Option(
+            "--move", help="A price move to apply: -30% or -0.3 (repeatable).", metavar="MOVE", rich_help_panel=SHOCKS
+        ),
     ] = None,
     scenario: Annotated[
         list[str] | None,
@@ -63,11 +72,14 @@ def stress_command(
             help="A named move from BTC history, or all (repeatable; see the scenarios in the JSON output). "
             "Default: all of them, when no --move is given.",
             metavar="NAME",
+            rich_help_panel=SHOCKS,
         ),
     ] = None,
     mark: Annotated[
         Decimal | None,
-        typer.Option("--mark", help="Price the moves start from. Default: the entry.", metavar="PRICE"),
+        typer.Option(
+            "--mark", help="Price the moves start from. Default: the entry.", metavar="PRICE", rich_help_panel=SHOCKS
+        ),
     ] = None,
     mmr: MmrOpt = None,
     mm_basis: BasisOpt = None,

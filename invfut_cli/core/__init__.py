@@ -18,6 +18,16 @@ _HOME: dict[str, str] = {
     "DriftRow": "leverage",
     "FeeTreatment": "margin",
     "Fill": "fills",
+    "LargestOrder": "order",
+    "LotValueRounding": "venue_rounding",
+    "OrderCost": "order",
+    "RoundedPnl": "venue_rounding",
+    "TargetMargin": "order",
+    "charged_coin": "order",
+    "largest_order": "order",
+    "lot_rounded_pnl": "venue_rounding",
+    "margin_for_liquidation": "order",
+    "order_cost": "order",
     "LadderRow": "grid",
     "LiquidationResult": "margin",
     "MaintenanceSpec": "margin",
@@ -37,8 +47,9 @@ _HOME: dict[str, str] = {
     "Unit": "tiers",
     "average_entry": "fills",
     "bracket_deductions": "tiers",
-    "break_even_price": "position",
+    "break_even_price": "fees",
     "change_pct": "position",
+    "close_in_order": "fills",
     "close_part": "fills",
     "exact": "numbers",
     "exit_for_net_pnl": "fees",
@@ -48,16 +59,22 @@ _HOME: dict[str, str] = {
     "grid_by_count": "grid",
     "grid_by_step": "grid",
     "ladder": "grid",
+    "last_step": "grid",
     "steps_around": "grid",
     "steps_by_step": "grid",
     "leverage_drift": "leverage",
     "liquidation": "margin",
+    "is_liquidated": "margin",
+    "mark_safety": "margin",
+    "MarkSafety": "margin",
     "net_pnl": "fees",
     "net_pnl_limit": "fees",
     "pnl": "position",
     "quantize": "numbers",
     "roe_pct": "position",
     "size_dependent_margins": "tiers",
+    "size_dependent_liquidation": "tiers",
+    "SizeDependentLiquidation": "tiers",
     "solve_price": "margin",
     "solve_sizing": "leverage",
     "tiered_liquidation": "tiers",
@@ -80,6 +97,7 @@ if TYPE_CHECKING:
     from .errors import DomainError
     from .fees import (
         NetPnl,
+        break_even_price,
         exit_for_net_pnl,
         exit_for_usd_pnl,
         funding_paid_coin,
@@ -87,27 +105,51 @@ if TYPE_CHECKING:
         net_pnl_limit,
         trade_fee_coin,
     )
-    from .fills import Fill, PartialClose, average_entry, close_part
-    from .grid import LadderRow, grid_around, grid_by_count, grid_by_step, ladder, steps_around, steps_by_step
+    from .fills import Fill, PartialClose, average_entry, close_in_order, close_part
+    from .grid import (
+        LadderRow,
+        grid_around,
+        grid_by_count,
+        grid_by_step,
+        ladder,
+        last_step,
+        steps_around,
+        steps_by_step,
+    )
     from .leverage import DriftRow, Sizing, leverage_drift, solve_sizing
     from .margin import (
         Basis,
         FeeTreatment,
         LiquidationResult,
         MaintenanceSpec,
+        MarkSafety,
         PriceAnswer,
+        is_liquidated,
         liquidation,
+        mark_safety,
         solve_price,
     )
     from .numbers import CENT, SATOSHI, exact, quantize
-    from .position import MarginMode, PnlResult, Position, Side, break_even_price, change_pct, pnl, roe_pct
+    from .order import (
+        LargestOrder,
+        OrderCost,
+        TargetMargin,
+        charged_coin,
+        largest_order,
+        margin_for_liquidation,
+        order_cost,
+    )
+    from .position import MarginMode, PnlResult, Position, Side, change_pct, pnl, roe_pct
     from .tiers import (
+        SizeDependentLiquidation,
         SizeMargins,
         Tier,
         TieredLiquidation,
         TierTable,
         Unit,
         bracket_deductions,
+        size_dependent_liquidation,
         size_dependent_margins,
         tiered_liquidation,
     )
+    from .venue_rounding import LotValueRounding, RoundedPnl, lot_rounded_pnl

@@ -51,6 +51,26 @@ def exit_for_net_pnl(
     return price if price > ZERO else None
 
 
+def break_even_price(
+    position: Position,
+    *,
+    open_fee_rate: Decimal = ZERO,
+    close_fee_rate: Decimal = ZERO,
+    funding_coin: Decimal = ZERO,
+) -> Decimal | None:
+    """Exit price where PnL pays the fees and funding: net PnL is zero.
+
+    Fees are ``fo·Q/E`` to open and ``fc·Q/P`` to close, funding ``F`` coin paid::
+
+        P = Q·(1 + s·fc) / (Q/E·(1 − s·fo) − s·F)
+
+    (``exit_for_net_pnl`` with a zero target). ``None`` when no positive price pays them all.
+    """
+    return exit_for_net_pnl(
+        position, open_fee_rate=open_fee_rate, close_fee_rate=close_fee_rate, funding_coin=funding_coin
+    )
+
+
 @exact
 def exit_for_usd_pnl(
     position: Position,

@@ -54,10 +54,13 @@ class PartialClose:
 
 @exact
 def close_part(position: Position, contracts: Decimal, price_usd: Decimal) -> PartialClose:
-    """Close ``contracts`` at ``price_usd``: realise ``s·n·S·(1/E − 1/P)``; the rest keeps ``E``."""
-    if contracts >= position.contracts:
+    """Close ``contracts`` at ``price_usd``: realise ``s·n·S·(1/E − 1/P)``; the rest keeps ``E``.
+
+    Closing every contract is allowed: ``remaining`` then has 0 contracts. Closing more than
+    the position holds is an error."""
+    if contracts > position.contracts:
         raise DomainError(
-            f"cannot close {contracts} of {position.contracts} contracts and keep a position: close fewer",
+            f"cannot close {contracts} contracts: only {position.contracts} are open",
             option="close",
         )
     closed = Position(position.side, contracts, position.contract_size_usd, position.entry_price_usd)
@@ -65,3 +68,16 @@ def close_part(position: Position, contracts: Decimal, price_usd: Decimal) -> Pa
         position.side, position.contracts - contracts, position.contract_size_usd, position.entry_price_usd
     )
     return PartialClose(contracts, price_usd, closed.pnl_coin(price_usd), remaining)
+
+
+@exact
+def close_in_order(position: Position, closes: Sequence[Fill]) -> tuple[PartialClose, ...]:
+    """Apply ``closes`` one after the other: close ``k`` realises ``s·n_k·S·(1/E − 1/P_k)`` on
+    what the closes before it left, and ``E`` never changes. The last one's ``remaining``
+    is what stays open (0 contracts when they close it all)."""
+    done: list[PartialClose] = []
+    for close in closes:
+        part = close_part(position, close.contracts, close.price_usd)
+        done.append(part)
+        position = part.remaining
+    return tuple(done)

@@ -15,16 +15,28 @@ from .position import Position
 
 
 def steps_by_step(start: Decimal, stop: Decimal, step: Decimal) -> range:
-    """The indices ``k`` of :func:`grid_by_step`'s prices: ``0 … ⌊(stop − start)/step⌋``."""
-    return range(int(CORE_CONTEXT.divide(stop - start, step)) + 1)
+    """The indices ``k`` of :func:`grid_by_step`'s prices: ``0 … ⌈(stop − start)/step⌉``."""
+    whole = CORE_CONTEXT.divide_int(stop - start, step)
+    ends_on_grid = start + whole * step == stop
+    return range(int(whole) + (1 if ends_on_grid else 2))
 
 
 @exact
 def grid_by_step(start: Decimal, stop: Decimal, step: Decimal, points: range | None = None) -> Iterator[Decimal]:
-    """``start + k·step`` up to and including ``stop`` when it falls on the grid
-    (``points``: only these ``k``, a window of :func:`steps_by_step`)."""
+    """``min(start + k·step, stop)``: every ``step`` from ``start``, and ``stop`` last, so the
+    grid includes both ends; the last step is shorter when ``stop − start`` is not a whole
+    number of steps (``points``: only these ``k``, a window of :func:`steps_by_step`)."""
     for k in steps_by_step(start, stop, step) if points is None else points:
-        yield start + k * step
+        price = start + k * step
+        yield price if price < stop else stop
+
+
+@exact
+def last_step(start: Decimal, stop: Decimal, step: Decimal) -> Decimal | None:
+    """The shorter last step of :func:`grid_by_step`, ``(stop − start) − ⌊(stop − start)/step⌋·step``;
+    ``None`` when ``stop`` falls on the grid (every step is ``step``)."""
+    rest = (stop - start) - CORE_CONTEXT.divide_int(stop - start, step) * step
+    return rest if rest > ZERO else None
 
 
 @exact

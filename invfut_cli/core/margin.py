@@ -104,9 +104,22 @@ def solve_price(
     size = position.size_usd
     numerator = (s + price_rate) * size
     denominator = collateral_coin + (s - entry_rate) * size / position.entry_price_usd - fixed_coin
-    if denominator == ZERO or numerator == ZERO:
+    return solve_quotient(numerator, denominator)
+
+
+@exact
+def solve_quotient(numerator_usd: Decimal, denominator_coin: Decimal) -> Decimal | None:
+    """The price ``P`` where ``X − Y/P = 0``: ``P = Y/X``, with ``Y = numerator_usd`` and
+    ``X = denominator_coin``.
+
+    Every price here comes to this form: equity less the requirement is ``X − Y/P``, a
+    constant in coin less a USD amount valued at ``P`` (one position in :func:`solve_price`,
+    an account's cross positions in :mod:`.account`). ``None`` where ``X`` or ``Y`` is zero
+    or the quotient is not a positive price.
+    """
+    if denominator_coin == ZERO or numerator_usd == ZERO:
         return None
-    price = numerator / denominator
+    price = numerator_usd / denominator_coin
     return price if price > ZERO else None
 
 
@@ -197,3 +210,41 @@ def liquidation(
         distance_pct=None if liq is None else HUNDRED * (liq - entry) / entry,
         warnings=tuple(warnings),
     )
+
+
+@exact
+def is_liquidated(side: Side, price_usd: Decimal, liquidation_price_usd: Decimal | None) -> bool:
+    """``s·(P − LP) ≤ 0``: the price is at or beyond the liquidation price (DOMAIN.md §11:
+    a long at ``P ≤ LP``, a short at ``P ≥ LP``). No liquidation price means never."""
+    if liquidation_price_usd is None:
+        return False
+    return side.sign * (price_usd - liquidation_price_usd) <= ZERO
+
+
+@dataclass(frozen=True)
+class MarkSafety:
+    """How far the liquidation price is from a mark, and what that means.
+
+    ``distance_pct = 100·(LP − P)/P``: negative when the liquidation price is below the mark.
+    ``beyond``: the mark is at or beyond the liquidation price. ``alert``: a limit was given
+    and the mark is within it on the safe side, or beyond.
+    """
+
+    distance_pct: Decimal | None
+    beyond: bool
+    alert: bool
+
+
+@exact
+def mark_safety(
+    side: Side, mark_usd: Decimal, liquidation_price_usd: Decimal | None, within_pct: Decimal | None
+) -> MarkSafety:
+    """The signed distance ``100·(LP − P)/P`` from the mark ``P`` to ``LP``; ``beyond`` when
+    ``s·(P − LP) ≤ 0``; ``alert`` when ``within_pct`` is given and the mark is beyond, or
+    ``|distance| ≤ within_pct``. No liquidation price: no distance, never beyond, no alert."""
+    if liquidation_price_usd is None:
+        return MarkSafety(None, False, False)
+    distance = HUNDRED * (liquidation_price_usd - mark_usd) / mark_usd
+    beyond = is_liquidated(side, mark_usd, liquidation_price_usd)
+    alert = within_pct is not None and (beyond or abs(distance) <= within_pct)
+    return MarkSafety(distance, beyond, alert)

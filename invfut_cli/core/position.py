@@ -93,6 +93,12 @@ def change_pct(start: Decimal, end: Decimal) -> Decimal:
     return HUNDRED * (end - start) / start
 
 
+def _equity_usd(margin: Decimal, pnl_usd: Decimal, price_usd: Decimal) -> Decimal:
+    """``M·P + s·Q·(P − E)/E`` (zero at the bankruptcy price, not the context's dust)."""
+    held = margin * price_usd
+    return settle(held + pnl_usd, held, pnl_usd)
+
+
 @dataclass(frozen=True)
 class PnlResult:
     """Profit and loss of a position closed (or marked) at ``exit_price_usd``."""
@@ -146,27 +152,7 @@ def pnl(
         margin_usd_entry=None if margin is None else margin * entry,
         margin_usd_exit=None if margin is None else margin * exit_price_usd,
         equity_coin=equity,
-        equity_usd=None if equity is None else equity * exit_price_usd,
-    )
-
-
-def break_even_price(
-    position: Position,
-    *,
-    open_fee_rate: Decimal = ZERO,
-    close_fee_rate: Decimal = ZERO,
-    funding_coin: Decimal = ZERO,
-) -> Decimal | None:
-    """Exit price where PnL pays the fees and funding: net PnL is zero.
-
-    Fees are ``fo·Q/E`` to open and ``fc·Q/P`` to close, funding ``F`` coin paid::
-
-        P = Q·(1 + s·fc) / (Q/E·(1 − s·fo) − s·F)
-
-    (``exit_for_net_pnl`` with a zero target). ``None`` when no positive price pays them all.
-    """
-    from .fees import exit_for_net_pnl
-
-    return exit_for_net_pnl(
-        position, open_fee_rate=open_fee_rate, close_fee_rate=close_fee_rate, funding_coin=funding_coin
+        # ``(M + PnL)·P = M·P + s·Q·(P − E)/E``: the linear form keeps every digit where the
+        # product of a rounded equity and the price would lose the last ones.
+        equity_usd=None if equity is None else _equity_usd(margin, position.pnl_usd(exit_price_usd), exit_price_usd),
     )

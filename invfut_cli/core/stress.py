@@ -22,8 +22,11 @@ price is exactly ``P'``:
 - mark family (``a = 0``, ``b = m + f − D/Q``, ``k = −d``):
   ``C* = (s + b)·Q/P' − s·Q/E − d``.
 
-Adding exactly ``C* − C`` puts the liquidation price *at* ``P'``, which still liquidates;
-any amount above it survives. A position that already survives needs 0.
+Adding exactly ``C* − C`` puts the liquidation price *at* ``P'``, which still liquidates.
+So the margin to add (DOMAIN.md §11) solves for the liquidation price one price step ``t``
+beyond the shock on the safe side, ``P' − s·t``: after it the shocked price is strictly
+on the safe side of the new liquidation price, by at least one step. A position whose
+liquidation price is already that far needs 0.
 """
 
 from __future__ import annotations
@@ -32,9 +35,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .margin import Basis, FeeTreatment, MaintenanceSpec
+from .margin import Basis, FeeTreatment, MaintenanceSpec, is_liquidated
 from .numbers import ONE, ZERO, exact, settle
-from .position import Position, Side
+from .position import Position
 from .tiers import TierTable
 
 #: Why no margin helps: the liquidation price does not move to the shocked price.
@@ -54,15 +57,6 @@ class Shock:
 def shocked_price(reference_price_usd: Decimal, move: Decimal) -> Decimal:
     """``P0·(1 + m)``."""
     return reference_price_usd * (ONE + move)
-
-
-@exact
-def is_liquidated(side: Side, price_usd: Decimal, liquidation_price_usd: Decimal | None) -> bool:
-    """``s·(P − LP) ≤ 0``: the price is at or beyond the liquidation price. No liquidation
-    price (a short whose collateral covers it) means never."""
-    if liquidation_price_usd is None:
-        return False
-    return side.sign * (price_usd - liquidation_price_usd) <= ZERO
 
 
 @exact
@@ -137,13 +131,15 @@ def stress(
     base: MaintenanceSpec,
     table: TierTable | None = None,
     unassessed_reason: str | None = None,
+    price_step_usd: Decimal = ZERO,
 ) -> tuple[StressRow, ...]:
     """Each shock applied to ``position`` backed by ``collateral_coin``.
 
     ``P' = P0·(1 + m)``; ``PnL(P')``, ``equity = C + PnL``, ``V(P')/equity`` (``None`` when
     equity ≤ 0); liquidated when ``s·(P' − LP) ≤ 0``; margin to add ``max(0, C* − C)`` with
-    ``C*`` from :func:`collateral_for_liquidation_price` under the rule that applies at
-    ``P'`` (:func:`maintenance_at`), and 0 when the shock is survived.
+    ``C*`` from :func:`collateral_for_liquidation_price` for the price ``P' − s·t`` one
+    ``price_step_usd`` beyond the shock, under the rule that applies there
+    (:func:`maintenance_at`).
     ``unassessed_reason`` (a venue without a liquidation price) leaves both ``None``.
     """
     rows = []
@@ -157,9 +153,13 @@ def stress(
         if unassessed_reason is None:
             liquidated = is_liquidated(position.side, price, liquidation_price_usd)
             margin = ZERO
-            if liquidated:
-                spec = maintenance_at(position, base, table, price)
-                needed = collateral_for_liquidation_price(position, spec, price)
+            safe = price - position.side.sign * price_step_usd
+            near = liquidation_price_usd is not None and is_liquidated(position.side, safe, liquidation_price_usd)
+            if liquidated or near:
+                needed = None
+                if safe > ZERO:
+                    spec = maintenance_at(position, base, table, safe)
+                    needed = collateral_for_liquidation_price(position, spec, safe)
                 margin = None if needed is None else max(needed - collateral_coin, ZERO)
                 reason = NO_AMOUNT_HELPS if needed is None else None
         rows.append(

@@ -16,7 +16,7 @@ import enum
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .margin import Basis, LiquidationResult, MaintenanceSpec, liquidation
+from .margin import Basis, LiquidationResult, MaintenanceSpec, PriceAnswer, liquidation
 from .numbers import ZERO, exact
 from .position import MarginMode, Position
 
@@ -156,3 +156,47 @@ def size_dependent_margins(
     im_rate = initial_base + slope_per_coin * size
     mm_rate = maintenance_base + slope_per_coin * size
     return SizeMargins(size, im_rate, mm_rate, im_rate * size, mm_rate * size)
+
+
+@dataclass(frozen=True)
+class SizeDependentLiquidation:
+    """An estimated liquidation price under size-dependent maintenance rates, with the
+    signed distance from entry ``100·(P − E)/E``; ``None`` and the reason where there is none."""
+
+    price: PriceAnswer
+    distance_pct: Decimal | None
+
+
+@exact
+def size_dependent_liquidation(
+    position: Position,
+    collateral_coin: Decimal,
+    *,
+    maintenance_base: Decimal,
+    slope_per_coin: Decimal,
+) -> SizeDependentLiquidation:
+    """The price where an account holding only ``position`` meets a maintenance margin whose
+    rate grows with the size in coin at that price (Deribit):
+    ``M + s·Q·(1/E − 1/P) = (c + b·Q/P)·Q/P``.
+
+    With ``x = 1/P`` this is the quadratic ``b·Q²·x² + (c + s)·Q·x − K = 0``, ``K = M + s·Q/E``.
+    Its root on the losing side (a long's as the price falls, a short's as it rises), written
+    so that nothing cancels: ``P = ((1 + s·c)·Q + √Δ) / (2·s·K)``, ``Δ = (c + s)²·Q² + 4·b·Q²·K``
+    (with ``b = 0`` it is the mark family's ``(s + c)·Q/K``). There is none where ``s·K ≤ 0``
+    (a short whose collateral covers it) or ``Δ < 0`` (the maintenance margin exceeds the
+    equity at every price). The square root is taken in the core's 50-digit context.
+    """
+    s = position.side.sign
+    size = position.size_usd
+    c, b = maintenance_base, slope_per_coin
+    k = collateral_coin + s * size / position.entry_price_usd
+    if s * k <= ZERO:
+        reason = "equity stays above the maintenance margin as the price rises: the collateral covers the short"
+        return SizeDependentLiquidation(PriceAnswer(None, reason), None)
+    discriminant = (c + s) ** 2 * size * size + 4 * b * size * size * k
+    if discriminant < ZERO:
+        reason = "the maintenance margin exceeds the equity at every price"
+        return SizeDependentLiquidation(PriceAnswer(None, reason), None)
+    price = ((1 + s * c) * size + discriminant.sqrt()) / (2 * s * k)
+    entry = position.entry_price_usd
+    return SizeDependentLiquidation(PriceAnswer(price), 100 * (price - entry) / entry)

@@ -27,6 +27,9 @@ LABELS: dict[str, str] = {
     "solved": "Solved for",
     "liquidation_price": "Liquidation price (USD)",
     "liquidation_price_exact": "  exact",
+    "liquidation_price_estimate": "Liquidation, estimated (USD)",
+    "liquidation_price_estimate_exact": "  exact",
+    "estimate_distance_pct": "  distance (%)",
     "bankruptcy_price": "Bankruptcy price (USD)",
     "bankruptcy_price_exact": "  exact",
     "distance_pct": "Distance to liquidation (%)",
@@ -40,6 +43,8 @@ LABELS: dict[str, str] = {
     "pnl": "PnL ({coin})",
     "pnl_usd": "PnL at exit price (USD)",
     "price_change_pct": "Price change (%)",
+    "realised_pnl": "Realised by the closes ({coin})",
+    "total_pnl": "Total PnL, realised + open ({coin})",
     "initial_margin": "Initial margin ({coin})",
     "margin": "Margin ({coin})",
     "collateral": "Collateral ({coin})",
@@ -95,6 +100,12 @@ LABELS: dict[str, str] = {
     "liquidated_count": "Shocks that liquidate",
 }
 
+#: Commands whose module draws their table, ``"module:function(doc, console)"``.
+OWN_LAYOUT: dict[str, str] = {
+    "account": "invfut_cli.commands.account:draw_table",
+    "compare": "invfut_cli.commands.compare:draw_table",
+}
+
 #: Summary keys shown even when null: "no such price" is an answer.
 ALWAYS_SHOWN = frozenset({"liquidation_price", "bankruptcy_price"})
 
@@ -126,6 +137,8 @@ def text(value: Any) -> str:
     """A value as shown in a cell: numbers with thousands separators, null as a dash."""
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, Decimal):
         return f"{value:,f}"
     return str(value)
@@ -149,7 +162,9 @@ def summary(doc: Mapping[str, Any]) -> Table:
     shown = [
         (label.format(coin=coin), "none" if doc.get(key) is None else text(doc[key]))
         for key, label in LABELS.items()
-        if doc.get(key) is not None or (key in ALWAYS_SHOWN and key in doc)
+        # "none" is an answer where the document says why (its reason); elsewhere (pnl without
+        # a margin) a null price is not known, and not shown.
+        if doc.get(key) is not None or (key in ALWAYS_SHOWN and key in doc and "reason" in doc)
     ]
     table.add_column("what", style="bold", overflow="fold")
     table.add_column("value", justify="right", no_wrap=True, min_width=max((len(v) for _, v in shown), default=1))
@@ -175,6 +190,9 @@ def bar(value: Decimal | None, scale: Decimal) -> Text:
 #: ``bar`` is the PnL bar.
 DROP_ORDER = ("bar", "equity_usd", "roe_pct", "pnl_usd", "equity", "effective_leverage", "mark")
 
+
+#: Commands whose liquidated rows are drawn in red, with a note, instead of in a column.
+STYLED_LIQUIDATION = frozenset({"ladder", "leverage"})
 
 #: The columns a command's rows keep to the last (after the first column, the price).
 ESSENTIAL: dict[str, tuple[str, ...]] = {
@@ -212,6 +230,8 @@ def rows_table(doc: Mapping[str, Any], rows: list[Mapping[str, Any]], width: int
     """The row table; marked prices (entry, liquidation, …) stand out in bold."""
     coin = doc.get("coin", "coin")
     keys = [k for k in COLUMNS if any(row.get(k) is not None for row in rows)]
+    if "liquidated" in keys and doc.get("command") in STYLED_LIQUIDATION:
+        keys.remove("liquidated")  # these rows are drawn in red instead, with a note below
     headers = {k: COLUMNS[k].format(coin=coin) for k in keys}
     cells = {k: [(row.get(k) or "") if k == "mark" else text(row.get(k)) for row in rows] for k in keys}
     if "pnl" in keys:
@@ -230,7 +250,8 @@ def rows_table(doc: Mapping[str, Any], rows: list[Mapping[str, Any]], width: int
     scale = max((abs(r["pnl"]) for r in rows if r.get("pnl") is not None), default=Decimal(0))
     for index, row in enumerate(rows):
         line: list[Any] = [bar(row.get("pnl"), scale) if k == "bar" else cells[k][index] for k in keys]
-        table.add_row(*line, style="bold" if row.get("mark") else None)
+        style = " ".join(s for s, on in (("bold", row.get("mark")), ("red", row.get("liquidated"))) if on)
+        table.add_row(*line, style=style or None)
     return table
 
 
@@ -272,32 +293,148 @@ def merged_rows(doc: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> list[M
     return sorted(rows + extra, key=lambda r: r["price"])
 
 
+def size_note(doc: Mapping[str, Any]) -> str:
+    """The line that shows how ``--size-usd``/``--size-coin`` became whole lots."""
+    asked = doc["size_asked"]
+    given = (
+        f"{text(asked['size_usd'])} USD"
+        if asked["size_usd"] is not None
+        else f"{text(asked['size_coin'])} {doc.get('coin', '')} at the entry"
+    )
+    bought = "" if doc.get("closed") or doc.get("size_usd") is None else f" = {text(doc['size_usd'])} USD"
+    return (
+        f"Size asked {given}: bought {text(asked['contracts'])} contracts of {text(asked['contract_size'])} USD"
+        f"{bought} (whole lots of {text(asked['lot'])}, rounded down)."
+    )
+
+
+#: A target's ``kind`` in words, with its value and unit.
+TARGET_WORDS = {
+    "roe_pct": "a ROE of {value}%",
+    "pnl": "a net PnL of {value} {coin}",
+    "pnl_usd": "a net PnL of {value} USD",
+}
+
+
+def target_words(target: Mapping[str, Any], coin: str) -> str:
+    """What a ``pnl`` target asks for, as people say it: ``a ROE of 50%``, ``a net PnL of 0.01 BTC``."""
+    value = target["value"]
+    shown = text(value.normalize() if isinstance(value, Decimal) else value)  # 50%, not 50.0%
+    return TARGET_WORDS[target["kind"]].format(value=shown, coin=coin)
+
+
 def notes(doc: Mapping[str, Any]) -> Iterable[str]:
     """Partial closes, targets, reasons for missing prices, and warnings, as lines under the table."""
-    closed = doc.get("closed")
-    if closed:
+    for closed in doc.get("closed") or ():
         yield (
             f"Closed {text(closed['contracts'])} contracts at {text(closed['price'])}: realised "
             f"{text(closed['realised_pnl'])} {doc.get('coin', '')}; {text(closed['remaining_contracts'])} remain open."
         )
+    if doc.get("command") == "pnl" and doc.get("closed"):
+        coin_name = doc.get("coin", "")
+        if doc["closed"][-1]["remaining_contracts"] == 0:
+            yield f"Every contract is closed: realised {text(doc['realised_pnl'])} {coin_name} in all; nothing is open."
+        elif doc.get("total_pnl") is not None:
+            yield (
+                f"Total: realised {text(doc['realised_pnl'])} + open {text(doc['pnl'])} at the exit = "
+                f"{text(doc['total_pnl'])} {coin_name} (before fees and funding)."
+            )
+    grid = doc.get("grid")
+    if isinstance(grid, Mapping) and grid.get("note"):
+        yield f"{grid['note'][0].upper()}{grid['note'][1:]}."
     target = doc.get("target")
     if target:
+        goal = target_words(target, doc.get("coin", ""))
         if target["reason"]:
-            yield f"No exit reaches {target['kind']} {text(target['value'])}: {target['reason']}."
+            yield f"No exit reaches {goal}: {target['reason']}."
         else:
-            yield f"Exit for {target['kind']} {text(target['value'])}: {text(doc.get('exit_price'))} (exact {text(target['exit_price_exact'])})."
-    if doc.get("fail_within_pct") is not None:
-        where = "within" if doc["alert"] else "outside"
+            yield f"Exit for {goal}: {text(doc.get('exit_price'))} (exact {text(target['exit_price_exact'])})."
+    if doc.get("command") == "pnl" and doc.get("liquidated"):
         yield (
-            f"{'ALERT: ' if doc['alert'] else ''}the liquidation price is {text(doc['distance_from_mark_pct'])}% from the mark "
-            f"{text(doc['mark_price'])}: {where} the {text(doc['fail_within_pct'])}% limit."
+            f"LIQUIDATED: the exit is at or beyond the liquidation price {text(doc['liquidation_price'])}. "
+            f"The position is closed there and loses its collateral, {text(doc['loss_at_liquidation'])} "
+            f"{doc.get('coin', '')}; the PnL above is the formula's at the exit, not money received."
         )
+    if doc.get("command") in STYLED_LIQUIDATION and doc.get("liquidation_price") is not None:
+        yield (
+            f"Rows at or beyond the liquidation price {text(doc.get('liquidation_price'))} are liquidated "
+            "(red, no effective leverage): the position is closed there and its collateral lost."
+        )
+    if doc.get("beyond"):
+        yield (
+            f"{'ALERT: ' if doc['alert'] else ''}LIQUIDATED: the mark {text(doc['mark_price'])} is at or beyond "
+            f"the liquidation price {text(doc['liquidation_price'])}."
+        )
+    elif doc.get("fail_within_pct") is not None and doc.get("distance_from_mark_pct") is not None:
+        where = "within" if doc["alert"] else "outside"
+        distance = doc["distance_from_mark_pct"]
+        yield (
+            f"{'ALERT: ' if doc['alert'] else ''}the liquidation price is {text(abs(distance))}% "
+            f"{'below' if distance < 0 else 'above'} the mark {text(doc['mark_price'])}: "
+            f"{where} the {text(doc['fail_within_pct'])}% limit."
+        )
+    yield from order_notes(doc)
     if doc.get("reason"):
         yield f"No liquidation price: {doc['reason']}."
     if doc.get("bankruptcy_reason"):
         yield f"No bankruptcy price: {doc['bankruptcy_reason']}."
+    if doc.get("estimate_basis"):
+        yield f"Estimated liquidation price: {doc['estimate_basis']}."
+    if doc.get("size_asked"):
+        yield size_note(doc)
     for warning in doc.get("warnings", []):
         yield f"Warning: {warning}."
+
+
+def _cost_line(cost: Mapping[str, Any], coin: str) -> str:
+    price = cost["bankruptcy_price"]
+    at = "never bankrupt: none held" if price is None else f"at the bankruptcy price {text(price)}"
+    return (
+        f"initial margin {text(cost['initial_margin'])} + fee to open {text(cost['fee_to_open'])} + fee to close "
+        f"{text(cost['fee_to_close'])} ({at}) = {text(cost['total'])} {coin}, each part to the satoshi "
+        f"(exact sum {text(cost['total_exact'])})"
+    )
+
+
+def order_notes(doc: Mapping[str, Any]) -> Iterable[str]:
+    """The order cost, the margin for a target liquidation price, the largest order, and
+    the venue's own PnL rounding, as lines under the table."""
+    coin = doc.get("coin", "")
+    cost = doc.get("order_cost")
+    if cost:
+        yield f"Order cost at {text(cost['leverage'])}x: {_cost_line(cost, coin)}."
+    target = doc.get("target_liquidation")
+    if target:
+        if target["margin"] is None:
+            yield f"No margin puts the liquidation price at {text(target['price'])}: {target['reason']}."
+        else:
+            add = target["margin_to_add"]
+            change = (
+                ""
+                if add is None
+                else f"; margin to add {text(add)} {coin}"
+                + (" (negative: more than that is posted)" if add < 0 else "")
+            )
+            yield (
+                f"Liquidation at {text(target['price'])} takes {text(target['margin'])} {coin} of margin "
+                f"(rounded up; leverage {text(target['leverage'])}x){change}."
+            )
+    largest = doc.get("largest_order")
+    if largest:
+        if largest["contracts"] is None:
+            yield f"Largest order with fees: none; {largest['reason']}."
+        else:
+            yield (
+                f"Largest order with fees: {text(largest['contracts'])} contracts; "
+                f"{_cost_line(largest['cost'], coin)}; one lot more costs {text(largest['one_more_lot_total'])} {coin}."
+            )
+    venue = doc.get("venue_pnl")
+    if venue:
+        yield (
+            f"PnL as the venue rounds it: {text(venue['pnl'])} {coin}, each lot valued to the satoshi first "
+            f"({text(venue['lot_value_entry'])} at entry, {text(venue['lot_value_exit'])} at exit, "
+            f"{text(venue['lots'])} lots; exact {text(venue['pnl_exact'])})."
+        )
 
 
 def percent(rate: Decimal) -> str:
@@ -384,6 +521,15 @@ def write(doc: Mapping[str, Any], out: IO[str]) -> None:
     if doc.get("command") == "exchanges":
         exchanges(doc, console)
         return
+    # --- commands that lay out their own table (imported only when drawn) ---
+    layout = OWN_LAYOUT.get(doc.get("command", ""))
+    if layout is not None:
+        import importlib
+
+        module, _, name = layout.partition(":")
+        getattr(importlib.import_module(module), name)(doc, console)
+        return
+    # --- end ---
     console.print(summary(doc))
     if "rows" in doc:
         rows, count = drawable(doc["rows"])
@@ -400,6 +546,7 @@ def write(doc: Mapping[str, Any], out: IO[str]) -> None:
                 f"invfut {command} ... --format csv > {command}.csv (or --format ndjson, or --json)\n"
             )
     for line in notes(doc):
-        console.print(line, style="yellow", soft_wrap=True)
+        # Notes wrap at spaces to the terminal's width (a number is never split).
+        console.print(line, style="bold red" if "LIQUIDATED" in line else "yellow", overflow="fold")
     for line in doc.get("explain") or []:
         console.print(line, soft_wrap=True)

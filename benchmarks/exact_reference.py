@@ -118,7 +118,7 @@ def pnl(r: dict) -> str:
         f'"average_entry": {near(e, step)}, "closed": [], "exit_price": {near(p, step)}, "target": null, '
         f'"value_entry": {coin(value_entry)}, "value_exit": {coin(value_exit)}, "pnl": {coin(gain)}, '
         f'"realised_pnl": null, "total_pnl": null, "pnl_usd": {near(gain_usd, step)}, '
-        f'"price_change_pct": {near(change, CENT)}, "initial_margin": {im_text}, "margin": {im_text}, '
+        f'"price_change_pct": {near(change, CENT)}, "initial_margin": {im_text}, "collateral": {im_text}, '
         f'"roe_pct": {near(HUNDRED * gain / im, CENT)}, "margin_usd_entry": {near(im * e, step)}, '
         f'"margin_usd_exit": {near(im * p, step)}, "equity": {coin(equity)}, '
         f'"equity_usd": {near(equity * p, step)}, '

@@ -28,6 +28,7 @@ _invfut() {
                 'compare:One position on several venues side by side: contracts bought, margin, fees...'
                 'batch:Read NDJSON requests on stdin (one per line, with "command"), write one...'
                 'exchanges:The exchange presets: contracts, sizes, ticks, fees, tiers, formula family,...'
+                'schema:The JSON Schema (2020-12) of a command'\''s --json document: every key, its unit...'
             )
             _describe -t commands 'invfut command' commands && ret=0
             ;;
@@ -45,6 +46,7 @@ _invfut() {
                 'compare') _invfut__compare && ret=0 ;;
                 'batch') _invfut__batch && ret=0 ;;
                 'exchanges') _invfut__exchanges && ret=0 ;;
+                'schema') _invfut__schema && ret=0 ;;
             esac
             ;;
     esac
@@ -308,6 +310,13 @@ _invfut__exchanges() {
     _arguments -S \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
+        '*:: :_files'
+}
+
+_invfut__schema() {
+    _arguments -S \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         '*:: :_files'

@@ -261,6 +261,7 @@ COMMAND_MODULES: dict[str, str] = {
     "compare": "compare",
     "batch": "batch",
     "exchanges": "exchanges",
+    "schema": "schema",
 }
 #: The names of the commands.
 COMMANDS: frozenset[str] = frozenset(COMMAND_MODULES)
@@ -418,7 +419,7 @@ def _blame_config(exc: ValidationError, configured: list[str]) -> None:
         names = [str(part) for part in err["loc"]] + [str((err.get("ctx") or {}).get("option", ""))]
         key = next((k for k in configured if k in names), None)
         if key is not None:
-            raise ConfigError(f"{source(key)}: {message}") from None
+            raise ConfigError(source(key), message) from None
 
 
 def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from .core.numbers import CORE_CONTEXT
 if TYPE_CHECKING:
     from .models import FeeInput, PnlInput
     from .models_margin import LadderInput, LeverageInput, LiqInput
-    from .presets import Outcome
+    from .venues.rules import Outcome
 
 
 # The records here are NamedTuples: every run creates these classes, and a NamedTuple costs a
@@ -150,7 +150,7 @@ def pnl(args: PnlInput) -> PnlOutcome:
     )
     liquidation = None
     if args.collateral is not None:
-        from .presets import liquidation_for
+        from .venues.rules import liquidation_for
 
         liquidation = liquidation_for(args)
     total = None
@@ -162,7 +162,7 @@ def pnl(args: PnlInput) -> PnlOutcome:
 
 def liquidation(args: LiqInput) -> Outcome:
     """``liq-price``: the venue's (or the flags') liquidation rule on the open position."""
-    from .presets import liquidation_for
+    from .venues.rules import liquidation_for
 
     return liquidation_for(args)
 
@@ -179,7 +179,7 @@ def leverage(args: LeverageInput) -> tuple[core.Sizing, Iterator[core.DriftRow],
         lot=args.lot,
     )
     position = core.Position(core.Side(args.side), sizing.contracts, args.contract_size, args.entry)
-    from .presets import liquidation_for
+    from .venues.rules import liquidation_for
 
     outcome = liquidation_for(args, position, sizing.margin_coin)
     return sizing, core.leverage_drift(position, sizing.margin_coin, args.grid.prices(args.entry, args.tick)), outcome
@@ -201,7 +201,7 @@ def ladder(args: LadderInput) -> tuple[dict[str, Decimal | None], Outcome | None
     }
     outcome = None
     if args.collateral is not None:
-        from .presets import liquidation_for
+        from .venues.rules import liquidation_for
 
         outcome = liquidation_for(args)
         marks["liquidation"] = outcome.result.liquidation.price_usd
@@ -226,7 +226,7 @@ def liq_order(args: LiqInput) -> LiqOrder:
         cost = core.order_cost(args.position, args.leverage, args.taker_fee, tick_usd=args.tick)
     target = tier = None
     if args.target_liquidation is not None:
-        from .presets import target_margin_for
+        from .venues.rules import target_margin_for
 
         target, tier = target_margin_for(args, args.target_liquidation)
     return LiqOrder(cost, target, tier)
@@ -235,11 +235,11 @@ def liq_order(args: LiqInput) -> LiqOrder:
 def venue_pnl(args: PnlInput, outcome: PnlOutcome) -> core.RoundedPnl | None:
     """``pnl``: the profit as the venue rounds it (BitMEX values each lot to the satoshi),
     where the venue has such a rule and there is an exit price."""
-    if outcome.exit_price_usd is None or args.exchange == "generic":
+    if outcome.exit_price_usd is None:
         return None
-    from .presets import pnl_rounding_for
+    from .venues import get
 
-    rule = pnl_rounding_for(args.exchange, args.coin)
+    rule = get(args.exchange).pnl_rounding(args.coin)
     return None if rule is None else core.lot_rounded_pnl(args.position, outcome.exit_price_usd, rule)
 
 

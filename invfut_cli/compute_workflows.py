@@ -21,7 +21,7 @@ from .models_workflows import HedgeInput, SizeInput, StressInput
 
 if TYPE_CHECKING:
     from .models_margin import LiqInput
-    from .presets import Outcome
+    from .venues.rules import Outcome
 
 
 def boundary(price: Decimal | None) -> Decimal | None:
@@ -45,7 +45,7 @@ def size(args: SizeInput) -> SizeOutcome:
     """``size``: the contracts that risk ``--risk`` at the stop, then the liquidation of that
     position under the venue's (or the flags') rule, and whether the stop is at or beyond it."""
     from .core.margin import is_liquidated
-    from .presets import liquidation_for
+    from .venues.rules import liquidation_for
 
     sizing = size_by_risk(
         args.entry,
@@ -106,7 +106,7 @@ class StressOutcome:
 def stress_test(args: StressInput) -> StressOutcome:
     """``stress``: the liquidation of the position, and each shock applied from the reference price."""
     from .core.stress import Shock
-    from .presets import liquidation_for
+    from .venues.rules import liquidation_for
 
     outcome = liquidation_for(args)
     collateral = args.collateral

@@ -39,26 +39,20 @@ def settings() -> dict[str, Any]:
     variables = [k for k in os.environ if k.startswith("INVFUT_") and k not in ("INVFUT_CONFIG", WORKERS_ENV)]
     if not path.is_file():
         if os.environ.get("INVFUT_CONFIG"):
-            raise ConfigError(f"{path}: no such config file (INVFUT_CONFIG names it)")
+            raise ConfigError(path, "no such config file (INVFUT_CONFIG names it)")
         if not variables:
             return {}
     return _load(path)
 
 
 def _load(path: Path) -> dict[str, Any]:
-    import tomllib
-
     from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
     from .choices import ExchangeName, OutputFormat
+    from .datafile import load_toml
 
     if path.is_file():
-        try:
-            tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+        load_toml(path, error=ConfigError)  # names the file if it is not TOML (pydantic-settings reads it)
 
     class Settings(BaseSettings):
         """What may be configured; every field is an option's default."""
@@ -93,12 +87,13 @@ def _load(path: Path) -> dict[str, Any]:
         err = exc.errors(include_url=False)[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         variable = f"INVFUT_{key.upper()}"
-        where = f"environment variable {variable}" if variable in os.environ else f"{path}: {key}"
         message = err["msg"]
         if err["type"] == "extra_forbidden":  # pydantic: "Extra inputs are not permitted"
             known = ", ".join(name for name in Settings.model_fields if name != "config")
             message = f"not a setting invfut reads (it reads {known})"
-        raise ConfigError(f"{where}: {message}") from None
+        if variable in os.environ:
+            raise ConfigError(f"environment variable {variable}", message) from None
+        raise ConfigError(path, message, key) from None
     values = loaded.model_dump(exclude={"config"}, exclude_none=True)
     return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
 

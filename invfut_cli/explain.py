@@ -74,7 +74,7 @@ def pnl(doc: Doc) -> list[str]:
             f"initial margin = Q/(E·L) = {n(doc['size_usd'])}/({e} × {n(doc['inputs']['leverage'])}) = {n(doc['initial_margin'])} {c}"
         )
     if doc.get("roe_pct") is not None:
-        lines.append(f"ROE = PnL / margin = {n(doc['pnl'])} / {n(doc['margin'])} = {n(doc['roe_pct'])}%")
+        lines.append(f"ROE = PnL / margin = {n(doc['pnl'])} / {n(doc['collateral'])} = {n(doc['roe_pct'])}%")
     if doc.get("fee_open") or doc.get("fee_close") or doc.get("funding"):
         lines.append(
             f"fee to open = fo·Q/E = {n(doc['fee_open'])} {c}; fee to close = fc·Q/P = {n(doc['fee_close'])} {c}"
@@ -169,7 +169,7 @@ def leverage(doc: Doc) -> list[str]:
 def _cost(cost: Doc, c: str) -> str:
     return (
         f"Q/(E·L) + f·Q/E + f·Q/BP, BP = E·L/(L ± 1) on the tick away from the trader = {n(cost['bankruptcy_price'])}: "
-        f"{n(cost['initial_margin'])} + {n(cost['fee_to_open'])} + {n(cost['fee_to_close'])} = {n(cost['total'])} {c} "
+        f"{n(cost['initial_margin'])} + {n(cost['fee_open'])} + {n(cost['fee_to_close'])} = {n(cost['total'])} {c} "
         f"(each part to the satoshi; exact sum {n(cost['total_exact'])})"
     )
 
@@ -181,12 +181,12 @@ def _order_lines(doc: Doc) -> list[str]:
     if doc.get("order_cost"):
         lines.append(f"order cost = {_cost(doc['order_cost'], c)}")
     target = doc.get("target_liquidation")
-    if target and target["margin"] is None:
+    if target and target["collateral"] is None:
         lines.append(f"margin for a liquidation at {n(target['price'])}: none ({target['reason']})")
     elif target:
         lines.append(
             f"margin for a liquidation at P* = {n(target['price'])}: entry family M = s·Q/P* − s·Q/E + m·Q/E − d + c, "
-            f"mark family M = Q·(s + m + f)/P* − d − s·Q/E; M = {n(target['margin'])} {c} (rounded up), "
+            f"mark family M = Q·(s + m + f)/P* − d − s·Q/E; M = {n(target['collateral'])} {c} (rounded up), "
             f"to add {n(target['margin_to_add'])} {c}, leverage Q/(E·M) = {n(target['leverage'])}"
         )
     largest = doc.get("largest_order")
@@ -216,7 +216,7 @@ def ladder(doc: Doc) -> list[str]:
             f"with M = {n(doc['collateral'])}: equity = M + PnL, ROE = PnL/M, effective leverage = (Q/P)/equity"
         )
     lines.append(
-        f"marked: entry {n(doc['entry_price'])}, break-even {n(doc['break_even_price'])}, liquidation {n(doc['liquidation_price'])}, bankruptcy {n(doc['bankruptcy_price'])}"
+        f"marked: entry {n(doc['average_entry'])}, break-even {n(doc['break_even_price'])}, liquidation {n(doc['liquidation_price'])}, bankruptcy {n(doc['bankruptcy_price'])}"
     )
     return lines
 
@@ -241,7 +241,7 @@ def hedge(doc: Doc) -> list[str]:
     """Steps of ``hedge``."""
     c = doc["coin"]
     lines = [
-        f"holding H = {n(doc['holding'])} {c} at P = {n(doc['entry_price'])}: worth H·P = {n(doc['holding_usd'])} USD",
+        f"holding H = {n(doc['holding'])} {c} at P = {n(doc['average_entry'])}: worth H·P = {n(doc['holding_usd'])} USD",
         f"short Q = ratio·H·P = {n(doc['target_size_usd'])} USD: {n(doc['contracts'])} contracts (rounded down to the lot of {n(doc['lot'])}), Q = {n(doc['size_usd'])}",
         "holder's USD value at a price P': (H + Q·(1/P' − 1/P))·P' = H·P' − Q·(P' − P)/P, flat at H·P for a full hedge",
     ]
@@ -262,7 +262,7 @@ def stress(doc: Doc) -> list[str]:
     )
     lines.append(
         f"liquidated when P' is at or beyond the liquidation price {n(doc['liquidation_price'])} "
-        f"(a move of {n(doc['move_to_liquidation_pct'])}% from the reference)"
+        f"(a move of {n(doc['distance_pct'])}% from the reference)"
     )
     lines.append(
         "margin to add: the collateral that puts the liquidation price just beyond P', from the same equation, less M"

@@ -189,7 +189,6 @@ GLOSSARY: dict[str, Term] = {
     "equity_now": _t(_C, "equity at the reference price, coin"),
     "total_equity": _t(_C, "equity of the whole book, isolated positions included"),
     "margin_to_add": _t(_C, "collateral to add so the price is survived by a price step, rounded up"),
-    "margin": _t(_C, "a margin solved for (rounded up)"),
     "holding": _t(_C, "coin held, to hedge"),
     "holding_usd": _t(_U, "the holding's value, USD"),
     "hedged_coin": _t(_C, "holding plus hedge PnL, coin"),
@@ -204,7 +203,6 @@ GLOSSARY: dict[str, Term] = {
     # fees, funding and order cost
     "fee_open": _t(_C, "fee to open, coin"),
     "fee_close": _t(_C, "fee to close at the exit, coin"),
-    "fee_to_open": _t(_C, "fee to open, coin"),
     "fee_to_close": _t(_C, "fee to close at the bankruptcy price, coin"),
     "funding": _t(_C, "funding paid (negative: received), coin"),
     "funding_periods": _t(_R, "funding periods counted"),
@@ -237,6 +235,7 @@ GLOSSARY: dict[str, Term] = {
     "initial_rate": _t(_R, "a size-dependent initial-margin rate"),
     "maintenance_rate": _t(_R, "a size-dependent maintenance-margin rate"),
     "index": _t(_N, "a tier's number, from 1"),
+    "tier_index": _t(_N, "the number of the tier a position is in, from 1"),
     "iterations": _t(_N, "rounds taken to settle the tier"),
     "tier_rounds": _t(_N, "rounds taken to settle the tiers"),
     "tier": _t(_O, "the tier used"),
@@ -277,6 +276,29 @@ GLOSSARY: dict[str, Term] = {
     "added": _t(_O, "the orders added"),
     "hedge": _t(_O, "the hedge that brings the USD delta to its target"),
     "exchanges": _t(_O, "the presets"),
+    # the presets (exchanges)
+    "coins": _t(_O, "a venue's contracts, by coin"),
+    "contract_size_usd": _t(_U, "a contract's size, USD"),
+    "fee_treatment_cross": _t(_T, "the venue's fee treatment in cross margin"),
+    "fee_treatment_isolated": _t(_T, "the venue's fee treatment in isolated margin"),
+    "maker_fee": _t(_R, "the venue's maker fee rate (negative: a rebate)"),
+    "taker_fee": _t(_R, "the venue's taker fee rate"),
+    "notes": _t(_O, "what the preset assumes, and what could not be confirmed"),
+    "product": _t(_T, "the venue's product line"),
+    "size_margins": _t(_O, "size-dependent margin rates (Deribit)"),
+    "initial_base": _t(_R, "the initial-margin rate before the size term"),
+    "maintenance_base": _t(_R, "the maintenance rate before the size term"),
+    "slope_per_coin": _t(_R, "the rate added per coin of size"),
+    "tier_unit": _t(_T, "the unit tiers are counted in"),
+    "tiers": _t(_O, "the venue's risk-limit tiers"),
+    # the account's extras
+    "exact_size_usd": _t(_U, "a hedge's size before rounding to the lot, USD"),
+    "isolated_liquidated": _t(_O, "the isolated positions a shock liquidates"),
+    "liquidation_price_after": _t(_P, "the liquidation price after a hedge"),
+    "liquidation_price_after_exact": _t(_P, "that price to 8 places"),
+    "reason_after": _t(_T, "why there is no liquidation price after a hedge"),
+    "target_usd_delta": _t(_C, "the USD delta a hedge aims at"),
+    "usd_delta_after": _t(_C, "the USD delta after a hedge"),
 }
 
 
@@ -289,3 +311,20 @@ def step(unit: Unit) -> Decimal | None:
     """The finest step a number of ``unit`` is written to, or ``None`` for non-numbers."""
     places = PLACES.get(unit)
     return None if places is None else Decimal(1).scaleb(-places)
+
+
+def markdown() -> str:
+    """The glossary as the README's table: key, unit, rounding, meaning."""
+    lines = ["| key | unit | written to | meaning |", "|---|---|---|---|"]
+    for key in sorted(GLOSSARY):
+        term = GLOSSARY[key]
+        places = PLACES.get(term.unit)
+        written = "" if places is None else ("whole" if places == 0 else f"{places} places at most")
+        if term.unit is Unit.PRICE:
+            written = "the price step (tick, or 0.01, or the input's places)"
+        elif term.unit is Unit.USD:
+            written = "0.01 (finer where the input prices are)"
+        elif term.unit is Unit.COIN:
+            written = "1 satoshi (8 places)"
+        lines.append(f"| `{key}` | {term.unit.value} | {written} | {term.meaning} |")
+    return "\n".join(lines) + "\n"

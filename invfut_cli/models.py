@@ -25,6 +25,7 @@ from . import core
 from .choices import BasisName, ExchangeName
 from .core.numbers import CORE_CONTEXT, HUNDRED, places_of
 from .models_base import Model
+from .venues import GENERIC, find
 
 #: Largest price, contract count, leverage and row count taken, so that nothing overflows
 #: and no ladder runs for hours by mistake.
@@ -119,24 +120,14 @@ def preset_defaults(model: type[BaseModel], data: Any) -> Any:
     data = dict(data)
     if isinstance(data.get("coin"), str):
         data["coin"] = data["coin"].strip().upper()
-    exchange = data.get("exchange", ExchangeName.generic)
-    if exchange not in set(ExchangeName) or exchange == ExchangeName.generic:
+    venue = find(data.get("exchange", GENERIC.key))
+    if venue is None:  # not a venue: the field's own validation names it
         return data
-    from .presets import get
-
-    preset = get(exchange)
-    coin = data.setdefault("coin", "BTC")
-    contract = preset.coins.get(coin)
-    if contract is None:
-        raise conflict("coin", f"{preset.name} has no {coin} inverse contract here; it has {', '.join(preset.coins)}")
-    fields = model.model_fields
-    data.setdefault("contract_size", contract.contract_size_usd)
-    if "tick" in fields:
-        data.setdefault("tick", contract.tick)
-    if "taker_fee" in fields:
-        data.setdefault("taker_fee", preset.taker_fee)
-    if "mm_basis" in fields and preset.family != "none":
-        data.setdefault("mm_basis", preset.family)
+    coin = data.get("coin", "BTC")
+    if venue.contract(coin) is None:
+        raise conflict("coin", venue.no_contract(coin))
+    for key, value in venue.defaults(coin, model.model_fields).items():
+        data.setdefault(key, value)
     return data
 
 
@@ -203,14 +194,11 @@ def size_to_contracts(data: Any) -> Any:
         raise conflict("contract_size", f"{contract_size!r} is not a number of USD") from None
     if not contract_size.is_finite() or contract_size <= 0:
         raise conflict("contract_size", f"a contract size must be above zero (got {contract_size})")
-    lot, venue = Decimal(1), "the generic model"
-    exchange = data.get("exchange", ExchangeName.generic)
-    if exchange in set(ExchangeName) and exchange != ExchangeName.generic:
-        from .presets import get
-
-        preset = get(exchange)
-        contract = preset.coins[data.get("coin", "BTC")]
-        lot, venue = contract.lot, f"{preset.name} {contract.symbol}"
+    coin = data.get("coin", "BTC")
+    where = find(data.get("exchange", GENERIC.key)) or GENERIC
+    contract = where.contract(coin) or GENERIC.contract(coin)
+    assert contract is not None  # the generic model takes any coin
+    lot, venue = contract.lot, where.label(coin)
     with localcontext(CORE_CONTEXT):
         if option == "size_coin":
             entry = data.get("entry")
@@ -287,12 +275,13 @@ def _from_fills(data: Any) -> Any:
     fills = tuple(parse_fill(text, "fill") for text in data["fill"])
     side = _side(data.get("side"))
     size = data.get("contract_size", Decimal(1))
-    bitmex = data.get("exchange") == ExchangeName.bitmex and side in ("long", "short")
+    venue = find(data.get("exchange", GENERIC.key))
+    per_fill = venue is not None and venue.per_fill_satoshi and side in ("long", "short")
     with localcontext(CORE_CONTEXT):
         entry = core.average_entry(
             [core.Fill(f.contracts, f.price) for f in fills],
             Decimal(size),
-            per_fill_satoshi=core.Side(side) if bitmex else None,
+            per_fill_satoshi=core.Side(side) if per_fill else None,
         )
         contracts = sum((f.contracts for f in fills), Decimal(0))
     return {**data, "fill": fills, "entry": entry, "contracts": contracts}
@@ -405,17 +394,17 @@ class PositionInput(Model):
 
 
 #: The maintenance rate of the generic model when --mmr is not given.
-DEFAULT_MMR = Decimal("0.005")
+DEFAULT_MMR = GENERIC.maintenance_rate
 
 
 #: A rate that may be negative (a funding rate, a target loss): ``-0.025%`` is ``-0.00025``.
 SignedRate = Annotated[Decimal, BeforeValidator(_rate), Field(allow_inf_nan=False)]
 
 #: Maker and taker rates of the generic model, for ``--entry-fee maker`` and the like.
-GENERIC_MAKER_FEE = Decimal("0.0002")
-GENERIC_TAKER_FEE = Decimal("0.0005")
+GENERIC_MAKER_FEE = GENERIC.maker_fee
+GENERIC_TAKER_FEE = GENERIC.taker_fee
 #: Funding interval of the generic model, hours.
-GENERIC_FUNDING_HOURS = Decimal(8)
+GENERIC_FUNDING_HOURS = GENERIC.funding_interval_hours
 
 
 #: Fee rates taken: a rebate down to −1%, a fee up to 10%.
@@ -492,12 +481,9 @@ class FeeInput(Model):
             return Decimal(0)
         if isinstance(which, Decimal):
             return which
-        if exchange == ExchangeName.generic:
-            return GENERIC_MAKER_FEE if which == "maker" else GENERIC_TAKER_FEE
-        from .presets import get
+        from .venues import get
 
-        preset = get(exchange)
-        return preset.maker_fee if which == "maker" else preset.taker_fee
+        return get(exchange).fee_rate(which)
 
     def funding_periods(self, exchange: ExchangeName) -> tuple[Decimal, str]:
         """The funding periods charged, and how they were counted: ``--periods`` as given
@@ -509,12 +495,10 @@ class FeeInput(Model):
             return self.periods, "as given (--periods)"
         if self.hours is None:
             return Decimal(1), "one interval (no --periods or --hours)"
-        interval, mode = GENERIC_FUNDING_HOURS, "interval"
-        if exchange != ExchangeName.generic:
-            from .presets import get
+        from .venues import get
 
-            preset = get(exchange)
-            interval, mode = preset.funding_interval_hours or GENERIC_FUNDING_HOURS, preset.funding_mode
+        venue = get(exchange)
+        interval, mode = venue.funding_interval_hours or GENERIC_FUNDING_HOURS, venue.funding_mode
         with localcontext(CORE_CONTEXT):
             if mode == "continuous":
                 return self.hours / interval, f"pro rata, continuous ({interval:f}-hour rate)"
@@ -567,58 +551,38 @@ def check_venue_limits(
     contract_size: Decimal,
     leverage: Decimal | None,
 ) -> None:
-    """A venue's lot size and maximum leverage (for the tier of this size at entry)."""
-    if exchange == ExchangeName.generic:
-        return
-    from .presets import get
+    """A venue's lot size and maximum leverage (for the tier of this size at entry); the
+    generic model takes any count and leverage."""
+    from .venues import get
 
-    preset = get(exchange)
-    contract = preset.coins[coin]
+    venue = get(exchange)
+    contract = venue.contract(coin)
+    assert contract is not None  # the input model checked the coin
     with localcontext(CORE_CONTEXT):
-        if contracts % contract.lot != 0:
+        if contract.whole_lots and contracts % contract.lot != 0:
             lower = (contracts // contract.lot) * contract.lot
             sizes = " or ".join(str(n) for n in (lower, lower + contract.lot) if n > 0)
             raise conflict(
                 "contracts",
-                f"{preset.name} {contract.symbol} trades in lots of {contract.lot} contracts: "
+                f"{venue.label(coin)} trades in lots of {contract.lot} contracts: "
                 f"{contracts} is not a whole number of lots; the nearest valid sizes are {sizes}",
             )
-    if leverage is None:
-        return
-    limit, where = venue_leverage_limit(exchange, coin, contracts, entry, contract_size)
-    if leverage > limit:
-        raise conflict("leverage", f"{leverage}x is above {preset.name} {contract.symbol}'s maximum of {limit}x{where}")
+    found = None if leverage is None else contract.leverage_limit(contracts, entry, contract_size)
+    if found is not None and leverage is not None and leverage > found[0]:
+        limit, where = found
+        raise conflict("leverage", f"{leverage}x is above {venue.label(coin)}'s maximum of {limit}x{where}")
 
 
 def venue_leverage_limit(
     exchange: ExchangeName, coin: str, contracts: Decimal, entry: Decimal, contract_size: Decimal
-) -> tuple[Decimal, str]:
+) -> tuple[Decimal, str] | None:
     """A venue's maximum leverage for ``contracts`` entered at ``entry``, and where it comes
-    from (`` at this size (tier 2)``; empty for the contract's own maximum): the tier of the
-    position's size at entry, or ``1/initial rate`` (rounded down to 0.01) where the rates grow
-    with the size (Deribit). The venue must not be ``generic``."""
-    from .presets import get
+    from (:meth:`Contract.leverage_limit <invfut_cli.venues.Contract.leverage_limit>`);
+    ``None`` where the venue sets no maximum (the generic model)."""
+    from .venues import get
 
-    contract = get(exchange).coins[coin]
-    with localcontext(CORE_CONTEXT):
-        position = core.Position(core.Side.LONG, contracts, contract_size, entry)
-        limit, where = contract.max_leverage, ""
-        table = contract.table()
-        if table is not None:
-            index = table.index_for(table.notional(position, entry))
-            limit, where = min(limit, table.tiers[index].max_leverage), f" at this size (tier {index + 1})"
-        elif contract.size_margins is not None:
-            margins = core.size_dependent_margins(
-                position,
-                entry,
-                initial_base=contract.size_margins.initial_base,
-                maintenance_base=contract.size_margins.maintenance_base,
-                slope_per_coin=contract.size_margins.slope_per_coin,
-            )
-            limit = min(limit, (1 / margins.initial_rate).quantize(Decimal("0.01"), rounding="ROUND_FLOOR"))
-            shown = core.quantize(margins.initial_rate * 100, Decimal("0.000001")).normalize()
-            where = f" at this size (initial margin {shown:f}%)"
-    return limit, where
+    contract = get(exchange).contract(coin)
+    return None if contract is None else contract.leverage_limit(contracts, entry, contract_size)
 
 
 #: ``Decimal('0.1')`` in a constraint message is written ``0.1``.

@@ -208,11 +208,11 @@ class LeverageInput(MaintenanceInput):
     @property
     def lot(self) -> Decimal:
         """The venue's lot size (1 for the generic model)."""
-        if self.exchange == ExchangeName.generic:
-            return Decimal(1)
-        from .presets import get
+        from .venues import get
 
-        return get(self.exchange).coins[self.coin].lot
+        contract = get(self.exchange).contract(self.coin)
+        assert contract is not None  # the input model checked the coin
+        return contract.lot
 
     @property
     def margin_mode(self) -> core.MarginMode:

@@ -16,7 +16,6 @@ from . import core
 from .choices import ExchangeName
 from .core.numbers import CORE_CONTEXT, HUNDRED, places_of
 from .models import (
-    GENERIC_FUNDING_HOURS,
     GENERIC_TAKER_FEE,
     MAX_ROWS,
     Coin,
@@ -69,11 +68,11 @@ FractionOrPercent = Annotated[Decimal, BeforeValidator(_fraction), Field(allow_i
 
 def _lot(exchange: ExchangeName, coin: str) -> Decimal:
     """The venue's lot size (1 for the generic model)."""
-    if exchange == ExchangeName.generic:
-        return Decimal(1)
-    from .presets import get
+    from .venues import get
 
-    return get(exchange).coins[coin].lot
+    contract = get(exchange).contract(coin)
+    assert contract is not None  # the input model checked the coin
+    return contract.lot
 
 
 # --- size --------------------------------------------------------------------------------
@@ -249,26 +248,17 @@ class HedgeInput(Model):
         else the preset's, else 8 h; a venue that charges continuously quotes an 8-hour rate."""
         if self.funding_interval is not None:
             return self.funding_interval, None
-        if self.exchange == ExchangeName.generic:
-            return GENERIC_FUNDING_HOURS, None
-        from .presets import get
+        from .venues import get
 
-        preset = get(self.exchange)
-        if preset.funding_interval_hours > 0:
-            return preset.funding_interval_hours, None
-        return GENERIC_FUNDING_HOURS, (
-            f"{preset.name} charges funding continuously: --funding is taken as an 8-hour rate "
-            "(give --funding-interval to change it)"
-        )
+        return get(self.exchange).funding_hours()
 
     @property
     def tick(self) -> Decimal | None:
         """The venue's tick, that the grid's prices are rounded to (none for the generic model)."""
-        if self.exchange == ExchangeName.generic:
-            return None
-        from .presets import get
+        from .venues import get
 
-        return get(self.exchange).coins[self.coin].tick
+        contract = get(self.exchange).contract(self.coin)
+        return None if contract is None else contract.tick
 
     @property
     def price_places(self) -> int:
@@ -355,10 +345,10 @@ class StressInput(LiqInput):
         return self.tick if self.tick is not None else Decimal(1).scaleb(-self.price_places)
 
     def rule(self) -> tuple[core.MaintenanceSpec, core.TierTable | None, str | None]:
-        """The maintenance rule behind the liquidation price, as ``presets.rule_for`` picks
+        """The maintenance rule behind the liquidation price, as ``venues.rules.rule_for`` picks
         it: the base spec, the tier table to pick a tier from at each price (or ``None``),
         and the reason there is no liquidation price to test (Deribit)."""
-        from .presets import rule_for
+        from .venues.rules import rule_for
 
         rule = rule_for(self)  # type: ignore[arg-type]
         return rule.spec, rule.table, rule.no_liquidation_reason

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from .compute import LiqOrder, PnlOutcome
     from .models import PnlInput, PositionInput, SizeAsked
     from .models_margin import GridInput, LadderInput, LeverageInput, LiqInput
-    from .presets import Outcome, PresetFile
+    from .venues.presets import PresetFile
+    from .venues.rules import Outcome
 
 Doc = dict[str, Any]
 
@@ -146,7 +147,7 @@ def venue(model: PositionInput | LeverageInput) -> Doc:
     """``exchange`` (``generic`` or a preset's name) and ``preset`` (what it assumed, or null)."""
     if model.exchange == ExchangeName.generic:
         return {"exchange": model.exchange.value, "preset": None}
-    from .presets import describe
+    from .venues.rules import describe
 
     return {"exchange": model.exchange.value, "preset": describe(model.exchange, model.coin)}
 
@@ -230,7 +231,7 @@ def pnl_doc(args: PnlInput, outcome: PnlOutcome) -> Doc:
         "pnl_usd": field("pnl_usd", lambda v: usd(v, places)),
         "price_change_pct": field("price_change_pct", pct),
         "initial_margin": field("initial_margin_coin", coin),
-        "margin": field("margin_coin", coin),
+        "collateral": field("margin_coin", coin),
         "roe_pct": field("roe_pct", pct),
         "margin_usd_entry": field("margin_usd_entry", lambda v: usd(v, places)),
         "margin_usd_exit": field("margin_usd_exit", lambda v: usd(v, places)),
@@ -527,7 +528,6 @@ def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Out
         **position_keys(args),
         "initial_margin": coin(None if args.leverage is None else position.initial_margin_coin(args.leverage)),
         "collateral": coin(collateral),
-        "entry_price": usd(args.entry, places),
         "break_even_price": shown.get("break-even"),
         "liquidation_price": shown.get("liquidation"),
         "bankruptcy_price": shown.get("bankruptcy"),
@@ -611,7 +611,7 @@ def order_cost_doc(cost: core.OrderCost, step: Decimal) -> Doc:
         "fee_rate": cost.fee_rate,
         "bankruptcy_price": safe_price(cost.fee_price_usd, cost.side, step),
         "initial_margin": cost.charged_initial_margin_coin,
-        "fee_to_open": cost.charged_open_fee_coin,
+        "fee_open": cost.charged_open_fee_coin,
         "fee_to_close": cost.charged_close_fee_coin,
         "total": cost.charged_total_coin,
         "total_exact": coin(cost.total_coin),
@@ -651,7 +651,7 @@ def order_keys(args: LiqInput, order: LiqOrder) -> Doc:
         if target is None
         else {
             "price": target.target_price_usd,
-            "margin": coin_up(target.margin_coin),
+            "collateral": coin_up(target.margin_coin),
             "margin_to_add": coin_up(target.margin_to_add_coin),
             "leverage": pct(target.leverage),
             "fee_to_close": coin(target.fee_to_close_coin) if found else None,

@@ -6,15 +6,15 @@ the figure measures and where it comes from. Loaded only by ``invfut stress``.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
+from .datafile import load_toml, parse_toml, validate
 from .errors import PresetError
 from .models import Model
 
@@ -63,19 +63,12 @@ class ScenarioFile(Model):
 
 def parse(text: str, path: Path = SCENARIOS_FILE) -> dict[str, Scenario]:
     """Validate scenario TOML ``text``; a problem raises :class:`ScenarioError` naming file and key."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        return ScenarioFile.model_validate({"scenarios": raw}).scenarios
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        key = ".".join(str(part) for part in err["loc"][1:]) or "(top level)"
-        raise ScenarioError(f"{path}: {key}: {err['msg'].removeprefix('Value error, ')}") from None
+    raw = parse_toml(text, path, error=ScenarioError)
+    return validate(ScenarioFile, raw, path, error=ScenarioError, under="scenarios").scenarios
 
 
 @cache
 def load(path: Path = SCENARIOS_FILE) -> dict[str, Scenario]:
     """The scenarios shipped with invfut (read once)."""
-    return parse(path.read_text(encoding="utf-8"), path)
+    raw = load_toml(path, error=ScenarioError)
+    return validate(ScenarioFile, raw, path, error=ScenarioError, under="scenarios").scenarios

@@ -52,10 +52,14 @@ def node(key: str, layout: Layout) -> dict[str, Any]:
             "additionalProperties": False,
             **_described(key),
         }
+    if set(layout) == {"*"}:
+        # Keyed by a name (a coin): any name, each laid out the same.
+        return {"type": ["object", "null"], "additionalProperties": node(key, layout["*"]), **_described(key)}
+    # Nested objects may leave keys out (a tier of one venue has other keys than another's),
+    # but never carry one that is not declared.
     return {
         "type": ["object", "null"],
         "properties": {name: node(name, sub) for name, sub in layout.items()},
-        "required": sorted(layout),
         "additionalProperties": False,
         **_described(key),
     }
@@ -66,10 +70,12 @@ def _described(key: str) -> dict[str, Any]:
     return {} if term is None else {"description": term.meaning}
 
 
-def document_schema(command: str, layout: dict[str, Any]) -> dict[str, Any]:
-    """The whole schema of ``command``'s document."""
+def document_schema(command: str, layout: dict[str, Any], optional: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The whole schema of ``command``'s document: its top-level keys are all required, but
+    for ``optional`` ones (present in some answers only, such as ``account``'s ``before``)."""
     body = node("", layout)
     body["type"] = "object"
+    body["required"] = [key for key in layout if key not in optional]
     body.pop("description", None)
     return {
         "$schema": DIALECT,
@@ -87,7 +93,8 @@ def keys_of(layout: Layout) -> set[str]:
         return keys_of(layout[0])
     found = set()
     for key, sub in layout.items():
-        found.add(key)
+        if key != "*":
+            found.add(key)
         if key != "inputs":
             found |= keys_of(sub)
     return found

@@ -84,6 +84,11 @@ class Run:
         return json.loads(self.stdout, parse_float=Decimal, parse_int=Decimal)
 
 
+def without_column_note(stderr: str) -> str:
+    """``stderr`` less the note a narrow table writes about the columns it left out."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if " columns leave out " not in line)
+
+
 def run_cli(*args: str) -> Run:
     """Run ``invfut ARGS`` through typer's CliRunner, stdout and stderr kept apart."""
     result = CliRunner().invoke(app, [str(a) for a in args], prog_name="invfut")

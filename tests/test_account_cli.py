@@ -171,11 +171,11 @@ def test_one_position_is_liq_price(cli: Any, tmp_path: Path, venue: str, side: s
         assert got["bankruptcy_price_exact"] == single["bankruptcy_price_exact"]
         assert got["fee_treatment"] == single["fee_treatment"]
         if single["tier"] is not None and "index" in single["tier"]:
-            assert got["positions"][0]["tier"] == single["tier"]["index"]
+            assert got["positions"][0]["tier_index"] == single["tier"]["index"]
     else:
         assert got["bankruptcy_price"] == single["bankruptcy_price"]
         assert got["maintenance_margin"] == single["maintenance_margin"]
-        assert got["margin"] == single["collateral"]
+        assert got["collateral"] == single["collateral"]
 
 
 def test_the_flags_apply_as_in_liq_price(cli: Any, tmp_path: Path) -> None:

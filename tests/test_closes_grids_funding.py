@@ -345,7 +345,7 @@ def test_periods_are_taken_as_given(cli: Any) -> None:
 
 
 def test_every_preset_says_how_it_pays_funding() -> None:
-    from invfut_cli.presets import load
+    from invfut_cli.venues.presets import load
 
     for name, preset in load().presets.items():
         assert (preset.funding_mode == "continuous") == (name.value == "deribit"), name

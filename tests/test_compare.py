@@ -20,7 +20,7 @@ import pytest
 from conftest import Run
 
 from invfut_cli.exitcodes import ExitCode
-from invfut_cli.presets import load
+from invfut_cli.venues.presets import load
 
 F = Fraction
 D = Decimal
@@ -117,12 +117,12 @@ def test_a_leverage_a_venue_refuses_is_that_venues_row(cli: Any) -> None:
     position = ("--side", "short", "--entry", "60000", "--leverage", "50")
     doc = ok(cli("compare", *position, "--size-usd", "1000000", "--json"))
     rows = {row["exchange"]: row for row in doc["rows"]}
-    kraken = load().presets["kraken"].coins["BTC"].tiers
-    okx = load().presets["okx"].coins["BTC"].tiers
+    kraken = load().presets["kraken"].coins["BTC"].table()
+    okx = load().presets["okx"].coins["BTC"].table()
     assert kraken is not None and okx is not None
     limits = {
-        "kraken": kraken[1].max_leverage,
-        "okx": okx[2].max_leverage,
+        "kraken": kraken.tiers[1].max_leverage,
+        "okx": okx.tiers[2].max_leverage,
         "deribit": D(math.floor(F(1) / (F("0.02") + F("0.00005") * F(1_000_000, 60000)) * 100)) / 100,
     }
     for venue, limit in limits.items():

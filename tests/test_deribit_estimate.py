@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from invfut_cli.core import Position, Side, size_dependent_liquidation
 from invfut_cli.exitcodes import ExitCode
-from invfut_cli.presets import load
+from invfut_cli.venues.presets import load
 
 F = Fraction
 D = Decimal

@@ -194,7 +194,7 @@ def test_pnl_is_exact_over_the_range(
     assert out["value_entry"] == nearest(q / e, 8) and out["value_exit"] == nearest(q / x, 8)
     assert out["pnl_usd"] == nearest(s * q * (x - e) / e, places)
     assert out["price_change_pct"] in near(100 * (x - e) / e, 2)
-    assert out["initial_margin"] == nearest(margin, 8) == out["margin"]
+    assert out["initial_margin"] == nearest(margin, 8) == out["collateral"]
     assert out["roe_pct"] in near(100 * pnl / margin, 2)
     assert_nearest(out["equity"], margin + pnl, 8, "equity")
     assert out["margin_usd_entry"] == nearest(q / lev, places)
@@ -349,7 +349,7 @@ def test_ladder_rows_are_exact_over_the_range(
 
 #: A ladder's mark names, and the document's key for each marked price.
 MARK_KEYS = {
-    "entry": "entry_price",
+    "entry": "average_entry",
     "break-even": "break_even_price",
     "liquidation": "liquidation_price",
     "bankruptcy": "bankruptcy_price",

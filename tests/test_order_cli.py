@@ -34,7 +34,7 @@ def test_liq_price_order_cost_is_bybits_published_example(cli: Callable[..., Run
                 "--leverage", "25", "--taker-fee", "0.075%")  # fmt: skip
     cost = doc["order_cost"]
     assert cost["bankruptcy_price"] == D(6154)
-    assert (cost["initial_margin"], cost["fee_to_open"], cost["fee_to_close"]) == (
+    assert (cost["initial_margin"], cost["fee_open"], cost["fee_to_close"]) == (
         D("0.0625"),
         D("0.00117188"),
         D("0.00121872"),
@@ -69,12 +69,12 @@ def test_target_liquidation_domain_check_and_round_trip(cli: Callable[..., Run])
     position = ("--side", "long", "--entry", "60000", "--contracts", "10000")
     doc = _json(cli, "liq-price", *position, "--margin", "0.01", "--target-liquidation", "55000")
     target = doc["target_liquidation"]
-    assert target["margin"] == D("0.01598485")
+    assert target["collateral"] == D("0.01598485")
     assert target["leverage"] == D("10.43")
     assert target["margin_to_add"] == D("0.00598485")
     assert target["reason"] is None and target["tier"] is None
-    assert _liq_exact(cli, *position, "--margin", str(target["margin"])) <= 55000
-    assert _liq_exact(cli, *position, "--margin", str(target["margin"] - SAT)) > 55000
+    assert _liq_exact(cli, *position, "--margin", str(target["collateral"])) <= 55000
+    assert _liq_exact(cli, *position, "--margin", str(target["collateral"] - SAT)) > 55000
 
 
 def test_target_liquidation_bybit_cross_round_trip(cli: Callable[..., Run]) -> None:
@@ -85,10 +85,10 @@ def test_target_liquidation_bybit_cross_round_trip(cli: Callable[..., Run]) -> N
     target = doc["target_liquidation"]
     assert target["tier"] == 1 and target["fee_to_close"] > 0
     # DOMAIN.md §5: 0.5 BTC liquidates at 5,739.08, above 5,739: a little more is needed.
-    assert D("0.5") < target["margin"] < D("0.51")
-    assert target["margin_to_add"] == target["margin"] - D("0.5")
-    assert _liq_exact(cli, *position, "--balance", str(target["margin"])) <= 5739
-    assert _liq_exact(cli, *position, "--balance", str(target["margin"] - SAT)) > 5739
+    assert D("0.5") < target["collateral"] < D("0.51")
+    assert target["margin_to_add"] == target["collateral"] - D("0.5")
+    assert _liq_exact(cli, *position, "--balance", str(target["collateral"])) <= 5739
+    assert _liq_exact(cli, *position, "--balance", str(target["collateral"] - SAT)) > 5739
 
 
 def test_target_liquidation_short_mark_family_with_tiers(cli: Callable[..., Run]) -> None:
@@ -101,9 +101,9 @@ def test_target_liquidation_short_mark_family_with_tiers(cli: Callable[..., Run]
     # Tier 1: m = 0.4%, d = 0: M = Q·(−1 + m)/P* + Q/E.
     q = Fraction(10000)
     want = q * Fraction(-996, 1000) / 63000 + q / 60000
-    assert Fraction(target["margin"]) - Fraction(1, 10**8) < want <= Fraction(target["margin"])
-    assert _liq_exact(cli, *position, "--margin", str(target["margin"])) >= 63000
-    assert _liq_exact(cli, *position, "--margin", str(target["margin"] - SAT)) < 63000
+    assert Fraction(target["collateral"]) - Fraction(1, 10**8) < want <= Fraction(target["collateral"])
+    assert _liq_exact(cli, *position, "--margin", str(target["collateral"])) >= 63000
+    assert _liq_exact(cli, *position, "--margin", str(target["collateral"] - SAT)) < 63000
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_target_liquidation_short_mark_family_with_tiers(cli: Callable[..., Run]
 def test_no_such_margin_is_null_with_a_reason(cli: Callable[..., Run], args: tuple[str, ...], words: str) -> None:
     doc = _json(cli, "liq-price", "--entry", "60000", "--contracts", "1000", "--leverage", "10", *args)
     target = doc["target_liquidation"]
-    assert target["margin"] is None and target["margin_to_add"] is None and target["leverage"] is None
+    assert target["collateral"] is None and target["margin_to_add"] is None and target["leverage"] is None
     assert words in target["reason"]
 
 

@@ -47,7 +47,7 @@ MARK_NAMES = ("entry", "break-even", "liquidation", "bankruptcy")
 
 def marked(doc: dict[str, Any]) -> dict[str, Decimal]:
     """The document's marked prices that have a price, by mark name."""
-    keys = {"entry": "entry_price", "break-even": "break_even_price"}
+    keys = {"entry": "average_entry", "break-even": "break_even_price"}
     return {
         name: doc[keys.get(name, f"{name}_price")]
         for name in MARK_NAMES
@@ -118,7 +118,7 @@ def test_marks_are_lettered_over_their_lines() -> None:
             for p in range(4000, 12001, 500)
         ],
         "marks": [],
-        "entry_price": Decimal(8000),
+        "average_entry": Decimal(8000),
         "break_even_price": Decimal(8000),
         "liquidation_price": Decimal("5000.5"),
         "bankruptcy_price": None,

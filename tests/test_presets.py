@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from invfut_cli import presets
 from invfut_cli.exitcodes import ExitCode
 from invfut_cli.models import ExchangeName
+from invfut_cli.venues import presets
 
 D = Decimal
 VENUES = [e.value for e in ExchangeName if e is not ExchangeName.generic]
@@ -41,6 +41,23 @@ def test_every_exchange_name_has_a_preset_and_no_more() -> None:
     for preset in loaded.presets.values():
         assert preset.sources and preset.as_of and preset.notes
         assert set(preset.coins) <= {"BTC", "ETH"}
+
+
+def test_every_exchange_name_is_a_venue_and_generic_is_built_in() -> None:
+    """``--exchange`` names a :class:`Venue` each; the generic model is one too, built in code
+    (any coin, 1 USD contracts in lots of 1, no tick, 0.02%/0.05% fees, 8 h funding, no tiers)."""
+    from invfut_cli import venues
+
+    for name in ExchangeName:
+        assert venues.get(name).key == name.value
+    generic = venues.GENERIC
+    contract = generic.contract("SOL")
+    assert contract is not None and contract.table() is None and contract.tick is None
+    assert (contract.contract_size_usd, contract.lot) == (1, 1)
+    assert (generic.maker_fee, generic.taker_fee, generic.funding_interval_hours) == (D("0.0002"), D("0.0005"), 8)
+    assert generic.describe("BTC") is None and generic.defaults("BTC", {"taker_fee": None}) == {}
+    assert venues.find("nowhere") is None
+    assert [n for n in ExchangeName if venues.get(n).per_fill_satoshi] == [ExchangeName.bitmex]
 
 
 @pytest.mark.parametrize("venue", VENUES)

@@ -19,7 +19,7 @@ BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
 def run(command: str) -> tuple[int, str]:
-    """Run one README command in-process at 100 columns; stdout, or stderr on failure."""
+    """Run one README command in-process at 80 columns (a common terminal); stdout, or stderr on failure."""
     import os
 
     from typer.testing import CliRunner
@@ -28,7 +28,7 @@ def run(command: str) -> tuple[int, str]:
 
     words = shlex.split(command)
     assert words[0] == "invfut", command
-    env = {"COLUMNS": "100", "NO_COLOR": None, "FORCE_COLOR": None, "TERM": None}
+    env = {"COLUMNS": "80", "NO_COLOR": None, "FORCE_COLOR": None, "TERM": None}
     old = {k: os.environ.get(k) for k in env}
     try:
         result = CliRunner().invoke(app, words[1:], prog_name="invfut", env=env)

@@ -173,7 +173,7 @@ def test_pnl_says_the_issue_case_was_liquidated() -> None:
     assert doc["liquidated"] is True
     assert doc["liquidation_price"] == ok(run_cli("liq-price", *args, "--json"))["liquidation_price"] == D("57971.5")
     # It loses its margin, Q/(E·L), not the formula's -500%.
-    assert doc["loss_at_liquidation"] == doc["margin"] == D("0.00666667")
+    assert doc["loss_at_liquidation"] == doc["collateral"] == D("0.00666667")
     table = run_cli("pnl", *args, "--exit", "50000")
     assert "LIQUIDATED" in table.stdout and "57,971.5" in table.stdout
     safe = ok(run_cli("pnl", *args, "--exit", "59000", "--json"))
@@ -192,7 +192,7 @@ def test_pnl_at_and_around_the_liquidation_price(side: str) -> None:
         doc = ok(run_cli("pnl", "--side", side, *POSITION, "--exit", dec(exit_price), "--json"))
         assert F(doc["liquidation_price"]) == lp
         assert doc["liquidated"] is liquidated, exit_price
-        assert (doc["loss_at_liquidation"] == doc["margin"]) is liquidated
+        assert (doc["loss_at_liquidation"] == doc["collateral"]) is liquidated
 
 
 def test_pnl_without_a_margin_does_not_know() -> None:

@@ -16,7 +16,7 @@ import pytest
 from conftest import Run
 
 from invfut_cli.exitcodes import ExitCode
-from invfut_cli.presets import load
+from invfut_cli.venues.presets import load
 
 F = Fraction
 D = Decimal

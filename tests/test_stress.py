@@ -132,7 +132,7 @@ def test_at_the_liquidation_price_counts_as_liquidated(cli: Any, move: str, liqu
         cli, "--side", "long", "--entry", "8000", "--contracts", "8000", "--leverage", "4", "--mmr", "0", "--move", move
     )
     assert out["liquidation_price_exact"] == 6400
-    assert out["move_to_liquidation_pct"] == -20
+    assert out["distance_pct"] == -20
     (row,) = out["rows"]
     assert row["liquidated"] is liquidated
     # At (or within one price step of) the boundary, the margin to add moves the liquidation
@@ -158,7 +158,7 @@ def test_a_move_equal_to_the_distance_to_liquidation_liquidates(cli: Any, positi
     out = stress_run(cli, *position, "--move", "0")
     entry, liq = F(out["reference_price"]), F(out["liquidation_price_exact"])
     exact = 100 * (liq - entry) / entry
-    shown = out["move_to_liquidation_pct"]
+    shown = out["distance_pct"]
     assert shown == (D(math.floor(exact * 100)) if exact < 0 else D(math.ceil(exact * 100))) / 100
     assert stress_run(cli, *position, "--move", f"{shown}%")["rows"][0]["liquidated"] is True
     inside = shown + (D("0.01") if shown < 0 else D("-0.01"))
@@ -227,7 +227,7 @@ def test_no_liquidation_price_means_never_liquidated(cli: Any) -> None:
     assert out["liquidation_price"] is None and out["reason"]
     (row,) = out["rows"]
     assert row["liquidated"] is False and row["margin_to_add"] == 0
-    assert out["move_to_liquidation_pct"] is None
+    assert out["distance_pct"] is None
 
 
 def test_deribit_has_no_liquidation_price_to_test(cli: Any) -> None:
@@ -256,7 +256,7 @@ def test_moves_start_from_the_mark(cli: Any) -> None:
     out = stress_run(cli, *LONG_5X, "--mark", "55000", "--move", "-10%")
     assert out["reference_price"] == 55000 and out["rows"][0]["price"] == 49500
     liq = F(out["liquidation_price_exact"])
-    assert out["move_to_liquidation_pct"] == D(math.floor(100 * (liq - 55000) / 55000 * 100)) / 100
+    assert out["distance_pct"] == D(math.floor(100 * (liq - 55000) / 55000 * 100)) / 100
     c = F(60000, 60000 * 5)
     assert out["equity_now"] == sat(c + 60000 * (F(1, 60000) - F(1, 55000)))
 
@@ -367,7 +367,7 @@ def test_collateral_is_required(cli: Any) -> None:
 def test_table_and_csv(cli: Any) -> None:
     table = cli("stress", *LONG_5X, "--scenario", "covid-2020")
     assert table.exit_code == 0, table.stderr
-    assert "covid-2020" in table.stdout and "Move to liquidation (%)" in table.stdout
+    assert "covid-2020" in table.stdout and "Distance to liquidation (%)" in table.stdout
     csv = cli("stress", *LONG_5X, "--scenario", "covid-2020", "--format", "csv")
     header, line = csv.stdout.splitlines()
     assert header.startswith("scenario,move_pct,price") and line.startswith("covid-2020,-50.00,30000.00")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import without_column_note
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -201,7 +202,7 @@ def test_a_long_grid_table_points_to_the_full_data(cli: Any, args: tuple[str, ..
     run = cli(*args)
     assert run.exit_code == 0
     assert len(run.stdout.splitlines()) < 60  # the summary (and the marked rows), not the grid
-    (hint,) = run.stderr.splitlines()
+    (hint,) = without_column_note(run.stderr).splitlines()
     assert f"{count} rows are more than a table shows ({TABLE_ROWS} at most)" in hint
     assert "--format csv" in hint and "--format ndjson" in hint
     # The ladder draws its marked rows (a price, then the mark's name); leverage has none.

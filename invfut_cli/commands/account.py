@@ -136,7 +136,7 @@ class AccountSource:
         text = f"{where}: {message}" if where else message
         if self.label is None:
             return DomainError(text, option="position" if where.startswith("position") else None)
-        return ConfigError(f"{self.label}: {text}")
+        return ConfigError(self.label, text)
 
 
 def read_file(file: str) -> tuple[dict[str, Any], AccountSource]:
@@ -164,12 +164,13 @@ def read_file(file: str) -> tuple[dict[str, Any], AccountSource]:
     except UnicodeDecodeError as exc:
         raise source.fail("", f"not valid UTF-8 (byte {exc.start})") from None
     if kind == ".toml":
-        import tomllib
+        from invfut_cli.datafile import parse_toml
+        from invfut_cli.errors import DataFileError
 
         try:
-            data: Any = tomllib.loads(text, parse_float=Decimal)
-        except tomllib.TOMLDecodeError as exc:
-            raise source.fail("", f"not valid TOML: {exc}") from None
+            data: Any = parse_toml(text, file, parse_float=Decimal)
+        except DataFileError as exc:
+            raise source.fail("", exc.reason) from None
     else:
         import json
 
@@ -336,7 +337,7 @@ def _define_input() -> Any:
 
 @dataclass(frozen=True)
 class _ModeView:
-    """The options seen in one margin mode, for :func:`invfut_cli.presets.rule_for`."""
+    """The options seen in one margin mode, for :func:`invfut_cli.venues.rules.rule_for`."""
 
     args: Any
     margin_mode: Any
@@ -348,7 +349,7 @@ class _ModeView:
 def _rule(args: Any, mode: Any) -> MarginRule:
     """The venue's (or the flags') rule for ``mode``, exactly as ``liq-price`` picks it."""
     from invfut_cli.core.account import MarginRule, SizeRates
-    from invfut_cli.presets import rule_for
+    from invfut_cli.venues.rules import rule_for
 
     rule = rule_for(_ModeView(args, mode))
     rates = rule.size_margins
@@ -370,15 +371,14 @@ def _holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list
     from pydantic_core import PydanticCustomError
 
     from invfut_cli import core
-    from invfut_cli.choices import ExchangeName
     from invfut_cli.core.account import Holding
     from invfut_cli.models import check_venue_limits
+    from invfut_cli.venues import get
 
     def label(index: int, entry: Any) -> str:
         return f"position {index + 1}" + (f" ({entry.name!r})" if entry.name else "")
 
-    venue = args.exchange != ExchangeName.generic
-    bitmex = args.exchange == ExchangeName.bitmex
+    per_fill = get(args.exchange).per_fill_satoshi
     sides = {"long": core.Side.LONG, "short": core.Side.SHORT}
     holdings, prices = [], []
     for index, entry in enumerate(account_file.position):
@@ -397,18 +397,17 @@ def _holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list
         side = sides[entry.side]
         if entry.fills:
             fills = [core.Fill(f.contracts, f.price) for f in entry.fills]
-            price = core.average_entry(fills, size, per_fill_satoshi=side if bitmex else None)
+            price = core.average_entry(fills, size, per_fill_satoshi=side if per_fill else None)
             contracts = sum((f.contracts for f in entry.fills), Decimal(0))
             prices.extend(f.price for f in entry.fills)
         else:
             price, contracts = entry.entry, entry.contracts
             prices.append(price)
-        if venue:
-            try:
-                check_venue_limits(args.exchange, args.coin, contracts, price, size, entry.leverage)
-            except PydanticCustomError as exc:
-                field = (exc.context or {}).get("option", "contracts")
-                raise source.fail(f"{label(index, entry)}: {field}", exc.message()) from None
+        try:
+            check_venue_limits(args.exchange, args.coin, contracts, price, size, entry.leverage)
+        except PydanticCustomError as exc:
+            field = (exc.context or {}).get("option", "contracts")
+            raise source.fail(f"{label(index, entry)}: {field}", exc.message()) from None
         position = core.Position(side, contracts, size, price)
         margin = entry.margin
         if margin is None and entry.leverage is not None:
@@ -455,11 +454,9 @@ def compute(args: Any, balance: Decimal, holdings: list[Holding], step: Decimal)
         shocks = stress_account(book, cross_rule, isolated_rule, args.price, args.shocks, step)
     hedge = hedged = None
     if args.usd_delta is not None:
-        lot = Decimal(1)
-        if args.exchange != "generic":
-            from invfut_cli.presets import get
+        from invfut_cli.venues import get
 
-            lot = get(args.exchange).coins[args.coin].lot
+        lot = get(args.exchange).contract(args.coin).lot
         hedge = hedge_to_usd_delta(final.total_usd_delta_coin, args.usd_delta, args.price, args.contract_size, lot)
         if hedge.side is not None:
             trade = Holding(core.Position(hedge.side, hedge.contracts, args.contract_size, args.price), name="hedge")
@@ -505,10 +502,10 @@ def position_docs(lines: Any, places: int, step: Decimal) -> list[Doc]:
             "exposure": coin(sens.exposure_coin),
             "coin_delta": usd(sens.coin_delta_coin_per_usd, DELTA_PLACES),
             "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, GAMMA_PLACES),
-            "margin": None,
+            "collateral": None,
             "leverage": None,
             "maintenance_margin": coin(line.maintenance_margin_coin),
-            "tier": None if line.tier_index is None else line.tier_index + 1,
+            "tier_index": None if line.tier_index is None else line.tier_index + 1,
             "equity": None,
             "usd_delta": None,
             "liquidation_price": None,
@@ -522,7 +519,7 @@ def position_docs(lines: Any, places: int, step: Decimal) -> list[Doc]:
             price, margin = sens.price_usd, line.margin_coin
             liq = result.liquidation.price_usd
             doc.update(
-                margin=coin(margin),
+                collateral=coin(margin),
                 leverage=pct(position.size_usd / (entry * margin)),
                 equity=coin(line.equity_coin),
                 usd_delta=coin(sens.usd_delta_coin),
@@ -712,14 +709,11 @@ def run_account(**values: Any) -> Doc:
     if values.get("exchange") is None and account_file.exchange is not None:
         values["exchange"] = account_file.exchange
     coin = account_file.coin.upper()
-    if values.get("exchange") not in (None, "generic"):
-        from invfut_cli.presets import get
+    from invfut_cli.venues import GENERIC, find
 
-        preset = get(values["exchange"])
-        if coin not in preset.coins:
-            raise source.fail(
-                "coin", f"{preset.name} has no {coin} inverse contract here; it has {', '.join(preset.coins)}"
-            )
+    venue = find(values.get("exchange") or GENERIC.key)
+    if venue is not None and venue.contract(coin) is None:
+        raise source.fail("coin", venue.no_contract(coin))
     args = build(_input_model(), coin=coin, **values)
     holdings, prices = _holdings(account_file, args, source)
     step = _step(args, _places(args, prices))

@@ -170,15 +170,11 @@ def _define_input() -> Any:
                     margins[1] if margins else "leverage",
                     "give one of --leverage or --margin (isolated), or --balance (cross)",
                 )
-            from invfut_cli.presets import get
+            from invfut_cli.venues import get
 
             for venue in self.venues:
-                if venue != ExchangeName.generic and self.coin not in get(venue).coins:
-                    preset = get(venue)
-                    raise conflict(
-                        "exchange",
-                        f"{preset.name} has no {self.coin} inverse contract here; it has {', '.join(preset.coins)}",
-                    )
+                if get(venue).contract(self.coin) is None:
+                    raise conflict("exchange", get(venue).no_contract(self.coin))
             return self
 
         @property
@@ -186,7 +182,7 @@ def _define_input() -> Any:
             """The venues named, or every preset with a contract of the coin."""
             if self.venues:
                 return self.venues
-            from invfut_cli.presets import load
+            from invfut_cli.venues.presets import load
 
             return tuple(name for name, preset in load().presets.items() if self.coin in preset.coins)
 
@@ -202,27 +198,20 @@ def _define_input() -> Any:
 
 
 def _venue_facts(venue: Any, coin: str) -> Doc:
-    """The venue's name, contract symbol, contract size, lot and taker fee (generic: the textbook model)."""
-    from invfut_cli.choices import ExchangeName
+    """The venue's name, contract symbol, contract size, lot and the taker fee in its
+    liquidation price (the generic model: the textbook contract, and no fee unless given)."""
+    from invfut_cli.models_margin import LiqInput
+    from invfut_cli.venues import get
 
-    if venue == ExchangeName.generic:
-        return {
-            "name": "generic",
-            "symbol": None,
-            "contract_size": Decimal(1),
-            "lot": Decimal(1),
-            "fee_rate": Decimal(0),
-        }
-    from invfut_cli.presets import get
-
-    preset = get(venue)
-    contract = preset.coins[coin]
+    where = get(venue)
+    contract = where.contract(coin)
+    assert contract is not None  # the input model checked the coin
     return {
-        "name": preset.name,
+        "name": where.name,
         "symbol": contract.symbol,
         "contract_size": contract.contract_size_usd,
         "lot": contract.lot,
-        "fee_rate": preset.taker_fee,
+        "fee_rate": where.defaults(coin, LiqInput.model_fields).get("taker_fee", Decimal(0)),
     }
 
 
@@ -246,12 +235,10 @@ def _contracts_for(args: Any, venue: Any) -> Decimal | None:
 def _max_leverage(args: Any, venue: Any, contracts: Decimal | None, contract_size: Decimal) -> Decimal | None:
     """The venue's maximum leverage for this size at entry (its tier's), as ``liq-price``
     checks it; ``None`` for the generic model or without contracts."""
-    from invfut_cli.choices import ExchangeName
     from invfut_cli.models import venue_leverage_limit
 
-    if venue == ExchangeName.generic or contracts is None:
-        return None
-    return venue_leverage_limit(venue, args.coin, contracts, args.entry, contract_size)[0]
+    found = None if contracts is None else venue_leverage_limit(venue, args.coin, contracts, args.entry, contract_size)
+    return None if found is None else found[0]
 
 
 def row_for(args: Any, venue: Any) -> Doc:
@@ -515,7 +502,7 @@ def draw_table(doc: Doc, console: Any) -> None:
         "contracts": ("contracts", [text(r["contracts"]) for r in rows]),
         "size_usd": ("size USD", [text(r["size_usd"]) for r in rows]),
         "initial_margin": ("IM", [text(r["initial_margin"]) for r in rows]),
-        "fee_open": ("fee open", [cost(r, "fee_to_open") for r in rows]),
+        "fee_open": ("fee open", [cost(r, "fee_open") for r in rows]),
         "fee_close": ("fee close", [cost(r, "fee_to_close") for r in rows]),
         "cost": ("order cost", [cost(r, "total") for r in rows]),
         "max_leverage": ("max x", [limit(r) for r in rows]),

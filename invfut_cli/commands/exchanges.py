@@ -25,6 +25,6 @@ def exchanges_command(
 ) -> None:
     """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
     from invfut_cli import present
-    from invfut_cli.presets import load
+    from invfut_cli.venues.presets import load
 
     emit(present.exchanges_doc(load(), None if name is None else name.value), as_json, fmt)

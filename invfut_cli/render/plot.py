@@ -58,7 +58,7 @@ class Mark(NamedTuple):
 
 #: The marked prices, in the order they are listed.
 MARKS = (
-    Mark("entry_price", "entry", "E", "blue", "#4a4a4a"),
+    Mark("average_entry", "entry", "E", "blue", "#4a4a4a"),
     Mark("break_even_price", "break-even", "B", "yellow", "#c88a00"),
     Mark("liquidation_price", "liquidation", "L", "red", "#d62728"),
     Mark("bankruptcy_price", "bankruptcy", "X", "magenta", "#7b1fa2"),

@@ -36,7 +36,6 @@ LABELS: dict[str, str] = {
     "contracts": "Contracts",
     "leverage": "Leverage (x)",
     "size_usd": "Position size (USD)",
-    "entry_price": "Entry price (USD)",
     "break_even_price": "Break-even price (USD)",
     "value_entry": "Value at entry ({coin})",
     "value_exit": "Value at exit ({coin})",
@@ -46,7 +45,6 @@ LABELS: dict[str, str] = {
     "realised_pnl": "Realised by the closes ({coin})",
     "total_pnl": "Total PnL, realised + open ({coin})",
     "initial_margin": "Initial margin ({coin})",
-    "margin": "Margin ({coin})",
     "collateral": "Collateral ({coin})",
     "maintenance_margin": "Maintenance margin ({coin})",
     "fee_to_close": "Fee to close ({coin})",
@@ -94,7 +92,6 @@ LABELS: dict[str, str] = {
     "funding_received_per_day_usd": "Funding received per day (USD)",
     "funding_received_per_year_pct": "Funding received per year (% of size)",
     "reference_price": "Shocks from price (USD)",
-    "move_to_liquidation_pct": "Move to liquidation (%)",
     "equity_now": "Equity now ({coin})",
     "effective_leverage_now": "Effective leverage now (x)",
     "liquidated_count": "Shocks that liquidate",
@@ -145,6 +142,7 @@ def text(value: Any) -> str:
 
 
 def _title(doc: Mapping[str, Any]) -> str:
+    """The command, the position, and where: the venue, its symbol and the tier used."""
     inputs = doc.get("inputs", {})
     side = inputs.get("side", "")
     parts = [doc["command"]]
@@ -152,25 +150,45 @@ def _title(doc: Mapping[str, Any]) -> str:
         parts.append(f"{side} {text(inputs['contracts'])} × {text(inputs.get('contract_size'))} USD")
     if doc.get("average_entry") is not None or "entry" in inputs:
         parts.append(f"at {text(doc.get('average_entry') or inputs['entry'])}")
+    preset = doc.get("preset")
+    if isinstance(preset, Mapping) and preset.get("name"):
+        where = f"· {preset['name']} {preset.get('symbol') or ''}".rstrip()
+        tier = doc.get("tier")
+        if isinstance(tier, Mapping) and tier.get("index") is not None:
+            where += f", tier {tier['index']}"
+        parts.append(where)
     return " ".join(parts)
 
 
 def summary(doc: Mapping[str, Any]) -> Table:
     """The key/value table of a document's summary keys."""
     coin = doc.get("coin", "coin")
-    table = Table(title=_title(doc), box=box.SIMPLE_HEAVY, show_header=False, title_justify="left")
+    title = _title(doc)
+    # As wide as the title, so that it stays on one line (the terminal permitting).
+    table = Table(title=title, box=box.SIMPLE_HEAVY, show_header=False, title_justify="left", min_width=len(title))
     shown = [
         (label.format(coin=coin), "none" if doc.get(key) is None else text(doc[key]))
         for key, label in LABELS.items()
         # "none" is an answer where the document says why (its reason); elsewhere (pnl without
         # a margin) a null price is not known, and not shown.
-        if doc.get(key) is not None or (key in ALWAYS_SHOWN and key in doc and "reason" in doc)
+        if (doc.get(key) is not None or (key in ALWAYS_SHOWN and key in doc and "reason" in doc))
+        and not _repeats(doc, key)
     ]
     table.add_column("what", style="bold", overflow="fold")
     table.add_column("value", justify="right", no_wrap=True, min_width=max((len(v) for _, v in shown), default=1))
     for label, value in shown:
         table.add_row(label, value)
     return table
+
+
+#: Summary rows left out when they repeat another row's value: the collateral is the initial
+#: margin unless a margin or balance was given.
+REPEATS: dict[str, str] = {"collateral": "initial_margin"}
+
+
+def _repeats(doc: Mapping[str, Any], key: str) -> bool:
+    other = REPEATS.get(key)
+    return other is not None and doc.get(other) is not None and doc.get(other) == doc.get(key)
 
 
 def bar(value: Decimal | None, scale: Decimal) -> Text:
@@ -223,6 +241,13 @@ def fitted_columns(
             break
         if key in shown and key not in kept:
             shown.remove(key)
+    left_out = [headers[k].strip() for k in keys if k not in shown and k != "bar" and headers[k].strip()]
+    if left_out:
+        # Nothing is lost without a word: say what did not fit and how to see it.
+        sys.stderr.write(
+            f"invfut: {width} columns leave out {', '.join(left_out)}; "
+            "widen the terminal, or use --json or --format csv for every column\n"
+        )
     return shown
 
 
@@ -390,7 +415,7 @@ def _cost_line(cost: Mapping[str, Any], coin: str) -> str:
     price = cost["bankruptcy_price"]
     at = "never bankrupt: none held" if price is None else f"at the bankruptcy price {text(price)}"
     return (
-        f"initial margin {text(cost['initial_margin'])} + fee to open {text(cost['fee_to_open'])} + fee to close "
+        f"initial margin {text(cost['initial_margin'])} + fee to open {text(cost['fee_open'])} + fee to close "
         f"{text(cost['fee_to_close'])} ({at}) = {text(cost['total'])} {coin}, each part to the satoshi "
         f"(exact sum {text(cost['total_exact'])})"
     )
@@ -405,7 +430,7 @@ def order_notes(doc: Mapping[str, Any]) -> Iterable[str]:
         yield f"Order cost at {text(cost['leverage'])}x: {_cost_line(cost, coin)}."
     target = doc.get("target_liquidation")
     if target:
-        if target["margin"] is None:
+        if target["collateral"] is None:
             yield f"No margin puts the liquidation price at {text(target['price'])}: {target['reason']}."
         else:
             add = target["margin_to_add"]
@@ -416,7 +441,7 @@ def order_notes(doc: Mapping[str, Any]) -> Iterable[str]:
                 + (" (negative: more than that is posted)" if add < 0 else "")
             )
             yield (
-                f"Liquidation at {text(target['price'])} takes {text(target['margin'])} {coin} of margin "
+                f"Liquidation at {text(target['price'])} takes {text(target['collateral'])} {coin} of margin "
                 f"(rounded up; leverage {text(target['leverage'])}x){change}."
             )
     largest = doc.get("largest_order")

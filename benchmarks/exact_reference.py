@@ -206,7 +206,7 @@ def liq(r: dict) -> str:
     order_text = (
         f'{{"size_usd": {contracts}, "leverage": {lev}, "fee_rate": {fee}, '
         f'"bankruptcy_price": {"null" if order_bankrupt is None else safe(order_bankrupt, long, step)}, '
-        f'"initial_margin": {money(charged[0])}, "fee_to_open": {money(charged[1])}, '
+        f'"initial_margin": {money(charged[0])}, "fee_open": {money(charged[1])}, '
         f'"fee_to_close": {money(charged[2])}, "total": {money(sum(charged))}, '
         f'"total_exact": {coin(c + open_fee + close_fee)}, "reason": '
         + ("null}" if order_bankrupt is not None else f'"{NEVER_BANKRUPT}"}}')

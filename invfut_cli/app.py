@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from typer.core import TyperCommand, TyperGroup
 
 from .choices import OutputFormat
+from .commands import REGISTRY, load, module_name
 from .core.errors import DomainError
 from .errors import ConfigError, PresetError
 from .exitcodes import MEANINGS, ExitCode
@@ -85,9 +86,9 @@ class InvfutGroup(_Help, TyperGroup):
     ``invfut`` alone prints the help (exit 0)."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        """The commands in :data:`COMMAND_MODULES`' order (the position commands first), not
-        in the order their modules happened to be imported."""
-        order = list(COMMAND_MODULES)
+        """The commands in :data:`~invfut_cli.commands.REGISTRY`'s order (the position commands
+        first), not in the order their modules happened to be imported."""
+        order = list(REGISTRY)
         return sorted(super().list_commands(ctx), key=lambda n: order.index(n) if n in order else len(order))
 
     def main(  # type: ignore[override]
@@ -247,27 +248,12 @@ def _root(
     """
 
 
-#: Each command and the module of ``invfut_cli.commands`` that defines it, so that a run
-#: imports only the module of its command (a test checks this against the registrations).
-COMMAND_MODULES: dict[str, str] = {
-    "pnl": "position",
-    "liq-price": "position",
-    "leverage": "position",
-    "ladder": "position",
-    "size": "size",
-    "hedge": "hedge",
-    "stress": "stress",
-    "account": "account",
-    "compare": "compare",
-    "batch": "batch",
-    "exchanges": "exchanges",
-    "schema": "schema",
-}
-#: The names of the commands.
-COMMANDS: frozenset[str] = frozenset(COMMAND_MODULES)
+#: The names of the commands (:data:`invfut_cli.commands.REGISTRY` lists them, in order).
+COMMANDS: frozenset[str] = frozenset(REGISTRY)
 
 
-#: The command functions by name, for :func:`main`'s one-command app.
+#: The command functions by name, as registered by :func:`command` (for :func:`app_for`'s
+#: one-command app).
 _FUNCTIONS: dict[str, Callable[..., Any]] = {}
 #: How each command is registered (its class, its help, and the example at the end of it).
 _SETTINGS: dict[str, dict[str, Any]] = {}
@@ -283,12 +269,12 @@ def _prose(doc: str | None) -> str | None:
 
 
 def command(name: str, example: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a command on the app under ``name``; ``example``: command lines (one a line,
-    without the ``$``) shown at the end of its help. Its options' help panels are set on the
-    options (``options.py``)."""
+    """Register a command on the app under ``name`` (one of :data:`~invfut_cli.commands.REGISTRY`,
+    defined in its module); ``example``: command lines (one a line, without the ``$``) shown
+    at the end of its help. Its options' help panels are set on the options (``options.py``)."""
 
-    if name not in COMMAND_MODULES:
-        raise LookupError(f"command {name!r} is missing from COMMAND_MODULES")
+    if name not in REGISTRY:
+        raise LookupError(f"command {name!r} is missing from invfut_cli.commands.REGISTRY")
     lines = [] if example is None else example.splitlines()
     epilog = (
         None
@@ -297,23 +283,11 @@ def command(name: str, example: str | None = None) -> Callable[[Callable[..., An
     )
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        if func.__module__ != f"invfut_cli.commands.{module_name(name)}":
+            raise LookupError(f"command {name!r} belongs in invfut_cli.commands.{module_name(name)}")
         _FUNCTIONS[name] = func
         _SETTINGS[name] = {"cls": InvfutCommand, "epilog": epilog, "help": _prose(func.__doc__)}
         return app.command(name, **_SETTINGS[name])(func)
-
-    return register
-
-
-#: The document builders ``invfut batch`` dispatches to, by command name.
-BATCH: dict[str, Callable[..., dict[str, Any]]] = {}
-
-
-def batch(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
-    """Register ``func(**option values) -> document`` as what ``batch`` runs for ``name``."""
-
-    def register(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-        BATCH[name] = func
-        return func
 
     return register
 
@@ -342,11 +316,8 @@ def with_grid(values: dict[str, Any]) -> dict[str, Any]:
 
 def load_commands(name: str | None = None) -> None:
     """Import the module that defines command ``name`` (registering it), or every command's."""
-    import importlib
-
-    modules = {COMMAND_MODULES[name]} if name in COMMAND_MODULES else set(COMMAND_MODULES.values())
-    for module in sorted(modules):
-        importlib.import_module(f"invfut_cli.commands.{module}")
+    for command_name in (name,) if name in REGISTRY else REGISTRY:
+        load(command_name)
 
 
 def app_for(argv: Sequence[str]) -> typer.Typer:

@@ -23,14 +23,15 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from . import workers
-from .app import BATCH, describe_error, error_object, explained, load_commands
+from .app import describe_error, error_object, explained, load_commands
+from .commands import REGISTRY, hook
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
 from .render.json_out import scalar
 
-load_commands()  # registers every command's batch handler
+load_commands()  # every command's module: a line runs its command's ``run``
 
 #: The longest line read: a longer one is an error record, not parsed.
 MAX_LINE_BYTES = 1 << 20
@@ -72,14 +73,15 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         return _error(number, None, "expected a JSON object with a command"), FAILED
     values: dict[str, Any] = {str(k).replace("-", "_"): v for k, v in request.items()}
     command = values.pop("command", None)
-    if command not in BATCH:
-        known = ", ".join(sorted(BATCH))
+    run = hook(command, "run")
+    if run is None:
+        known = ", ".join(sorted(name for name in REGISTRY if hook(name, "run") is not None))
         return _error(number, "command", f"unknown command {command!r}: use one of {known}"), FAILED
     explain = values.pop("explain", False) is True
     for field in OUTPUT_FIELDS:
         values.pop(field, None)
     try:
-        doc = BATCH[command](**values)
+        doc = run(**values)
         return scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
     except (ValidationError, ConfigError, PresetError, DomainError) as exc:
         option, _text, code, details = describe_error(exc)

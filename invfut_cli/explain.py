@@ -2,13 +2,16 @@
 
 The lines are built from the output document, so they show exactly the numbers printed.
 With ``--json`` they are the ``explain`` list; a table prints them under the result.
+A command's module declares ``explain_lines(doc)`` (see :mod:`invfut_cli.commands`); the
+steps of the position commands and of ``size``, ``hedge`` and ``stress`` are written here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+from .commands import hook
 
 Doc = dict[str, Any]
 
@@ -270,22 +273,6 @@ def stress(doc: Doc) -> list[str]:
     return lines
 
 
-EXPLAINERS: dict[str, Callable[[Doc], list[str]]] = {
-    "size": size,
-    "hedge": hedge,
-    "stress": stress,
-    "pnl": pnl,
-    "liq-price": liq_price,
-    "leverage": leverage,
-    "ladder": ladder,
-}
-
-
-def register(command: str, explainer: Callable[[Doc], list[str]]) -> None:
-    """Add the explainer of another command."""
-    EXPLAINERS[command] = explainer
-
-
 def with_explanation(doc: Doc, wanted: bool) -> Doc:
     """``doc`` with its ``explain`` lines (``null`` unless ``wanted``)."""
     if not wanted:
@@ -293,4 +280,4 @@ def with_explanation(doc: Doc, wanted: bool) -> Doc:
     rows = doc.get("rows")
     if rows is not None and not isinstance(rows, list):
         doc = {**doc, "rows": list(rows)}
-    return {**doc, "explain": EXPLAINERS[doc["command"]](doc)}
+    return {**doc, "explain": hook(doc["command"], "explain_lines")(doc)}

@@ -12,6 +12,8 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .rounding import place_step
+
 
 class Unit(enum.Enum):
     """What a value is, and the step it is shown to (the finest step, for prices)."""
@@ -310,7 +312,7 @@ def term(key: str) -> Term | None:
 def step(unit: Unit) -> Decimal | None:
     """The finest step a number of ``unit`` is written to, or ``None`` for non-numbers."""
     places = PLACES.get(unit)
-    return None if places is None else Decimal(1).scaleb(-places)
+    return None if places is None else place_step(places)
 
 
 def markdown() -> str:

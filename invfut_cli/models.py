@@ -25,6 +25,7 @@ from . import core
 from .choices import BasisName, ExchangeName
 from .core.numbers import CORE_CONTEXT, HUNDRED, places_of
 from .models_base import Model
+from .rounding import shown_places
 from .venues import GENERIC, find
 
 #: Largest price, contract count, leverage and row count taken, so that nothing overflows
@@ -390,7 +391,7 @@ class PositionInput(Model):
         prices' (an average entry from fills counts its fills' places), at most 8."""
         prices = [f.price for f in self.fill] if self.fill else [self.entry]
         prices.extend(c.price for c in self.close)
-        return min(8, max(2, *(places_of(p) for p in prices)))
+        return shown_places(*prices)
 
 
 #: The maintenance rate of the generic model when --mmr is not given.

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from . import core
 from .choices import ExchangeName
-from .core.numbers import CORE_CONTEXT, places_of, quantize
+from .core.numbers import CORE_CONTEXT, quantize
 from .models import (
     MAX_ROWS,
     Coin,
@@ -35,6 +35,7 @@ from .models import (
     preset_defaults,
     size_to_contracts,
 )
+from .rounding import MAX_PLACES, place_step, shown_places
 
 
 class LiqInput(PositionInput, MaintenanceInput):
@@ -119,15 +120,15 @@ class GridInput(Model):
                 spacing = self.step if self.step is not None else (self.to - self.from_) / (self.steps or 1)
             else:
                 spacing = entry * self._pct()[1] / 100
-        places = min(8, max(2, *(places_of(p) for p in given)))
-        while places < 8 and Decimal(1).scaleb(-places) > spacing:
+        places = shown_places(*given)
+        while places < MAX_PLACES and place_step(places) > spacing:
             places += 1
-        return Decimal(1).scaleb(-places)
+        return place_step(places)
 
     def places(self, entry: Decimal, tick: Decimal | None = None) -> int:
         """Decimal places that write every (rounded) price of the grid: those of
         :meth:`price_step`, 2 to 8."""
-        return min(8, max(2, places_of(self.price_step(entry, tick).normalize())))
+        return shown_places(self.price_step(entry, tick).normalize())
 
     def last_step(self) -> Decimal | None:
         """With ``--step``, the shorter last step that ends the grid at ``--to`` (``None``

@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from . import core
 from .choices import ExchangeName
-from .core.numbers import CORE_CONTEXT, HUNDRED, places_of
+from .core.numbers import CORE_CONTEXT, HUNDRED
 from .models import (
     GENERIC_TAKER_FEE,
     MAX_ROWS,
@@ -32,6 +32,7 @@ from .models import (
     split_percent,
 )
 from .models_margin import GridInput, LiqInput
+from .rounding import shown_places, step_for
 
 if TYPE_CHECKING:
     from .core.stress import Shock
@@ -155,7 +156,7 @@ class SizeInput(MaintenanceInput):
     @property
     def price_places(self) -> int:
         """Decimal places for prices and USD shown: 2 to 8, never fewer than the inputs'."""
-        return min(8, max(2, places_of(self.entry), places_of(self.stop)))
+        return shown_places(self.entry, self.stop)
 
     def liq_input(self, side: core.Side, contracts: Decimal) -> LiqInput:
         """The sized position as ``liq-price`` would be given it: isolated at ``--leverage``,
@@ -263,7 +264,7 @@ class HedgeInput(Model):
     @property
     def price_places(self) -> int:
         """Decimal places for prices and USD shown: the grid's, and never fewer than the price's."""
-        return min(8, max(2, places_of(self.price), self.grid.places(self.price, self.tick)))
+        return max(shown_places(self.price), self.grid.places(self.price, self.tick))
 
 
 # --- stress ------------------------------------------------------------------------------
@@ -337,12 +338,12 @@ class StressInput(LiqInput):
 
     @property
     def price_places(self) -> int:
-        return min(8, max(super().price_places, places_of(self.mark) if self.mark is not None else 0))
+        return super().price_places if self.mark is None else max(super().price_places, shown_places(self.mark))
 
     @property
     def price_step(self) -> Decimal:
         """The step prices are shown to: ``--tick``, else ``10^-places``."""
-        return self.tick if self.tick is not None else Decimal(1).scaleb(-self.price_places)
+        return step_for(self.tick, self.price_places)
 
     def rule(self) -> tuple[core.MaintenanceSpec, core.TierTable | None, str | None]:
         """The maintenance rule behind the liquidation price, as ``venues.rules.rule_for`` picks

@@ -2,27 +2,23 @@
 
 Each ``*_doc`` function returns the one document a command prints: the JSON renderer
 writes it as it is, and the table renderer lays out the same values, so a table and
-its ``--json`` always carry the same numbers. Rounding happens here and nowhere else:
-
-- coin amounts: to the satoshi (``1e-8``), nearest (half-even);
-- percentages and leverage: to 0.01, nearest;
-- prices and USD amounts: to ``10^-places``, ``places`` at least 2 and never fewer than
-  the input's, nearest; a liquidation or bankruptcy price rounds toward safety (a
-  long's up, a short's down) to the tick, or to that step without one, so the shown
-  price is never beyond the true one. Its ``*_exact`` twin is the value to 8 places.
+its ``--json`` always carry the same numbers. Every rounding is one of
+:mod:`invfut_cli.rounding`'s named steps (coin amounts to the satoshi, percentages to 0.01,
+prices and USD to ``10^-places``, liquidation-type prices toward safety); a liquidation
+price's ``*_exact`` twin is the value to 8 places.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import core
 from .choices import ExchangeName
-from .core.numbers import CENT, NOISE, OUTPUT_CONTEXT, SATOSHI, quantize
 from .models import DEFAULT_MMR
+from .rounding import as_written, coin, coin_up, pct, price_step, safe_price, step_for, usd
 
 if TYPE_CHECKING:
     from .compute import LiqOrder, PnlOutcome
@@ -32,63 +28,6 @@ if TYPE_CHECKING:
     from .venues.rules import Outcome
 
 Doc = dict[str, Any]
-
-
-#: ``10^-places`` for the places prices are shown with.
-_PLACES = {places: Decimal(1).scaleb(-places) for places in range(0, 21)}
-
-
-#: Digits below this are the 50-digit context's rounding: a value is first rounded here, so
-#: that an exact tie (half a satoshi) is not tipped by noise, then to its shown step.
-FINE = Decimal("1e-30")
-
-
-def _nearest(value: Decimal, step: Decimal) -> Decimal:
-    """``value`` to the power-of-ten ``step``, half-even, with no negative zero."""
-    # Positional arguments: quantize's keywords cost more than the rounding (hot in ladders).
-    rounded = value.quantize(FINE, None, OUTPUT_CONTEXT).quantize(step, None, OUTPUT_CONTEXT)
-    return rounded if rounded else abs(rounded)
-
-
-def coin(value: Decimal | None) -> Decimal | None:
-    """A coin amount to the satoshi, nearest."""
-    return None if value is None else _nearest(value, SATOSHI)
-
-
-def coin_up(value: Decimal | None) -> Decimal | None:
-    """A coin amount rounded UP to the satoshi (after dropping the context's noise below
-    :data:`NOISE`): a margin that must be enough is never shown a satoshi short."""
-    if value is None:
-        return None
-    rounded = quantize(quantize(value, NOISE), SATOSHI, ROUND_CEILING)
-    return rounded if rounded else abs(rounded)
-
-
-def pct(value: Decimal | None) -> Decimal | None:
-    """A percentage (or a leverage) to 0.01, nearest."""
-    return None if value is None else _nearest(value, CENT)
-
-
-def usd(value: Decimal | None, places: int) -> Decimal | None:
-    """A price or USD amount to ``places`` decimals, nearest."""
-    return (
-        None if value is None else _nearest(value, _PLACES[places] if places in _PLACES else Decimal(1).scaleb(-places))
-    )
-
-
-def safe_price(value: Decimal | None, side: core.Side, step: Decimal) -> Decimal | None:
-    """A liquidation-type price to ``step``: a long's rounds up, a short's down (after
-    dropping the context's noise below :data:`NOISE`). A short's price below one step is
-    shown to the satoshi instead (rounded down), so a price is never shown as 0."""
-    if value is None:
-        return None
-    settled = quantize(value, NOISE)
-    if side is core.Side.LONG:
-        return quantize(settled, step, ROUND_CEILING)
-    shown = quantize(settled, step, ROUND_FLOOR)
-    if shown <= 0:
-        shown = quantize(settled, SATOSHI, ROUND_FLOOR)
-    return shown if shown > 0 else quantize(value, NOISE, ROUND_FLOOR)
 
 
 #: The order of the echoed inputs: the position first, then the rules, then the grid.
@@ -138,9 +77,7 @@ def _echo(value: Any) -> Any:
         return value
     if hasattr(value, "value"):
         return value.value
-    if isinstance(value, Decimal) and -value.as_tuple().exponent > 8:  # type: ignore[operator]
-        return usd(value, 8)
-    return value
+    return as_written(value)
 
 
 def venue(model: PositionInput | LeverageInput) -> Doc:
@@ -195,7 +132,7 @@ def pnl_doc(args: PnlInput, outcome: PnlOutcome) -> Doc:
     places = args.price_places
     result, net, fees, target = outcome.result, outcome.net, outcome.costs, outcome.target
     side = core.Side(args.side)
-    step = Decimal(1).scaleb(-places)
+    step = price_step(args)
 
     def field(name: str, shape: Any) -> Any:
         return None if result is None else shape(getattr(result, name))
@@ -212,7 +149,7 @@ def pnl_doc(args: PnlInput, outcome: PnlOutcome) -> Doc:
         if target is None
         else {
             "kind": target.kind,
-            "value": target.value,
+            "value": {"roe_pct": pct, "pnl": coin}.get(target.kind, lambda v: usd(v, 2))(target.value),
             "exit_price_exact": usd(target.exit_price_usd, 8),
             "reason": None
             if target.reason is None
@@ -249,6 +186,7 @@ def pnl_doc(args: PnlInput, outcome: PnlOutcome) -> Doc:
         else None,
         "break_even_price": safe_price(outcome.break_even_usd, side, step),
         **liquidated_keys(outcome.liquidation, side, outcome.exit_price_usd, price_step(args)),
+        **sensitivity_keys(args.position, outcome.exit_price_usd, args.collateral),
     }
 
 
@@ -280,17 +218,6 @@ def liquidated_keys(outcome: Outcome | None, side: core.Side, price: Decimal | N
     }
 
 
-def step_for(tick: Decimal | None, places: int) -> Decimal:
-    """The step a liquidation-type price is shown to: the tick, else ``10^-places``."""
-    return tick if tick is not None else _PLACES.get(places) or Decimal(1).scaleb(-places)
-
-
-def price_step(args: LiqInput | LadderInput) -> Decimal:
-    """The step a liquidation price is shown to: ``--tick``, else ``10^-places``."""
-    tick = getattr(args, "tick", None)
-    return tick if tick is not None else Decimal(1).scaleb(-args.price_places)
-
-
 def liquidation_keys(outcome: Outcome, side: core.Side, step: Decimal) -> Doc:
     """The liquidation part of a document, as ``liq-price`` writes it (``size`` and
     ``stress`` carry it too)."""
@@ -307,7 +234,7 @@ def liquidation_keys(outcome: Outcome, side: core.Side, step: Decimal) -> Doc:
         "bankruptcy_price_exact": usd(bank.price_usd, 8),
         "maintenance_margin": coin(result.maintenance_margin_coin),
         "price_step": step,
-        "tier": outcome.tier,
+        "tier": tier_doc(outcome.tier),
     }
 
 
@@ -334,24 +261,39 @@ def estimate_keys(outcome: Outcome, side: core.Side, step: Decimal) -> Doc:
     }
 
 
+def rule_inputs(args: LiqInput | LadderInput, tier: Doc | None) -> Doc:
+    """The echoed inputs with the maintenance rule actually used filled in: the tier's rate
+    and deduction, Deribit's rate, or the default (the same in ``liq-price`` and ``ladder``)."""
+    echoed = inputs(args)
+    if echoed["mmr"] is None:
+        rule = tier or {}
+        echoed["mmr"] = rule.get("mmr", rule.get("maintenance_rate", DEFAULT_MMR))
+    if echoed["mm_deduction"] is None:
+        echoed["mm_deduction"] = (tier or {}).get("deduction", Decimal(0))
+    return echoed
+
+
+def tier_doc(tier: Doc | None) -> Doc | None:
+    """A tier as written: its leverage to 0.01 like every leverage (``100.00``, ``50.00``)."""
+    if tier is None or tier.get("max_leverage") is None:
+        return tier
+    return {**tier, "max_leverage": pct(tier["max_leverage"])}
+
+
 def liq_doc(args: LiqInput, outcome: Outcome) -> Doc:
     """``invfut liq-price``."""
     result, tier = outcome.result, outcome.tier
     side = core.Side(args.side)
     step = price_step(args)
     liq, bank = result.liquidation, result.bankruptcy
-    echoed = inputs(args)
-    if echoed["mmr"] is None:  # the rate actually used: the tier's, Deribit's, or the default
-        rule = tier or {}
-        echoed["mmr"] = rule.get("mmr", rule.get("maintenance_rate", DEFAULT_MMR))
-    if echoed["mm_deduction"] is None:
-        echoed["mm_deduction"] = (tier or {}).get("deduction", Decimal(0))
+    echoed = rule_inputs(args, tier)
     return {
         "command": "liq-price",
         "coin": args.coin,
         **position_keys(args, echoed),
         **liquidation_keys(outcome, side, step),
         "distance_pct": pct(result.distance_pct),
+        **sensitivity_keys(args.position, args.mark if args.mark is not None else args.entry, result.collateral_coin),
         "initial_margin": coin(result.initial_margin_coin),
         "collateral": coin(result.collateral_coin),
         "fee_to_close": coin(result.fee_to_close_coin),
@@ -525,13 +467,13 @@ def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Out
     return {
         "command": "ladder",
         "coin": args.coin,
-        **position_keys(args),
+        **position_keys(args, rule_inputs(args, tier)),
         "initial_margin": coin(None if args.leverage is None else position.initial_margin_coin(args.leverage)),
         "collateral": coin(collateral),
         "break_even_price": shown.get("break-even"),
         "liquidation_price": shown.get("liquidation"),
         "bankruptcy_price": shown.get("bankruptcy"),
-        "tier": tier,
+        "tier": tier_doc(tier),
         "reason": None if liquidation is None else liquidation.liquidation.reason,
         "marks": mark_rows,
         **grid_keys(args.grid, args.entry, args.tick, places),
@@ -562,9 +504,9 @@ def exchanges_doc(presets: PresetFile, only: str | None) -> Doc:
         if only is not None and key.value != only:
             continue
         coins = {}
-        for coin, contract in preset.coins.items():
+        for coin_name, contract in preset.coins.items():
             table = contract.table()
-            coins[coin] = {
+            coins[coin_name] = {
                 "symbol": contract.symbol,
                 "contract_size_usd": contract.contract_size_usd,
                 "tick": contract.tick,
@@ -679,4 +621,22 @@ def venue_pnl_keys(rounded: core.RoundedPnl | None) -> Doc:
             "lot_value_exit": rounded.lot_value_exit_coin,
             "rule": VENUE_PNL_RULE,
         }
+    }
+
+
+def sensitivity_keys(position: core.Position, price: Decimal | None, collateral: Decimal | None) -> Doc:
+    """DOMAIN.md §7 at ``price`` (the exit, or the mark): ``exposure`` ``s·Q/P`` and ``coin_delta``
+    ``s·Q/P²`` (12 places), ``coin_gamma`` ``−2·s·Q/P³`` (16 places), and ``usd_delta``
+    ``C + s·Q/E`` where the collateral is known; null without a price (or with nothing open)."""
+    from .core.sensitivity import sensitivity
+    from .glossary import PLACES, Unit
+
+    if price is None or position.contracts == 0:
+        return {"exposure": None, "coin_delta": None, "coin_gamma": None, "usd_delta": None}
+    sens = sensitivity(position, price, collateral if collateral is not None else Decimal(0))
+    return {
+        "exposure": coin(sens.exposure_coin),
+        "coin_delta": usd(sens.coin_delta_coin_per_usd, PLACES[Unit.DELTA]),
+        "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, PLACES[Unit.GAMMA]),
+        "usd_delta": None if collateral is None else coin(sens.usd_delta_coin),
     }

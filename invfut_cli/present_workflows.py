@@ -1,8 +1,8 @@
 """Documents of ``size``, ``hedge`` and ``stress``, rounded as :mod:`invfut_cli.present` does.
 
 Coin amounts to the satoshi, percentages and leverage to 0.01, prices and USD to at least
-2 places (nearest); liquidation-type prices toward safety. Two roundings have their own
-stated direction here:
+2 places (nearest); liquidation-type prices toward safety. Three roundings have their own
+stated direction here (each a step of :mod:`invfut_cli.rounding`):
 
 - a margin to add is the smallest whole satoshi *above* the exact amount (adding exactly
   that amount puts the liquidation price at the shocked price, which still liquidates);
@@ -14,12 +14,13 @@ stated direction here:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import core
-from .core.numbers import CENT, CORE_CONTEXT, HUNDRED, SATOSHI, quantize
-from .present import coin, coin_up, grid_keys, inputs, liquidation_keys, pct, position_keys, step_for, usd, venue
+from .core.numbers import HUNDRED
+from .present import grid_keys, inputs, liquidation_keys, position_keys, venue
+from .rounding import coin, coin_up, pct, pct_up, shown_move_to_liquidation, step_for, usd
 
 if TYPE_CHECKING:
     from .compute_workflows import HedgeOutcome, SizeOutcome, StressOutcome
@@ -27,14 +28,6 @@ if TYPE_CHECKING:
     from .models_workflows import HedgeInput, SizeInput, StressInput
 
 Doc = dict[str, Any]
-
-
-def coin_above(value: Decimal | None) -> Decimal | None:
-    """The smallest whole satoshi strictly above ``value``."""
-    if value is None:
-        return None
-    with localcontext(CORE_CONTEXT):
-        return quantize(value, SATOSHI, ROUND_FLOOR) + SATOSHI
 
 
 # --- size --------------------------------------------------------------------------------
@@ -61,7 +54,7 @@ def size_doc(args: SizeInput, outcome: SizeOutcome) -> Doc:
     if sizing.initial_margin_coin > args.balance:
         warnings.append(
             f"the initial margin at {args.leverage}x ({coin(sizing.initial_margin_coin)}) is more than the balance "
-            f"({args.balance}): use at least {quantize(sizing.min_leverage, CENT, ROUND_CEILING)}x, or risk less"
+            f"({args.balance}): use at least {pct_up(sizing.min_leverage)}x, or risk less"
         )
     return {
         "command": "size",
@@ -83,7 +76,7 @@ def size_doc(args: SizeInput, outcome: SizeOutcome) -> Doc:
         "leverage": pct(args.leverage),
         "initial_margin": coin(sizing.initial_margin_coin),
         "collateral": coin(result.collateral_coin),
-        "min_leverage": quantize(sizing.min_leverage, CENT, ROUND_CEILING),
+        "min_leverage": pct_up(sizing.min_leverage),
         "pnl_at_stop": coin(sizing.pnl_at_stop_coin),
         "fee_open": coin(sizing.open_fee_coin),
         "fee_close": coin(sizing.close_fee_coin),
@@ -161,13 +154,6 @@ def hedge_doc(args: HedgeInput, outcome: HedgeOutcome) -> Doc:
 
 
 # --- stress ------------------------------------------------------------------------------
-
-
-def shown_move_to_liquidation(value: Decimal | None, side: core.Side) -> Decimal | None:
-    """Rounded away from the reference price: down for a long, up for a short."""
-    if value is None:
-        return None
-    return quantize(value, CENT, ROUND_FLOOR if side is core.Side.LONG else ROUND_CEILING)
 
 
 def _stress_row(row: StressRow, places: int) -> Doc:

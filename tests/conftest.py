@@ -84,6 +84,15 @@ class Run:
         return json.loads(self.stdout, parse_float=Decimal, parse_int=Decimal)
 
 
+def interruptible() -> None:
+    """For ``subprocess.Popen(preexec_fn=...)``: Ctrl-C as a terminal sends it. A test runner's
+    worker may ignore SIGINT, and a child inherits an ignored signal (then Python never
+    installs its handler), so the child gets the default disposition back before it starts."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def without_column_note(stderr: str) -> str:
     """``stderr`` less the note a narrow table writes about the columns it left out."""
     return "".join(line for line in stderr.splitlines(keepends=True) if " columns leave out " not in line)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import interruptible
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -191,7 +192,13 @@ def test_streams_before_the_input_ends() -> None:
 
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
-    proc = subprocess.Popen([*INVFUT, "batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [*INVFUT, "batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
+    )
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(
         json.dumps({"command": "pnl", "side": "long", "entry": 8000, "exit": 9000, "contracts": 10}).encode() + b"\n"
@@ -369,7 +376,8 @@ def test_ctrl_c_stops_every_batch_worker(tmp_path: Path, long_input: bytes) -> N
     source.write_bytes(long_input * 4)
     with source.open("rb") as src, (tmp_path / "out").open("wb") as sink:
         proc = subprocess.Popen([*INVFUT, "batch"], stdin=src, stdout=sink, stderr=subprocess.PIPE,
-                                start_new_session=True, env={**os.environ, "INVFUT_WORKERS": "2"})  # fmt: skip
+                                start_new_session=True, env={**os.environ, "INVFUT_WORKERS": "2"},
+                                preexec_fn=interruptible)  # fmt: skip
         deadline = time.monotonic() + 120
         while (tmp_path / "out").read_bytes().count(b"\n") < 2500 and time.monotonic() < deadline:
             time.sleep(0.05)  # past the lines one process answers: the workers are running

@@ -390,17 +390,18 @@ def test_json_path_does_not_import_rich_or_other_commands() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(run.stdout)["pnl"]
-    assert run.stderr == "['invfut_cli.commands.position']"
+    assert run.stderr == "['invfut_cli.commands.pnl']"
 
 
 def test_command_modules_match_the_registrations() -> None:
-    from invfut_cli.app import _FUNCTIONS, COMMAND_MODULES
+    from invfut_cli.app import _FUNCTIONS
     from invfut_cli.cli import app as full_app
+    from invfut_cli.commands import REGISTRY, module_name
 
     registered = {c.name: c.callback for c in full_app.registered_commands}
-    assert set(registered) == set(COMMAND_MODULES) == set(_FUNCTIONS)
+    assert set(registered) == set(REGISTRY) == set(_FUNCTIONS)
     for name, func in registered.items():
-        assert func.__module__ == f"invfut_cli.commands.{COMMAND_MODULES[name]}", name
+        assert func.__module__ == f"invfut_cli.commands.{module_name(name)}", name
 
 
 def test_installed_console_script_runs() -> None:

@@ -273,7 +273,7 @@ def test_windows_side_by_side_give_the_whole_grid(
     """A grid whose --to is off the step (a shorter last step) and rounds to a tick: rows of
     windows laid side by side equal the rows of one pass, and the last row is at --to."""
     from invfut_cli.app import load_commands
-    from invfut_cli.commands.position import run_ladder
+    from invfut_cli.commands.ladder import run as run_ladder
 
     load_commands("ladder")
     values: dict[str, Any] = {

@@ -65,7 +65,9 @@ def tree(command: Any, path: tuple[str, ...] = (), parent: Any = None) -> Iterat
     The choices come from each parameter's own ``shell_complete`` (what typer would offer when
     asked at run time), not from the generator's reading of the types.
     """
-    ctx = command.context_class(command, info_name=path[-1] if path else PROG, parent=parent)
+    ctx = command.context_class(
+        command, info_name=path[-1] if path else PROG, parent=parent, **command.context_settings
+    )
     long_options: list[str] = []
     spellings: list[str] = []
     value_options: list[ValueOption] = []

@@ -104,9 +104,9 @@ def numbers_with_keys(value: Any, key: str = "") -> list[tuple[str, str]]:
 
 
 def test_every_command_has_a_layout() -> None:
-    from invfut_cli.app import COMMAND_MODULES
+    from invfut_cli.commands import REGISTRY
 
-    writers = set(COMMAND_MODULES) - {"batch", "schema"}
+    writers = set(REGISTRY) - {"batch", "schema"}
     assert writers == set(LAYOUTS)
     assert set(RUNS) == set(LAYOUTS)
 

@@ -24,7 +24,7 @@ from invfut_cli.compute_workflows import boundary
 from invfut_cli.core import Basis, FeeTreatment, MaintenanceSpec, Position, Side, liquidation
 from invfut_cli.core.stress import Shock, collateral_for_liquidation_price, stress
 from invfut_cli.exitcodes import ExitCode
-from invfut_cli.present_workflows import shown_move_to_liquidation
+from invfut_cli.rounding import shown_move_to_liquidation
 from invfut_cli.scenarios import ScenarioError, load, parse
 
 F = Fraction

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import without_column_note
+from conftest import interruptible, without_column_note
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are for
 
 def ladder_doc(values: dict[str, Any]) -> dict[str, Any]:
     from invfut_cli.app import load_commands
-    from invfut_cli.commands.position import run_ladder
+    from invfut_cli.commands.ladder import run as run_ladder
 
     load_commands("ladder")
     return run_ladder(**values)
@@ -175,6 +175,7 @@ def test_ctrl_c_stops_every_worker(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             start_new_session=True,
             env={**os.environ, "INVFUT_WORKERS": "2"},
+            preexec_fn=interruptible,
         )
         deadline = time.monotonic() + 60
         while (tmp_path / "out").stat().st_size < 100_000 and time.monotonic() < deadline:

@@ -1,8 +1,8 @@
 """``invfut compare``: one position on several venues, side by side.
 
-Everything of the command is here: the typer function, the input model, the calls, the
-document, its table and its ``--explain`` lines. Each venue's row is built by the code
-``liq-price`` runs (:func:`invfut_cli.commands.position.run_liq_price`) with ``--exchange``
+The typer function, the input model, the calls, the document and its ``--explain`` lines
+are here; its tables are :mod:`invfut_cli.compare.table`. Each venue's row is built by the code
+``liq-price`` runs (:func:`invfut_cli.commands.liq_price.run`) with ``--exchange``
 set to that venue, so a row carries exactly the numbers ``invfut liq-price --exchange VENUE``
 prints for the same position. Nothing is computed twice.
 
@@ -16,14 +16,12 @@ maximum leverage and the reason, not an error for the whole table.
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
 
-from invfut_cli import explain as _explain
-from invfut_cli.app import batch, build, command, emit, explained, option_values
+from invfut_cli.app import build, command, emit, explained, option_values
 from invfut_cli.options import (
     POSITION,
     VENUE,
@@ -250,9 +248,8 @@ def row_for(args: Any, venue: Any) -> Doc:
 
     from invfut_cli import core
     from invfut_cli.app import describe_error
-    from invfut_cli.commands.position import run_liq_price
-    from invfut_cli.core.numbers import places_of
-    from invfut_cli.present import usd
+    from invfut_cli.commands.liq_price import run as run_liq_price
+    from invfut_cli.rounding import shown_places, usd
 
     facts = _venue_facts(venue, args.coin)
     head: Doc = {"exchange": venue.value, **facts}
@@ -266,7 +263,7 @@ def row_for(args: Any, venue: Any) -> Doc:
         size_usd = None
         if contracts is not None:
             position = core.Position(core.Side.LONG, contracts, facts["contract_size"], args.entry)
-            size_usd = usd(position.size_usd, min(8, max(2, places_of(args.entry))))
+            size_usd = usd(position.size_usd, shown_places(args.entry))
         return {
             **head,
             "contracts": contracts,
@@ -297,7 +294,7 @@ def row_for(args: Any, venue: Any) -> Doc:
 def _size_coin(row: Doc, entry: Decimal) -> Decimal | None:
     """The size bought in coin at the entry, ``Q/E``, to the satoshi."""
     from invfut_cli import core
-    from invfut_cli.present import coin
+    from invfut_cli.rounding import coin
 
     if row["contracts"] is None:
         return None
@@ -310,8 +307,7 @@ def _size_coin(row: Doc, entry: Decimal) -> Decimal | None:
 
 def document(args: Any, rows: list[Doc]) -> Doc:
     """``invfut compare``: the position asked, and one row per venue (``rows``)."""
-    from invfut_cli.core.numbers import places_of
-    from invfut_cli.present import usd
+    from invfut_cli.rounding import shown_places, usd
 
     for row in rows:
         row["size_coin"] = _size_coin(row, args.entry)
@@ -329,14 +325,13 @@ def document(args: Any, rows: list[Doc]) -> Doc:
             "balance": args.balance,
             "exchange": [venue.value for venue in args.chosen],
         },
-        "average_entry": usd(args.entry, min(8, max(2, places_of(args.entry)))),
+        "average_entry": usd(args.entry, shown_places(args.entry)),
         "margin_mode": "cross" if args.balance is not None else "isolated",
         "rows": rows,
     }
 
 
-@batch("compare")
-def run_compare(**values: Any) -> Doc:
+def run(**values: Any) -> Doc:
     """The ``compare`` document for these option values (``exchange``: the venues, comma-separated)."""
     venues = values.pop("exchange", None)
     args = build(_input_model(), venues=venues, **values)
@@ -383,7 +378,7 @@ def compare_command(
 ) -> None:
     """One position on several venues side by side: contracts bought, margin, fees and order cost,
     liquidation and bankruptcy prices, tier and maximum leverage, each as liq-price gives it."""
-    emit(explained(run_compare(**option_values(locals())), explain), as_json, fmt)
+    emit(explained(run(**option_values(locals())), explain), as_json, fmt)
 
 
 # --- --explain ------------------------------------------------------------------------------
@@ -392,7 +387,8 @@ def compare_command(
 def explain_lines(doc: Doc) -> list[str]:
     """The steps of ``compare``: how each venue's contracts follow from the size, and where
     its rule puts the prices (each row is ``liq-price --exchange VENUE``)."""
-    n = _explain.n
+    from invfut_cli.explain import n
+
     i, c = doc["inputs"], doc["coin"]
     lines = ["each row is liq-price --exchange VENUE for the same side, entry, size and margin"]
     if i["size_usd"] is not None or i["size_coin"] is not None:
@@ -421,131 +417,11 @@ def explain_lines(doc: Doc) -> list[str]:
     return lines
 
 
-_explain.register("compare", explain_lines)
-
-
 # --- the table ------------------------------------------------------------------------------
-
-#: Columns given up first, in this order, when a table does not fit the terminal.
-DROP_ORDER = ("symbol", "fee_close", "fee_open", "maintenance", "family", "size_usd", "bankruptcy", "tier")
-
-
-def _fit(keys: list[str], headers: dict[str, str], cells: dict[str, list[str]], width: int) -> list[str]:
-    """The columns that fit ``width``, leaving out :data:`DROP_ORDER`'s first; nothing is cut."""
-    shown = list(keys)
-
-    def needed() -> int:
-        return sum(max([len(headers[k]), *map(len, cells[k])]) + 3 for k in shown) + 1
-
-    for key in DROP_ORDER:
-        if needed() <= width:
-            break
-        if key in shown:
-            shown.remove(key)
-    return shown
-
-
-def _table(title: str, keys: list[str], headers: dict[str, str], cells: dict[str, list[str]], width: int) -> Any:
-    """The table of the ``keys`` that fit, drawn by the table renderer; numbers to the right."""
-    from invfut_cli.render.table import plain_table
-
-    rows = [[cells[k][index] for k in keys] for index in range(len(cells[keys[0]]))]
-    table = plain_table([headers[k] for k in keys], rows, width, title)
-    for key, column in zip(keys, table.columns, strict=True):
-        column.justify = "left" if key in ("venue", "symbol", "family") else "right"
-    return table
 
 
 def draw_table(doc: Doc, console: Any) -> None:
-    """Two tables, a row per venue: what opening the position costs, and where it is
-    liquidated. Columns that do not fit the terminal are left out, and a line on stderr
-    names them (``--json`` has every one)."""
-    from invfut_cli.render.table import text
+    """The venues' tables (:func:`invfut_cli.compare.table.draw_table`)."""
+    from invfut_cli.compare.table import draw_table as draw
 
-    coin, rows = doc["coin"], doc["rows"]
-    i = doc["inputs"]
-    asked = (
-        f"{text(i['size_usd'])} USD"
-        if i["size_usd"] is not None
-        else f"{text(i['size_coin'])} {coin}"
-        if i["size_coin"] is not None
-        else f"{text(i['contracts'])} contracts of each venue"
-    )
-    margin = (
-        f"{text(i['leverage'])}x"
-        if i["leverage"] is not None
-        else f"margin {text(i['margin'])} {coin}"
-        if i["margin"] is not None
-        else f"balance {text(i['balance'])} {coin} (cross)"
-    )
-
-    def cost(row: Doc, key: str) -> str:
-        return text(None if row["order_cost"] is None else row["order_cost"][key])
-
-    def liquidation(row: Doc) -> str:
-        if row["liquidation_price_estimate"] is not None:
-            return "≈" + text(row["liquidation_price_estimate"])
-        return text(row["liquidation_price"]) if row["allowed"] else "—"
-
-    def distance(row: Doc) -> str:
-        if row["estimate_distance_pct"] is not None:
-            return "≈" + text(row["estimate_distance_pct"])
-        return text(row["distance_pct"])
-
-    def limit(row: Doc) -> str:
-        shown = text(row["max_leverage"])
-        return shown if row["allowed"] else f"{shown} !"
-
-    venue = [r["exchange"] for r in rows]
-    first = {
-        "venue": ("venue", venue),
-        "contracts": ("contracts", [text(r["contracts"]) for r in rows]),
-        "size_usd": ("size USD", [text(r["size_usd"]) for r in rows]),
-        "initial_margin": ("IM", [text(r["initial_margin"]) for r in rows]),
-        "fee_open": ("fee open", [cost(r, "fee_open") for r in rows]),
-        "fee_close": ("fee close", [cost(r, "fee_to_close") for r in rows]),
-        "cost": ("order cost", [cost(r, "total") for r in rows]),
-        "max_leverage": ("max x", [limit(r) for r in rows]),
-    }
-    second = {
-        "venue": ("venue", venue),
-        "symbol": ("symbol", [r["symbol"] or "" for r in rows]),
-        "family": ("family", [r["formula_family"] or "—" for r in rows]),
-        "tier": ("tier", [text((r["tier"] or {}).get("index")) for r in rows]),
-        "liquidation": ("liquidation", [liquidation(r) for r in rows]),
-        "distance": ("dist %", [distance(r) for r in rows]),
-        "bankruptcy": ("bankruptcy", [text(r["bankruptcy_price"]) for r in rows]),
-        "maintenance": ("MM", [text(r["maintenance_margin"]) for r in rows]),
-    }
-    width = console.width
-    left_out: list[str] = []
-    for title, spec in (
-        (f"compare {i['side']} {asked} at {text(doc['average_entry'])}, {margin}: opening it ({coin})", first),
-        (f"where it is liquidated (USD; MM in {coin})", second),
-    ):
-        headers = {k: h for k, (h, _) in spec.items()}
-        cells = {k: c for k, (_, c) in spec.items()}
-        keys = _fit(list(spec), headers, cells, width)
-        left_out += [headers[k] for k in spec if k not in keys]
-        console.print(_table(title, keys, headers, cells, width))
-    if left_out:
-        sys.stderr.write(
-            f"invfut compare: {width} columns leave out {', '.join(left_out)}; a wider terminal or --json shows them\n"
-        )
-    notes = []
-    if any(r["liquidation_price_estimate"] is not None for r in rows):
-        notes.append(
-            "≈ an estimate: the venue has no liquidation price of its own; this is where an account holding only "
-            "this position meets its maintenance margin (estimate_basis in --json)."
-        )
-    for row in rows:
-        if not row["allowed"]:
-            notes.append(f"{row['exchange']}: not allowed (! its maximum): {row['reason']}.")
-        elif row["liquidation_price"] is None and row["liquidation_price_estimate"] is None and row["reason"]:
-            notes.append(f"{row['exchange']}: no liquidation price: {row['reason']}.")
-    if i["size_usd"] is not None or i["size_coin"] is not None:
-        notes.append("contracts: whole lots of each venue's contract that the size pays for, rounded down.")
-    for line in notes:
-        console.print(line, style="yellow", overflow="fold")
-    for line in doc.get("explain") or []:
-        console.print(line, soft_wrap=True)
+    draw(doc, console)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Annotated, Any
 
 import typer
 
@@ -28,3 +30,85 @@ def exchanges_command(
     from invfut_cli.venues.presets import load
 
     emit(present.exchanges_doc(load(), None if name is None else name.value), as_json, fmt)
+
+
+def percent(rate: Decimal) -> str:
+    """A rate as a percentage, without trailing zeros: 0.00075 is ``0.075``."""
+    value = (rate * 100).normalize()
+    return f"{value:f}"
+
+
+def draw_table(doc: Mapping[str, Any], console: Any) -> None:
+    """The presets: one row per contract; with one venue, its tiers, notes and sources too."""
+    from invfut_cli.render.table import plain_table, text
+
+    headers = ["exchange", "symbol", "USD", "tick", "lot", "max lev", "fees %", "family"]
+    rows = [
+        [
+            venue["exchange"],
+            contract["symbol"],
+            text(contract["contract_size_usd"]),
+            text(contract["tick"]),
+            text(contract["lot"]),
+            text(contract["max_leverage"]),
+            f"{percent(venue['maker_fee'])}/{percent(venue['taker_fee'])}",
+            venue["family"],
+        ]
+        for venue in doc["exchanges"]
+        for contract in venue["coins"].values()
+    ]
+    table = plain_table(headers, rows, console.width, "Exchange presets (fees: maker/taker)")
+    if len(table.columns) < len(headers):  # too narrow for the table: one short line a contract
+        console.print("Exchange presets: exchange symbol USD tick lot max-leverage; fees maker/taker %, family")
+        for row in rows:
+            console.print(" ".join(row[:6]), soft_wrap=True)
+            console.print(f"  fees {row[6]}, {row[7]}", soft_wrap=True)
+        table = None
+    if table is not None:
+        console.print(table)
+    detailed = len(doc["exchanges"]) == 1
+    for venue in doc["exchanges"]:
+        console.print(f"[bold]{venue['name']}[/bold] ({venue['product']}), read {venue['as_of']}:", soft_wrap=True)
+        if detailed:
+            for coin, contract in venue["coins"].items():
+                if contract["tiers"]:
+                    tiers = plain_table(
+                        [
+                            f"up to ({contract['tier_unit']})",
+                            "mmr",
+                            f"deduction ({contract['deduction_unit']})",
+                            "max lev",
+                        ],
+                        [
+                            [
+                                "—" if tier["up_to"] is None else text(tier["up_to"]),
+                                f"{percent(tier['mmr'])}%",
+                                text(tier["deduction"]),
+                                text(tier["max_leverage"]),
+                            ]
+                            for tier in contract["tiers"]
+                        ],
+                        console.width,
+                        f"{contract['symbol']} tiers",
+                    )
+                    console.print(tiers)
+                elif contract["size_margins"]:
+                    rates = contract["size_margins"]
+                    console.print(
+                        f"  {contract['symbol']}: initial {percent(rates['initial_base'])}% and maintenance "
+                        f"{percent(rates['maintenance_base'])}%, each + {percent(rates['slope_per_coin'])}% per {coin} of position",
+                        soft_wrap=True,
+                    )
+            for note in venue["notes"]:
+                console.print(f"  - {note}", soft_wrap=True)
+        for source in venue["sources"]:
+            console.print(f"  source: {source}", soft_wrap=True, highlight=False)
+
+
+def flat_records(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """CSV/NDJSON: one record per contract, its venue's keys beside it (``notes`` left out)."""
+    from invfut_cli.render.flat import flatten
+
+    for venue in doc["exchanges"]:
+        for coin, contract in venue["coins"].items():
+            yield flatten({k: v for k, v in venue.items() if k not in ("coins", "notes")} | {"coin": coin, **contract})

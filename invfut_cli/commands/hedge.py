@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import batch, build, command, emit, explained, option_values, with_grid
+from invfut_cli.app import build, command, emit, explained, option_values, with_grid
 from invfut_cli.options import (
     FEES,
     GRID,
@@ -28,8 +28,11 @@ from invfut_cli.options import (
 HEDGE = "Hedge"
 
 
-@batch("hedge")
-def run_hedge(**values: Any) -> dict[str, Any]:
+#: The row columns kept to the last when the table is too wide (after the first).
+ESSENTIAL_COLUMNS = ("hedged_usd",)
+
+
+def run(**values: Any) -> dict[str, Any]:
     """The ``hedge`` document for these option values."""
     from invfut_cli import compute_workflows, present_workflows
     from invfut_cli.models_workflows import HedgeInput
@@ -99,4 +102,11 @@ def hedge_command(
 ) -> None:
     """Contracts to short for a dollar hedge of coin held (rounded down to the lot), the holder's USD
     value across prices with and without it, and the funding the hedge receives or pays."""
-    emit(explained(run_hedge(**option_values(locals())), explain), as_json, fmt)
+    emit(explained(run(**option_values(locals())), explain), as_json, fmt)
+
+
+def explain_lines(doc: dict[str, Any]) -> list[str]:
+    """The ``--explain`` steps of a ``hedge`` document."""
+    from invfut_cli import explain
+
+    return explain.hedge(doc)

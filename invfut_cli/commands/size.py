@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import ExitCode, batch, build, command, emit, explained, option_values
+from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
 from invfut_cli.options import (
     FEES,
     MARGIN,
@@ -29,8 +29,7 @@ from invfut_cli.options import (
 RISK = "Risk"
 
 
-@batch("size")
-def run_size(**values: Any) -> dict[str, Any]:
+def run(**values: Any) -> dict[str, Any]:
     """The ``size`` document for these option values."""
     from invfut_cli import compute_workflows, present_workflows
     from invfut_cli.models_workflows import SizeInput
@@ -111,7 +110,14 @@ def size_command(
 ) -> None:
     """Contracts that lose --risk at the stop (fees included, rounded down to the lot), the margin they
     need, and the liquidation price. Exit status 3 when the stop is at or beyond the liquidation price."""
-    doc = run_size(**option_values(locals()))
+    doc = run(**option_values(locals()))
     emit(explained(doc, explain), as_json, fmt)
     if doc["stop_beyond_liquidation"]:
         raise typer.Exit(int(ExitCode.STOP_BEYOND_LIQUIDATION))
+
+
+def explain_lines(doc: dict[str, Any]) -> list[str]:
+    """The ``--explain`` steps of a ``size`` document."""
+    from invfut_cli import explain
+
+    return explain.size(doc)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import batch, build, command, emit, explained, option_values
+from invfut_cli.app import build, command, emit, explained, option_values
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -36,8 +36,11 @@ from invfut_cli.options import (
 SHOCKS = "Shocks"
 
 
-@batch("stress")
-def run_stress(**values: Any) -> dict[str, Any]:
+#: The row columns kept to the last when the table is too wide (after the first).
+ESSENTIAL_COLUMNS = ("liquidated", "pnl")
+
+
+def run(**values: Any) -> dict[str, Any]:
     """The ``stress`` document for these option values."""
     from invfut_cli import compute_workflows, present_workflows
     from invfut_cli.models_workflows import StressInput
@@ -94,4 +97,11 @@ def stress_command(
 ) -> None:
     """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
     liquidation price), and the margin to add to survive it."""
-    emit(explained(run_stress(**option_values(locals())), explain), as_json, fmt)
+    emit(explained(run(**option_values(locals())), explain), as_json, fmt)
+
+
+def explain_lines(doc: dict[str, Any]) -> list[str]:
+    """The ``--explain`` steps of a ``stress`` document."""
+    from invfut_cli import explain
+
+    return explain.stress(doc)

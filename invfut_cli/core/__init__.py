@@ -64,6 +64,8 @@ _HOME: dict[str, str] = {
     "steps_by_step": "grid",
     "leverage_drift": "leverage",
     "liquidation": "margin",
+    "collateral_for_liquidation": "margin",
+    "CollateralAnswer": "margin",
     "is_liquidated": "margin",
     "mark_safety": "margin",
     "MarkSafety": "margin",
@@ -75,6 +77,7 @@ _HOME: dict[str, str] = {
     "size_dependent_margins": "tiers",
     "size_dependent_liquidation": "tiers",
     "SizeDependentLiquidation": "tiers",
+    "solve_collateral": "margin",
     "solve_price": "margin",
     "solve_sizing": "leverage",
     "tiered_liquidation": "tiers",
@@ -119,14 +122,17 @@ if TYPE_CHECKING:
     from .leverage import DriftRow, Sizing, leverage_drift, solve_sizing
     from .margin import (
         Basis,
+        CollateralAnswer,
         FeeTreatment,
         LiquidationResult,
         MaintenanceSpec,
         MarkSafety,
         PriceAnswer,
+        collateral_for_liquidation,
         is_liquidated,
         liquidation,
         mark_safety,
+        solve_collateral,
         solve_price,
     )
     from .numbers import CENT, SATOSHI, exact, quantize

@@ -498,6 +498,9 @@ def balance_for_liquidation_at(book: Book, rule: MarginRule, target_usd: Decimal
     (while that bankruptcy price exists). ``Y = 0`` (equal and opposite sizes): the ``B*``
     where ``X = 0``, which still liquidates. ``(None, False)`` when no balance does it.
     """
+    # The account's form of :func:`.margin.solve_collateral`: the same equation, but with the
+    # terms summed over the cross positions (each with its own entry and tier), so it solves
+    # ``X(B) = Y/P*`` on :class:`CrossTerms` rather than on one position's ``a``, ``b``, ``k``.
     cross = [h for h in book.holdings if h.margin_coin is None]
     if not cross or rule.no_price_reason is not None or target_usd <= ZERO:
         return None, False

@@ -17,6 +17,15 @@ in ``a``, ``b`` and ``k``:
 
 There is a price only where ``P > 0``: a zero or wrong-signed denominator means "no
 such price", an answer with a reason, never a division by zero or a negative price.
+
+The same equation solved for the collateral gives the margin that puts a liquidation
+price where it is wanted::
+
+    C = (s + b)·Q/P − (s − a)·Q/E + k
+
+:func:`solve_price` and :func:`solve_collateral` are the one solver of each; every price
+and every collateral of one position (``liq-price``, ``--target-liquidation``, ``stress``'s
+margin to add, the order cost's bankruptcy price) comes from them.
 """
 
 from __future__ import annotations
@@ -108,6 +117,84 @@ def solve_price(
 
 
 @exact
+def solve_collateral(
+    position: Position,
+    price_usd: Decimal,
+    *,
+    entry_rate: Decimal = ZERO,
+    price_rate: Decimal = ZERO,
+    fixed_coin: Decimal = ZERO,
+) -> Decimal:
+    """The collateral whose price under :func:`solve_price` is ``price_usd``: the equation
+    ``C + s·Q/E − s·Q/P = a·Q/E + b·Q/P + k`` solved for ``C`` (see the module docstring).
+
+    Returns ``C = (s + b)·Q/P − (s − a)·Q/E + k``; it may be zero or negative, and where
+    ``s + b = 0`` no collateral moves the price (the caller says so).
+    """
+    s = position.side.sign
+    size = position.size_usd
+    return (s + price_rate) * size / price_usd - (s - entry_rate) * size / position.entry_price_usd + fixed_coin
+
+
+def _rates(spec: MaintenanceSpec) -> tuple[Decimal, Decimal]:
+    """``(m + f where the fee is added to the rate, f where the fee to close is charged at
+    the bankruptcy price)``: the maintenance rate and the fee term's rate of ``spec``."""
+    treatment = spec.treatment
+    fee_in_rate = spec.taker_fee if treatment is FeeTreatment.ADDED_TO_RATE else ZERO
+    fee_at_bankruptcy = spec.taker_fee if treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
+    return spec.rate + fee_in_rate, fee_at_bankruptcy
+
+
+@dataclass(frozen=True)
+class CollateralAnswer:
+    """The collateral that puts the liquidation price at a price, exact, and the fee to
+    close ``c`` it carries (where the fee is charged at the bankruptcy price; else 0)."""
+
+    collateral_coin: Decimal
+    fee_to_close_coin: Decimal
+
+
+@exact
+def collateral_for_liquidation(
+    position: Position, spec: MaintenanceSpec, price_usd: Decimal
+) -> CollateralAnswer | None:
+    """The collateral ``C*`` whose liquidation price (:func:`liquidation`) under ``spec`` is
+    exactly ``price_usd``: :func:`solve_collateral` with the family's ``a``, ``b`` and ``k``.
+
+    Entry family (``a = m'``, ``m' = m`` plus ``f`` where the fee is added to the rate,
+    ``b = 0``, ``k = c − d'`` with ``d' = d + D/E``): ``C* = s·Q/P − (s − m')·Q/E − d'``.
+    Where the fee to close is charged at the bankruptcy price ``BP = (s + f)·Q/(C + s·Q/E)``,
+    ``c = f·Q/BP = f·(C + s·Q/E)/(s + f)`` grows with ``C`` too, and
+    ``C* = (s + f)/s · (s·Q/P − (s − m')·Q/E − d') + f·Q/E`` while that bankruptcy price
+    exists (else ``c = 0`` and the plain formula stands).
+    Mark family (``a = 0``, ``b = m' − D/Q``, ``k = −d``): ``C* = (s + b)·Q/P − s·Q/E − d``;
+    ``None`` where ``s + b = 0`` (the liquidation price does not depend on ``C``).
+
+    ``C*`` may be zero or negative: then any collateral keeps the liquidation price beyond it.
+    """
+    s = position.side.sign
+    size = position.size_usd
+    entry = position.entry_price_usd
+    rate, fee = _rates(spec)
+    if spec.basis is Basis.ENTRY:
+        deduction = spec.deduction_coin + spec.deduction_usd / entry
+        plain = solve_collateral(position, price_usd, entry_rate=rate, fixed_coin=-deduction)
+        if fee == ZERO:
+            return CollateralAnswer(plain, ZERO)
+        with_fee = (s + fee) / s * plain + fee * size / entry
+        # The fee term is charged only where a bankruptcy price exists: (s + f)·(C + s·Q/E) > 0.
+        if (s + fee) * (with_fee + s * size / entry) > ZERO:
+            return CollateralAnswer(with_fee, fee * (with_fee + s * size / entry) / (s + fee))
+        return CollateralAnswer(plain, ZERO)
+    price_rate = rate - spec.deduction_usd / size
+    if s + price_rate == ZERO:
+        return None
+    return CollateralAnswer(
+        solve_collateral(position, price_usd, price_rate=price_rate, fixed_coin=-spec.deduction_coin), ZERO
+    )
+
+
+@exact
 def solve_quotient(numerator_usd: Decimal, denominator_coin: Decimal) -> Decimal | None:
     """The price ``P`` where ``X − Y/P = 0``: ``P = Y/X``, with ``Y = numerator_usd`` and
     ``X = denominator_coin``.
@@ -164,15 +251,13 @@ def liquidation(
     for a deduction ``D`` in USD. ``distance_pct = 100·(LP − E)/E``.
     """
     treatment = spec.treatment
-    fee_at_bankruptcy = spec.taker_fee if treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
-    fee_in_rate = spec.taker_fee if treatment is FeeTreatment.ADDED_TO_RATE else ZERO
+    rate, fee_at_bankruptcy = _rates(spec)
     size = position.size_usd
     entry = position.entry_price_usd
 
     bankrupt = solve_price(position, collateral_coin, price_rate=fee_at_bankruptcy)
     fee_to_close = ZERO if bankrupt is None else fee_at_bankruptcy * size / bankrupt
 
-    rate = spec.rate + fee_in_rate
     if spec.basis is Basis.ENTRY:
         # MM = (m + f)·Q/E − d − D/E + c: a fixed amount of coin.
         deduction = spec.deduction_coin + spec.deduction_usd / entry

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from .errors import DomainError
-from .margin import Basis, FeeTreatment, MaintenanceSpec, solve_price
+from .margin import MaintenanceSpec, collateral_for_liquidation, solve_price
 from .numbers import NOISE, ONE, SATOSHI, ZERO, exact, quantize
 from .position import Position, Side
 
@@ -232,7 +232,8 @@ def margin_for_liquidation(
     *,
     collateral_coin: Decimal | None = None,
 ) -> TargetMargin:
-    """The collateral ``M`` whose liquidation price (:func:`.margin.liquidation`) is ``P*``.
+    """The collateral ``M`` whose liquidation price (:func:`.margin.liquidation`) is ``P*``
+    (solved by :func:`.margin.collateral_for_liquidation`).
 
     Entry family ``M = s·Q/P* − s·Q/E + m'·Q/E − d' + c``, with ``m' = m (+ f where the
     fee is added to the rate)``, ``d' = d + D/E`` and ``c`` the fee to close at the
@@ -258,25 +259,10 @@ def margin_for_liquidation(
             target,
             f"a {side.value}'s liquidation price lies {where} its entry ({entry}): no margin puts it at {target}",
         )
-    treatment = spec.treatment
-    fee_in_rate = spec.taker_fee if treatment is FeeTreatment.ADDED_TO_RATE else ZERO
-    fee_at_bankruptcy = spec.taker_fee if treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
-    rate = spec.rate + fee_in_rate
-    fee_term = ZERO
-    if spec.basis is Basis.ENTRY:
-        deduction = spec.deduction_coin + spec.deduction_usd / entry
-        plain = s * size / target - s * size / entry + rate * size / entry - deduction
-        margin = plain
-        if fee_at_bankruptcy != ZERO:
-            f = fee_at_bankruptcy
-            with_fee = (s + f) / s * plain + f * size / entry
-            # BP = (s + f)·Q/(M + s·Q/E) is a price where it is positive: always for a
-            # long; for a short only while M < Q/E (else c = 0 and ``plain`` stands).
-            if (with_fee + s * size / entry) * (s + f) > ZERO:
-                margin = with_fee
-                fee_term = f * (with_fee + s * size / entry) / (s + f)
-    else:
-        margin = (size * (s + rate) - spec.deduction_usd) / target - spec.deduction_coin - s * size / entry
+    answer = collateral_for_liquidation(position, spec, target)
+    if answer is None:
+        return _none(target, f"no margin puts the liquidation price at {target}: it does not move with the margin")
+    margin, fee_term = answer.collateral_coin, answer.fee_to_close_coin
     if margin <= ZERO:
         return _none(
             target,

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .margin import Basis, FeeTreatment, MaintenanceSpec, is_liquidated
+from .margin import Basis, MaintenanceSpec, collateral_for_liquidation, is_liquidated
 from .numbers import ONE, ZERO, exact, settle
 from .position import Position
 from .tiers import TierTable
@@ -74,30 +74,13 @@ def maintenance_at(
 @exact
 def collateral_for_liquidation_price(position: Position, spec: MaintenanceSpec, price_usd: Decimal) -> Decimal | None:
     """The collateral ``C*`` whose liquidation price under ``spec`` is exactly ``price_usd``
-    (formulas in the module docstring); ``None`` where no collateral gives that price.
+    (formulas in the module docstring; solved by :func:`.margin.collateral_for_liquidation`);
+    ``None`` where no collateral gives that price.
 
     ``C*`` may be zero or negative: then any collateral keeps the liquidation price beyond it.
     """
-    s = position.side.sign
-    size = position.size_usd
-    entry = position.entry_price_usd
-    treatment = spec.treatment
-    fee_at_bankruptcy = spec.taker_fee if treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
-    rate = spec.rate + (spec.taker_fee if treatment is FeeTreatment.ADDED_TO_RATE else ZERO)
-    if spec.basis is Basis.ENTRY:
-        deduction = spec.deduction_coin + spec.deduction_usd / entry
-        plain = s * size / price_usd - (s - rate) * size / entry - deduction
-        if fee_at_bankruptcy == ZERO:
-            return plain
-        with_fee = (s + fee_at_bankruptcy) / s * plain + fee_at_bankruptcy * size / entry
-        # The fee term is charged only where a bankruptcy price exists: (s + f)·(C + s·Q/E) > 0.
-        if (s + fee_at_bankruptcy) * (with_fee + s * size / entry) > ZERO:
-            return with_fee
-        return plain
-    price_rate = rate - spec.deduction_usd / size
-    if s + price_rate == ZERO:
-        return None
-    return (s + price_rate) * size / price_usd - s * size / entry - spec.deduction_coin
+    answer = collateral_for_liquidation(position, spec, price_usd)
+    return None if answer is None else answer.collateral_coin
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from invfut_cli import workers
+from invfut_cli.commands import hook
 
 from .json_out import number_text, scalar
 
@@ -22,14 +23,11 @@ from .json_out import number_text, scalar
 def records(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """The rows of ``doc``, or ``doc`` itself flattened into one record."""
     rows = doc.get("rows")
+    own = hook(doc.get("command"), "flat_records")
     if rows is not None:
         yield from rows
-    elif "exchanges" in doc:
-        for venue in doc["exchanges"]:
-            for coin, contract in venue["coins"].items():
-                yield flatten(
-                    {k: v for k, v in venue.items() if k not in ("coins", "notes")} | {"coin": coin, **contract}
-                )
+    elif own is not None:  # a command whose records are not its rows (exchanges: one per contract)
+        yield from own(doc)
     else:
         yield flatten(doc)
 

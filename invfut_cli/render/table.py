@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from invfut_cli.commands import hook
+
 #: Labels of the summary keys, in the order shown; ``{coin}`` is the settlement coin.
 LABELS: dict[str, str] = {
     "average_entry": "Average entry (USD)",
@@ -62,6 +64,11 @@ LABELS: dict[str, str] = {
     "funding": "Funding paid ({coin})",
     "net_pnl": "Net PnL ({coin})",
     "net_pnl_usd": "Net PnL at exit price (USD)",
+    # sensitivities (DOMAIN.md §7), at the exit or the mark
+    "exposure": "Exposure ({coin})",
+    "usd_delta": "USD delta ({coin})",
+    "coin_delta": "Coin delta ({coin}/USD)",
+    "coin_gamma": "Coin gamma ({coin}/USD²)",
     # size, hedge, stress
     "side": "Side",
     "side_inferred": "  inferred from the stop",
@@ -95,12 +102,6 @@ LABELS: dict[str, str] = {
     "equity_now": "Equity now ({coin})",
     "effective_leverage_now": "Effective leverage now (x)",
     "liquidated_count": "Shocks that liquidate",
-}
-
-#: Commands whose module draws their table, ``"module:function(doc, console)"``.
-OWN_LAYOUT: dict[str, str] = {
-    "account": "invfut_cli.commands.account:draw_table",
-    "compare": "invfut_cli.commands.compare:draw_table",
 }
 
 #: Summary keys shown even when null: "no such price" is an answer.
@@ -209,15 +210,10 @@ def bar(value: Decimal | None, scale: Decimal) -> Text:
 DROP_ORDER = ("bar", "equity_usd", "roe_pct", "pnl_usd", "equity", "effective_leverage", "mark")
 
 
-#: Commands whose liquidated rows are drawn in red, with a note, instead of in a column.
-STYLED_LIQUIDATION = frozenset({"ladder", "leverage"})
-
-#: The columns a command's rows keep to the last (after the first column, the price).
-ESSENTIAL: dict[str, tuple[str, ...]] = {
-    "stress": ("liquidated", "pnl"),
-    "hedge": ("hedged_usd",),
-    "leverage": ("effective_leverage",),
-}
+def liquidated_in_red(doc: Mapping[str, Any]) -> bool:
+    """Whether the document's command draws its liquidated rows in red, with a note, instead
+    of in a column (its module's ``LIQUIDATED_IN_RED``)."""
+    return bool(hook(doc.get("command"), "LIQUIDATED_IN_RED", False))
 
 
 def fitted_columns(
@@ -255,7 +251,7 @@ def rows_table(doc: Mapping[str, Any], rows: list[Mapping[str, Any]], width: int
     """The row table; marked prices (entry, liquidation, …) stand out in bold."""
     coin = doc.get("coin", "coin")
     keys = [k for k in COLUMNS if any(row.get(k) is not None for row in rows)]
-    if "liquidated" in keys and doc.get("command") in STYLED_LIQUIDATION:
+    if "liquidated" in keys and liquidated_in_red(doc):
         keys.remove("liquidated")  # these rows are drawn in red instead, with a note below
     headers = {k: COLUMNS[k].format(coin=coin) for k in keys}
     cells = {k: [(row.get(k) or "") if k == "mark" else text(row.get(k)) for row in rows] for k in keys}
@@ -263,7 +259,9 @@ def rows_table(doc: Mapping[str, Any], rows: list[Mapping[str, Any]], width: int
         keys.append("bar")
         headers["bar"] = f"PnL {coin}"
         cells["bar"] = [" " * (BAR_WIDTH + 1)]
-    keys = fitted_columns(keys, cells, headers, width, ESSENTIAL.get(doc.get("command", ""), ("pnl",)))
+    # The columns the rows keep to the last (after the price): the command module's
+    # ``ESSENTIAL_COLUMNS``, else the PnL.
+    keys = fitted_columns(keys, cells, headers, width, hook(doc.get("command"), "ESSENTIAL_COLUMNS", ("pnl",)))
     table = Table(box=box.SIMPLE_HEAD)
     for key in keys:
         table.add_column(
@@ -380,7 +378,7 @@ def notes(doc: Mapping[str, Any]) -> Iterable[str]:
             f"The position is closed there and loses its collateral, {text(doc['loss_at_liquidation'])} "
             f"{doc.get('coin', '')}; the PnL above is the formula's at the exit, not money received."
         )
-    if doc.get("command") in STYLED_LIQUIDATION and doc.get("liquidation_price") is not None:
+    if liquidated_in_red(doc) and doc.get("liquidation_price") is not None:
         yield (
             f"Rows at or beyond the liquidation price {text(doc.get('liquidation_price'))} are liquidated "
             "(red, no effective leverage): the position is closed there and its collateral lost."
@@ -462,12 +460,6 @@ def order_notes(doc: Mapping[str, Any]) -> Iterable[str]:
         )
 
 
-def percent(rate: Decimal) -> str:
-    """A rate as a percentage, without trailing zeros: 0.00075 is ``0.075``."""
-    value = (rate * 100).normalize()
-    return f"{value:f}"
-
-
 class _Console(Console):
     """A console that reports a closed pipe as ``BrokenPipeError`` for the CLI to end quietly."""
 
@@ -475,86 +467,14 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-def exchanges(doc: Mapping[str, Any], console: Console) -> None:
-    """The presets: one row per contract; with one venue, its tiers, notes and sources too."""
-    headers = ["exchange", "symbol", "USD", "tick", "lot", "max lev", "fees %", "family"]
-    rows = [
-        [
-            venue["exchange"],
-            contract["symbol"],
-            text(contract["contract_size_usd"]),
-            text(contract["tick"]),
-            text(contract["lot"]),
-            text(contract["max_leverage"]),
-            f"{percent(venue['maker_fee'])}/{percent(venue['taker_fee'])}",
-            venue["family"],
-        ]
-        for venue in doc["exchanges"]
-        for contract in venue["coins"].values()
-    ]
-    table = plain_table(headers, rows, console.width, "Exchange presets (fees: maker/taker)")
-    if len(table.columns) < len(headers):  # too narrow for the table: one short line a contract
-        console.print("Exchange presets: exchange symbol USD tick lot max-leverage; fees maker/taker %, family")
-        for row in rows:
-            console.print(" ".join(row[:6]), soft_wrap=True)
-            console.print(f"  fees {row[6]}, {row[7]}", soft_wrap=True)
-        table = None
-    if table is not None:
-        console.print(table)
-    detailed = len(doc["exchanges"]) == 1
-    for venue in doc["exchanges"]:
-        console.print(f"[bold]{venue['name']}[/bold] ({venue['product']}), read {venue['as_of']}:", soft_wrap=True)
-        if detailed:
-            for coin, contract in venue["coins"].items():
-                if contract["tiers"]:
-                    tiers = plain_table(
-                        [
-                            f"up to ({contract['tier_unit']})",
-                            "mmr",
-                            f"deduction ({contract['deduction_unit']})",
-                            "max lev",
-                        ],
-                        [
-                            [
-                                "—" if tier["up_to"] is None else text(tier["up_to"]),
-                                f"{percent(tier['mmr'])}%",
-                                text(tier["deduction"]),
-                                text(tier["max_leverage"]),
-                            ]
-                            for tier in contract["tiers"]
-                        ],
-                        console.width,
-                        f"{contract['symbol']} tiers",
-                    )
-                    console.print(tiers)
-                elif contract["size_margins"]:
-                    rates = contract["size_margins"]
-                    console.print(
-                        f"  {contract['symbol']}: initial {percent(rates['initial_base'])}% and maintenance "
-                        f"{percent(rates['maintenance_base'])}%, each + {percent(rates['slope_per_coin'])}% per {coin} of position",
-                        soft_wrap=True,
-                    )
-            for note in venue["notes"]:
-                console.print(f"  - {note}", soft_wrap=True)
-        for source in venue["sources"]:
-            console.print(f"  source: {source}", soft_wrap=True, highlight=False)
-
-
 def write(doc: Mapping[str, Any], out: IO[str]) -> None:
     """Draw ``doc`` as tables on ``out``."""
     console = _Console(file=out, highlight=False)
-    if doc.get("command") == "exchanges":
-        exchanges(doc, console)
+    # A command whose module lays out its own table (account, compare, exchanges).
+    draw_table = hook(doc.get("command"), "draw_table")
+    if draw_table is not None:
+        draw_table(doc, console)
         return
-    # --- commands that lay out their own table (imported only when drawn) ---
-    layout = OWN_LAYOUT.get(doc.get("command", ""))
-    if layout is not None:
-        import importlib
-
-        module, _, name = layout.partition(":")
-        getattr(importlib.import_module(module), name)(doc, console)
-        return
-    # --- end ---
     console.print(summary(doc))
     if "rows" in doc:
         rows, count = drawable(doc["rows"])

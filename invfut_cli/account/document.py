@@ -1,0 +1,233 @@
+"""The document of ``invfut account``: the positions, the account (or ``before`` and
+``after`` with ``--add``), the alert, the hedge advice and the shocks, each rounded at a
+step of :mod:`invfut_cli.rounding`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from invfut_cli.commands.account import AccountOutcome
+    from invfut_cli.core.account import AccountResult
+
+Doc = dict[str, Any]
+
+#: Decimal places of the coin delta (coin per USD) and gamma (coin per USD²) shown: their
+#: values are small (1e-6 and 1e-10 for a BTC position of $20,000), so a satoshi is too coarse.
+DELTA_PLACES = 12
+GAMMA_PLACES = 16
+
+
+def account_places(args: Any, prices: list[Decimal]) -> int:
+    """Decimal places for the prices shown: those of ``--price``, the added positions' and the
+    file's prices (:func:`invfut_cli.rounding.shown_places`)."""
+    from invfut_cli.rounding import shown_places
+
+    return shown_places(args.price, *(a.price for a in args.add), *prices)
+
+
+def position_docs(lines: Any, places: int, step: Decimal) -> list[Doc]:
+    """The positions of an account document: PnL, exposure, coin delta and gamma, margins;
+    an isolated one's own liquidation. The entry is echoed as written (an average of fills
+    to 8 places)."""
+    from invfut_cli.core.numbers import HUNDRED
+    from invfut_cli.rounding import as_written, coin, pct, safe_price, usd
+
+    docs = []
+    for line in lines:
+        position, result, sens = line.position, line.isolated, line.sensitivity
+        entry = position.entry_price_usd
+        doc: Doc = {
+            "number": line.index + 1,
+            "name": line.name,
+            "side": position.side.value,
+            "margin_mode": line.margin_mode.value,
+            "contracts": position.contracts,
+            "contract_size": position.contract_size_usd,
+            "entry": as_written(entry),
+            "pnl": coin(line.pnl_coin),
+            "exposure": coin(sens.exposure_coin),
+            "coin_delta": usd(sens.coin_delta_coin_per_usd, DELTA_PLACES),
+            "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, GAMMA_PLACES),
+            "collateral": None,
+            "leverage": None,
+            "maintenance_margin": coin(line.maintenance_margin_coin),
+            "tier_index": None if line.tier_index is None else line.tier_index + 1,
+            "equity": None,
+            "usd_delta": None,
+            "liquidation_price": None,
+            "liquidation_price_exact": None,
+            "bankruptcy_price": None,
+            "distance_pct": None,
+            "liquidated": None,
+            "reason": None,
+        }
+        if result is not None:
+            price, margin = sens.price_usd, line.margin_coin
+            liq = result.liquidation.price_usd
+            doc.update(
+                collateral=coin(margin),
+                leverage=pct(position.size_usd / (entry * margin)),
+                equity=coin(line.equity_coin),
+                usd_delta=coin(sens.usd_delta_coin),
+                liquidation_price=safe_price(liq, position.side, step),
+                liquidation_price_exact=usd(liq, 8),
+                bankruptcy_price=safe_price(result.bankruptcy.price_usd, position.side, step),
+                distance_pct=None if liq is None else pct(HUNDRED * (liq - price) / price),
+                liquidated=line.liquidated,
+                reason=result.liquidation.reason,
+            )
+        docs.append(doc)
+    return docs
+
+
+def account_doc(result: AccountResult, places: int, step: Decimal) -> Doc:
+    """The whole account at the price: the cross part's figures and every position."""
+    from invfut_cli.core.position import Side
+    from invfut_cli.rounding import coin, pct, safe_price, usd
+
+    side = result.side or Side.LONG
+    sens, terms = result.sensitivity, result.terms
+    liq, bank = result.liquidation.price_usd, result.bankruptcy.price_usd
+    return {
+        "balance": coin(terms.balance_coin),
+        "cross_positions": result.cross_count,
+        "net_size_usd": usd(terms.signed_size_usd, places),
+        "net_entry_value": coin(terms.signed_entry_value_coin),
+        "equity": coin(result.equity_coin),
+        "equity_usd": usd(result.equity_coin * result.price_usd, places),
+        "maintenance_margin": coin(result.maintenance_margin_coin),
+        "free_margin": coin(result.free_margin_coin),
+        "effective_leverage": pct(result.effective_leverage),
+        "exposure": coin(sens.exposure_coin),
+        "usd_delta": coin(sens.usd_delta_coin),
+        "coin_delta": usd(sens.coin_delta_coin_per_usd, DELTA_PLACES),
+        "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, GAMMA_PLACES),
+        "formula_family": "none" if result.liquidated is None else result.basis.value,
+        "fee_treatment": result.fee_treatment.value,
+        "liquidation_price": safe_price(liq, side, step),
+        "liquidation_price_exact": usd(liq, 8),
+        "liquidation_side": None if result.side is None else ("below" if side is Side.LONG else "above"),
+        "distance_pct": pct(result.distance_pct),
+        "liquidated": result.liquidated,
+        "reason": result.liquidation.reason,
+        "bankruptcy_price": safe_price(bank, side, step),
+        "bankruptcy_price_exact": usd(bank, 8),
+        "fee_to_close": coin(terms.fee_to_close_coin),
+        "tier_rounds": result.tier_rounds,
+        "total_equity": coin(result.total_equity_coin),
+        "total_usd_delta": coin(result.total_usd_delta_coin),
+        "positions": position_docs(result.lines, places, step),
+    }
+
+
+def _alert(args: Any, result: AccountResult) -> Doc:
+    """``--fail-within``: the account is liquidated now, or its liquidation price is within
+    the limit of the price (DOMAIN.md §11)."""
+    within = args.fail_within
+    distance = result.distance_pct
+    near = distance is not None and within is not None and abs(distance) <= within
+    alert = within is not None and (bool(result.liquidated) or near)
+    return {"fail_within_pct": within, "alert": alert}
+
+
+def _shock_doc(row: Any, places: int, names: dict[int, str]) -> Doc:
+    from invfut_cli.core.numbers import HUNDRED, SATOSHI, quantize
+    from invfut_cli.rounding import coin, coin_above, pct, usd
+
+    margin = row.margin_to_add_coin
+    if margin is not None:
+        margin = coin_above(margin) if row.strict else quantize(margin, SATOSHI, "ROUND_CEILING")
+    return {
+        "scenario": row.name,
+        "move_pct": pct(HUNDRED * row.move),
+        "price": usd(row.price_usd, places),
+        "equity": coin(row.equity_coin),
+        "equity_usd": usd(row.equity_usd, places),
+        "maintenance_margin": coin(row.maintenance_margin_coin),
+        "effective_leverage": pct(row.effective_leverage),
+        "liquidated": row.liquidated,
+        "margin_to_add": margin,
+        "total_equity": coin(row.total_equity_coin),
+        "isolated_liquidated": [names[i] for i in row.isolated_liquidated],
+        "reason": row.reason,
+    }
+
+
+def _hedge_doc(outcome: AccountOutcome, places: int, step: Decimal) -> Doc | None:
+    from invfut_cli.core.position import Side
+    from invfut_cli.rounding import coin, safe_price, usd
+
+    hedge = outcome.hedge
+    if hedge is None:
+        return None
+    hedged = outcome.hedged
+    side = Side.LONG if hedged is None or hedged.side is None else hedged.side
+    liq = None if hedged is None else hedged.liquidation.price_usd
+    return {
+        "target_usd_delta": hedge.target_coin,
+        "usd_delta": coin(hedge.usd_delta_coin),
+        "side": None if hedge.side is None else hedge.side.value,
+        "contracts": hedge.contracts,
+        "contract_size": hedge.contract_size_usd,
+        "lot": hedge.lot,
+        "size_usd": usd(hedge.size_usd, places),
+        "exact_size_usd": usd(hedge.exact_size_usd, places),
+        "usd_delta_after": coin(hedge.usd_delta_after_coin),
+        "liquidation_price_after": safe_price(liq, side, step),
+        "liquidation_price_after_exact": usd(liq, 8),
+        "reason_after": None if hedged is None else hedged.liquidation.reason,
+    }
+
+
+def document(args: Any, outcome: AccountOutcome, prices: list[Decimal], file: str | None) -> Doc:
+    """``invfut account``: the account (or ``before`` and ``after`` with ``--add``), the
+    alert, the hedge advice and the shocks (``rows``; ``null`` without shocks)."""
+    from invfut_cli.present import venue
+    from invfut_cli.rounding import step_for, usd
+
+    places = account_places(args, prices)
+    step = step_for(args.tick, places)
+    final = outcome.after or outcome.before
+    names = {line.index: (line.name or f"position {line.index + 1}") for line in final.lines}
+    echoed = {
+        "file": file,
+        "price": args.price,
+        "mmr": args.mmr,
+        "mm_basis": args.mm_basis.value,
+        "mm_deduction": args.mm_deduction,
+        "taker_fee": args.taker_fee,
+        "tick": args.tick,
+        "contract_size": args.contract_size,
+        "add": [f"{a.side}:{a.contracts}@{a.price}" for a in args.add],
+        "fail_within": args.fail_within,
+        "move": list(args.move),
+        "scenario": list(args.scenario),
+        "usd_delta": args.usd_delta,
+    }
+    doc: Doc = {
+        "command": "account",
+        "coin": args.coin,
+        **venue(args),
+        "inputs": echoed,
+        "price": usd(args.price, places),
+        "price_step": step,
+    }
+    if outcome.after is None:
+        doc.update(account_doc(outcome.before, places, step))
+    else:
+        before = account_doc(outcome.before, places, step)
+        after = account_doc(outcome.after, places, step)
+        doc["before"], doc["after"] = before, after
+        doc["added"] = [
+            {"side": a.side, "contracts": a.contracts, "price": usd(a.price, places)} for a in outcome.added
+        ]
+        shown = (before["liquidation_price"], after["liquidation_price"])
+        exact = (before["liquidation_price_exact"], after["liquidation_price_exact"])
+        doc["liquidation_price_change"] = None if None in shown else shown[1] - shown[0]
+        doc["liquidation_price_exact_change"] = None if None in exact else exact[1] - exact[0]
+    doc.update(_alert(args, final))
+    doc["hedge"] = _hedge_doc(outcome, places, step)
+    doc["rows"] = [_shock_doc(row, places, names) for row in outcome.shocks] if outcome.shocks else None
+    return doc

@@ -1,0 +1,39 @@
+"""The layout of ``invfut exchanges``'s ``--json`` document (see :mod:`invfut_cli.documents`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LAYOUT: dict[str, Any] = {
+    "command": None,
+    "exchanges": [
+        {
+            "exchange": None,
+            "name": None,
+            "product": None,
+            "family": None,
+            "fee_treatment_isolated": None,
+            "fee_treatment_cross": None,
+            "maker_fee": None,
+            "taker_fee": None,
+            "funding_interval_hours": None,
+            "funding_mode": None,
+            "as_of": None,
+            "sources": [None],
+            "notes": [None],
+            "coins": {
+                "*": {
+                    "symbol": None,
+                    "contract_size_usd": None,
+                    "tick": None,
+                    "lot": None,
+                    "max_leverage": None,
+                    "tier_unit": None,
+                    "deduction_unit": None,
+                    "tiers": [{"up_to": None, "mmr": None, "deduction": None, "max_leverage": None}],
+                    "size_margins": {"initial_base": None, "maintenance_base": None, "slope_per_coin": None},
+                }
+            },
+        }
+    ],
+}

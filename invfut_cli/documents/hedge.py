@@ -1,0 +1,43 @@
+"""The layout of ``invfut hedge``'s ``--json`` document (see :mod:`invfut_cli.documents`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LAYOUT: dict[str, Any] = {
+    "command": None,
+    "coin": None,
+    "exchange": None,
+    "preset": {"name": None, "symbol": None, "family": None, "as_of": None, "sources": [None]},
+    "inputs": {
+        "contract_size": None,
+        "grid": {"from": None, "to": None, "step": None, "steps": None, "pct": None, "pct_step": None},
+        "holding": None,
+        "price": None,
+        "ratio": None,
+        "funding": None,
+        "funding_interval": None,
+    },
+    "side": None,
+    "holding": None,
+    "average_entry": None,
+    "holding_usd": None,
+    "ratio_target_pct": None,
+    "contracts": None,
+    "lot": None,
+    "size_usd": None,
+    "target_size_usd": None,
+    "hedge_ratio_pct": None,
+    "unhedged_coin": None,
+    "funding_rate": None,
+    "funding_interval_hours": None,
+    "funding_direction": None,
+    "funding_received_per_interval": None,
+    "funding_received_per_day": None,
+    "funding_received_per_day_usd": None,
+    "funding_received_per_year_pct": None,
+    "warnings": [None],
+    "grid": {"price_step": None, "last_step": None, "note": None},
+    "rows": [{"price": None, "pnl": None, "hedged_coin": None, "hedged_usd": None, "unhedged_usd": None, "mark": None}],
+    "explain": None,
+}

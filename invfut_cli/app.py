@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -464,6 +465,23 @@ def emit(
         sys.stdout.flush()
     except BrokenPipeError:
         raise PipeClosed from None
+
+
+def note_unit_slip(command: str, option: str, given: str | list[str] | None, limit: Decimal) -> None:
+    """One stderr note for a bare number that is almost certainly a unit slip: a fraction
+    option (``0.5`` is 50%) given a number of percent (``--target-roe 100`` is 10,000%). It is
+    read as written; the note says how, and how to write what was probably meant."""
+    from .models import split_percent
+
+    for text in [given] if isinstance(given, str) else given or []:
+        parsed = split_percent(text)
+        if parsed is None or parsed[1] or abs(parsed[0]) < limit:
+            continue
+        percent = f"{(parsed[0] * 100).normalize():,f}"
+        sys.stderr.write(
+            f"invfut {command}: note: {option} {text.strip()} is read as a fraction, {percent}%; "
+            f"for {text.strip()}% write {option} {text.strip()}%\n"
+        )
 
 
 def alert_line(command: str, doc: dict[str, Any]) -> None:

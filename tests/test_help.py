@@ -214,3 +214,26 @@ def test_the_target_limit_is_said_in_words(cli: Callable[..., Run], side: str, t
     doc = cli(*args).json()
     assert doc["exit_price"] is None and doc["target"]["reason"] == words
     assert not INTERNAL.search(doc["target"]["reason"])
+
+
+@pytest.mark.parametrize(
+    ("args", "note"),
+    [
+        (("pnl", "--side", "long", "--entry", "8000", "--contracts", "100", "--leverage", "10", "--target-roe", "100"),
+         "--target-roe 100 is read as a fraction, 10,000%; for 100% write --target-roe 100%"),
+        (("stress", "--side", "long", "--entry", "8000", "--contracts", "100", "--leverage", "10", "--move", "5"),
+         "--move 5 is read as a fraction, 500%; for 5% write --move 5%"),
+    ],
+)  # fmt: skip
+def test_a_unit_slip_gets_a_note_and_is_read_as_written(cli: Callable[..., Run], args: tuple[str, ...], note: str) -> None:
+    """A fraction option given what is almost certainly a number of percent: one stderr note
+    saying how it was read; the answer is the one for the value as written."""
+    run = cli(*args, "--json")
+    assert run.exit_code == 0 and run.stdout
+    (line,) = run.stderr.splitlines()
+    assert line.endswith(note) and ": note: " in line
+    meant = cli(*args[:-1], f"{args[-1]}%", "--json")
+    assert meant.stderr == "" and meant.stdout != run.stdout
+    # What it takes to be a slip: 0.5 is a plain 50%, no note.
+    plain = cli(*args[:-1], "0.5", "--json")
+    assert plain.exit_code == 0 and plain.stderr == ""

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import build, command, emit, explained, option_values
+from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
 from invfut_cli.options import (
     POSITION,
     BalanceOpt,
@@ -100,6 +100,7 @@ def pnl_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
+    note_unit_slip("pnl", "--target-roe", target_roe, Decimal(10))
     doc = run(**option_values(locals()))
     emit(explained(doc, explain), as_json, fmt)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import build, command, emit, explained, option_values
+from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -97,6 +97,7 @@ def stress_command(
 ) -> None:
     """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
     liquidation price), and the margin to add to survive it."""
+    note_unit_slip("stress", "--move", move, Decimal(2))
     emit(explained(run(**option_values(locals())), explain), as_json, fmt)
 
 

@@ -168,6 +168,7 @@ complete -c invfut -n '__invfut_at \'ladder\'' -l json -d 'Print one JSON docume
 complete -c invfut -n '__invfut_at \'ladder\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
 complete -c invfut -n '__invfut_at \'ladder\'' -l plot -d 'Draw coin and USD PnL against the price, with the marked prices, in place of...'
 complete -c invfut -n '__invfut_at \'ladder\'' -l plot-file -r -F -d 'Also write the chart to FILE.svg, an SVG image (stdout keeps the normal output).'
+complete -c invfut -n '__invfut_at \'ladder\'' -l sensitivities -d 'Add each row\'s exposure, coin delta and gamma, and USD delta (the curve\'s...'
 complete -c invfut -n '__invfut_at \'ladder\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'size\'' -l entry -x -d 'Entry price, USD per coin.'

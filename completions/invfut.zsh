@@ -177,6 +177,7 @@ _invfut__ladder() {
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
         '--plot[Draw coin and USD PnL against the price, with the marked prices, in place of...]' \
         '--plot-file=[Also write the chart to FILE.svg, an SVG image (stdout keeps the normal output).]:FILE.svg:_files' \
+        '--sensitivities[Add each row'\''s exposure, coin delta and gamma, and USD delta (the curve'\''s...]' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }

@@ -247,6 +247,8 @@ class LeverageInput(MaintenanceInput):
 
 
 class LadderInput(PositionInput, MaintenanceInput, FeeInput):
-    """``invfut ladder``: a position and a price grid."""
+    """``invfut ladder``: a position and a price grid; ``sensitivities`` adds DOMAIN.md §7's
+    figures to each row."""
 
     grid: GridInput = Field(default_factory=GridInput)
+    sensitivities: bool = False

@@ -207,7 +207,11 @@ def liquidated_keys(outcome: Outcome | None, side: core.Side, price: Decimal | N
     a position is closed at its liquidation price and its margin (cross: the balance behind
     it) goes with it; the PnL at a price beyond is the formula's, not money received."""
     if not assessed(outcome) or price is None:
-        return {"liquidated": None, "liquidation_price": liquidation_shown(outcome, side, step), "loss_at_liquidation": None}
+        return {
+            "liquidated": None,
+            "liquidation_price": liquidation_shown(outcome, side, step),
+            "loss_at_liquidation": None,
+        }
     assert outcome is not None
     shown = liquidation_shown(outcome, side, step)
     liquidated = core.is_liquidated(side, price, shown)
@@ -331,9 +335,7 @@ def _alert(args: LiqInput, liquidation: Decimal | None, step: Decimal) -> Doc:
     }
 
 
-def leverage_doc(
-    args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.DriftRow], outcome: Outcome
-) -> Doc:
+def leverage_doc(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.DriftRow], outcome: Outcome) -> Doc:
     """``invfut leverage``: rows at or beyond the liquidation price are ``liquidated`` and
     show no effective leverage."""
     places = max(2, args.grid.places(args.entry, args.tick))
@@ -427,6 +429,7 @@ class LadderRows:
         marks, places, liquidation = self.marks, self.places, self.liquidation
         long = self.args.side == "long"
         never: bool | None = False if self.assessed else None
+        greeks, position, collateral = self.args.sensitivities, self.args.position, self.collateral
         # The prices rise row by row, so the next marked price is all there is to compare.
         pending = sorted(marks)
         ahead = len(pending)
@@ -436,7 +439,10 @@ class LadderRows:
             while at < ahead and pending[at] < price:
                 at += 1
             liquidated = never if liquidation is None else (price <= liquidation if long else price >= liquidation)
-            yield _ladder_row(row, places, marks[price] if at < ahead and pending[at] == price else None, liquidated)
+            doc = _ladder_row(row, places, marks[price] if at < ahead and pending[at] == price else None, liquidated)
+            if greeks:
+                doc.update(sensitivity_keys(position, price, collateral))
+            yield doc
 
 
 def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Outcome | None) -> Doc:
@@ -463,7 +469,10 @@ def ladder_doc(args: LadderInput, marks: dict[str, Decimal | None], outcome: Out
         (row,) = core.ladder(position, [price], collateral)
         liquidated = core.is_liquidated(side, price, liquidation_price) if checked else None
         # The row stands at the marked price as shown (it may be finer than the grid's step).
-        mark_rows.append({**_ladder_row(row, places, ", ".join(names), liquidated), "price": price})
+        mark_row = {**_ladder_row(row, places, ", ".join(names), liquidated), "price": price}
+        if args.sensitivities:
+            mark_row.update(sensitivity_keys(position, price, collateral))
+        mark_rows.append(mark_row)
     return {
         "command": "ladder",
         "coin": args.coin,

@@ -56,3 +56,21 @@ def test_usd_delta_is_the_slope_of_the_dollar_equity(side: str) -> None:
     slope = (F(hi["equity_usd"]) - F(lo["equity_usd"])) / 20000
     assert abs(slope - F(lo["usd_delta"])) < F(1, 10**6)
     assert lo["usd_delta"] == hi["usd_delta"]
+
+
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_ladder_rows_carry_the_sensitivities_on_request(side: str) -> None:
+    s, q, e, c = (1 if side == "long" else -1), F(10000), F(8000), F(1, 8)
+    args = ("ladder", "--side", side, "--entry", "8000", "--contracts", "10000", "--margin", "0.125", "--json")
+    plain = run_cli(*args).json()
+    assert "coin_delta" not in plain["rows"][0]
+    doc = run_cli(*args, "--sensitivities").json()
+    assert doc["inputs"]["sensitivities"] is True
+    for row in [*doc["rows"], *doc["marks"]]:
+        p = F(row["price"])
+        assert near(row["exposure"], s * q / p, 8)
+        assert near(row["coin_delta"], s * q / p**2, 12)
+        assert near(row["coin_gamma"], -2 * s * q / p**3, 16)
+        assert near(row["usd_delta"], c + s * q / e, 8)
+    # Gamma has the sign of convexity: a long's coin PnL bends down, a short's up.
+    assert all((row["coin_gamma"] < 0) == (side == "long") for row in doc["rows"])

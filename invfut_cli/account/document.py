@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from invfut_cli.commands.account import AccountOutcome
+    from invfut_cli.account.outcome import AccountOutcome
     from invfut_cli.core.account import AccountResult
 
 Doc = dict[str, Any]

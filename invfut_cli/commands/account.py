@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from invfut_cli.account.file import AccountSource, parse_account, read_file
+from invfut_cli.account.outcome import AccountOutcome, Addition
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
 from invfut_cli.options import (
     BasisOpt,
@@ -43,7 +44,7 @@ from invfut_cli.options import (
 )
 
 if TYPE_CHECKING:
-    from invfut_cli.core.account import AccountResult, Holding, MarginRule
+    from invfut_cli.core.account import Holding, MarginRule
 
 Doc = dict[str, Any]
 
@@ -53,15 +54,6 @@ Doc = dict[str, Any]
 #: The help panels of the command's own options (the shared ones are in ``options``).
 ACCOUNT = "Account"
 WHAT_IF = "What if"
-
-
-@dataclass(frozen=True)
-class Addition:
-    """``--add SIDE:CONTRACTS@PRICE``: a prospective cross position."""
-
-    side: str
-    contracts: Decimal
-    price: Decimal
 
 
 def _parse_addition(text: Any) -> Addition:
@@ -242,19 +234,6 @@ def _holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list
             margin = position.initial_margin_coin(entry.leverage)
         holdings.append(Holding(position, margin, entry.leverage, entry.name))
     return holdings, prices
-
-
-@dataclass(frozen=True)
-class AccountOutcome:
-    """What the command computed: the account (before any ``--add``), the account with the
-    orders, the shocks (applied to the final account), and the hedge advice."""
-
-    before: AccountResult
-    after: AccountResult | None
-    added: tuple[Addition, ...]
-    shocks: tuple[Any, ...]
-    hedge: Any
-    hedged: AccountResult | None
 
 
 def compute(args: Any, balance: Decimal, holdings: list[Holding], step: Decimal) -> AccountOutcome:

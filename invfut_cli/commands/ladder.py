@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
 from invfut_cli.options import (
@@ -92,6 +94,14 @@ def ladder_command(
     fmt: FormatOpt = None,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
+    sensitivities: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivities",
+            help="Add each row's exposure, coin delta and gamma, and USD delta (the curve's slope and bend).",
+            rich_help_panel="Output",
+        ),
+    ] = False,
 ) -> None:
     """PnL, equity and effective leverage at each price of a grid: the non-linearity, row by row."""
     doc = run(**option_values(locals()))

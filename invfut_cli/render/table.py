@@ -118,6 +118,11 @@ COLUMNS: dict[str, str] = {
     "equity": "Equity {coin}",
     "equity_usd": "Equity USD",
     "effective_leverage": "Eff. lev. x",
+    # ladder --sensitivities
+    "exposure": "Exposure {coin}",
+    "usd_delta": "USD delta {coin}",
+    "coin_delta": "Delta {coin}/USD",
+    "coin_gamma": "Gamma {coin}/USD²",
     # hedge, stress
     "hedged_coin": "Hedged {coin}",
     "hedged_usd": "Hedged USD",
@@ -168,7 +173,7 @@ def summary(doc: Mapping[str, Any]) -> Table:
     # As wide as the title, so that it stays on one line (the terminal permitting).
     table = Table(title=title, box=box.SIMPLE_HEAVY, show_header=False, title_justify="left", min_width=len(title))
     shown = [
-        (label.format(coin=coin), "none" if doc.get(key) is None else text(doc[key]))
+        (label.format(coin=coin), "none" if doc.get(key) is None else text(doc[key]), key)
         for key, label in LABELS.items()
         # "none" is an answer where the document says why (its reason); elsewhere (pnl without
         # a margin) a null price is not known, and not shown.
@@ -176,10 +181,22 @@ def summary(doc: Mapping[str, Any]) -> Table:
         and not _repeats(doc, key)
     ]
     table.add_column("what", style="bold", overflow="fold")
-    table.add_column("value", justify="right", no_wrap=True, min_width=max((len(v) for _, v in shown), default=1))
-    for label, value in shown:
-        table.add_row(label, value)
+    table.add_column("value", justify="right", no_wrap=True, min_width=max((len(v) for _, v, _ in shown), default=1))
+    for label, value, key in shown:
+        table.add_row(label, Text(value, style=gain_style(key, doc.get(key))))
     return table
+
+
+#: Keys whose sign is a gain or a loss: green or red (rich leaves colour out in a pipe, with
+#: NO_COLOR or TERM=dumb).
+SIGNED = frozenset({"pnl", "pnl_usd", "step_pnl", "net_pnl", "net_pnl_usd", "roe_pct", "realised_pnl", "total_pnl"})
+
+
+def gain_style(key: str, value: Any) -> str:
+    """``green`` for a gain, ``red`` for a loss, nothing else."""
+    if key not in SIGNED or not isinstance(value, Decimal) or value == 0:
+        return ""
+    return "green" if value > 0 else "red"
 
 
 #: Summary rows left out when they repeat another row's value: the collateral is the initial
@@ -272,7 +289,10 @@ def rows_table(doc: Mapping[str, Any], rows: list[Mapping[str, Any]], width: int
         )
     scale = max((abs(r["pnl"]) for r in rows if r.get("pnl") is not None), default=Decimal(0))
     for index, row in enumerate(rows):
-        line: list[Any] = [bar(row.get("pnl"), scale) if k == "bar" else cells[k][index] for k in keys]
+        line: list[Any] = [
+            bar(row.get("pnl"), scale) if k == "bar" else Text(cells[k][index], style=gain_style(k, row.get(k)))
+            for k in keys
+        ]
         style = " ".join(s for s, on in (("bold", row.get("mark")), ("red", row.get("liquidated"))) if on)
         table.add_row(*line, style=style or None)
     return table

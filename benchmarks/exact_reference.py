@@ -127,7 +127,19 @@ def pnl(r: dict) -> str:
         f'"net_pnl": {coin(net) if costs else "null"}, '
         f'"net_pnl_usd": {near(net * p, step) if costs else "null"}, "break_even_price": {even_text}, '
         f'"liquidated": {"true" if liquidated else "false"}, "liquidation_price": {"null" if shown is None else shown}, '
-        f'"loss_at_liquidation": {im_text if liquidated else "null"}, "venue_pnl": null, "explain": null}}\n'
+        f'"loss_at_liquidation": {im_text if liquidated else "null"}, {sensitivities(s, q, e, p, im)}, '
+        f'"venue_pnl": null, "explain": null}}\n'
+    )
+
+
+DELTA_STEP, GAMMA_STEP = Decimal("1e-12"), Decimal("1e-16")
+
+
+def sensitivities(s: int, q: Decimal, e: Decimal, p: Decimal, c: Decimal) -> str:
+    """DOMAIN.md §7 at ``p``: exposure ``s·Q/P``, delta ``s·Q/P²``, gamma ``−2·s·Q/P³``, USD delta ``C + s·Q/E``."""
+    return (
+        f'"exposure": {coin(s * q / p)}, "coin_delta": {near(s * q / (p * p), DELTA_STEP):f}, '
+        f'"coin_gamma": {near(-2 * s * q / (p * p * p), GAMMA_STEP):f}, "usd_delta": {coin(c + s * q / e)}'
     )
 
 
@@ -227,6 +239,7 @@ def liq(r: dict) -> str:
         f'"bankruptcy_price_exact": {"null" if bankrupt is None else near(bankrupt, EIGHT)}, '
         f'"maintenance_margin": {coin(maintenance)}, "price_step": {step}, "tier": null, '
         f'"distance_pct": {"null" if price is None else near(HUNDRED * (price - e) / e, CENT)}, '
+        f"{sensitivities(s, q, e, e if mark_given is None else Decimal(mark_given), c)}, "
         f'"initial_margin": {coin(c)}, "collateral": {coin(c)}, "fee_to_close": {coin(fee_to_close)}, '
         f"{alert_text}, "
         f'"reason": {reason(long, price, "the maintenance margin")}, '

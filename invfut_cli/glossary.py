@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .rounding import place_step
+from .rounding import DELTA_PLACES, GAMMA_PLACES, place_step
 
 
 class Unit(enum.Enum):
@@ -57,8 +57,8 @@ PLACES: dict[Unit, int] = {
     Unit.LEVERAGE: 2,
     Unit.RATE: 8,
     Unit.CONTRACTS: 8,
-    Unit.DELTA: 12,
-    Unit.GAMMA: 16,
+    Unit.DELTA: DELTA_PLACES,
+    Unit.GAMMA: GAMMA_PLACES,
     Unit.COUNT: 0,
 }
 

@@ -638,14 +638,14 @@ def sensitivity_keys(position: core.Position, price: Decimal | None, collateral:
     ``s·Q/P²`` (12 places), ``coin_gamma`` ``−2·s·Q/P³`` (16 places), and ``usd_delta``
     ``C + s·Q/E`` where the collateral is known; null without a price (or with nothing open)."""
     from .core.sensitivity import sensitivity
-    from .glossary import PLACES, Unit
+    from .rounding import DELTA_PLACES, GAMMA_PLACES
 
     if price is None or position.contracts == 0:
         return {"exposure": None, "coin_delta": None, "coin_gamma": None, "usd_delta": None}
     sens = sensitivity(position, price, collateral if collateral is not None else Decimal(0))
     return {
         "exposure": coin(sens.exposure_coin),
-        "coin_delta": usd(sens.coin_delta_coin_per_usd, PLACES[Unit.DELTA]),
-        "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, PLACES[Unit.GAMMA]),
+        "coin_delta": usd(sens.coin_delta_coin_per_usd, DELTA_PLACES),
+        "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, GAMMA_PLACES),
         "usd_delta": None if collateral is None else coin(sens.usd_delta_coin),
     }

@@ -24,6 +24,11 @@ from typing import Any
 from .core.numbers import CENT, CORE_CONTEXT, NOISE, OUTPUT_CONTEXT, SATOSHI, places_of, quantize
 from .core.position import Side
 
+#: Places of a coin delta (coin per USD) and a coin gamma (coin per USD²): a satoshi would
+#: round typical values to 0.
+DELTA_PLACES = 12
+GAMMA_PLACES = 16
+
 __all__ = [
     "FINE",
     "MAX_PLACES",

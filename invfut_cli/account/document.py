@@ -7,16 +7,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+# The coin delta and gamma are shown to DELTA_PLACES and GAMMA_PLACES: their values are small
+# (1e-6 and 1e-10 for a BTC position of $20,000), so a satoshi is too coarse.
+from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES
+
 if TYPE_CHECKING:
     from invfut_cli.account.outcome import AccountOutcome
     from invfut_cli.core.account import AccountResult
 
 Doc = dict[str, Any]
-
-#: Decimal places of the coin delta (coin per USD) and gamma (coin per USD²) shown: their
-#: values are small (1e-6 and 1e-10 for a BTC position of $20,000), so a satoshi is too coarse.
-DELTA_PLACES = 12
-GAMMA_PLACES = 16
 
 
 def account_places(args: Any, prices: list[Decimal]) -> int:

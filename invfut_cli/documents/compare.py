@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.documents.shared import LIQUIDATION
+
 LAYOUT: dict[str, Any] = {
     "command": None,
     "coin": None,
@@ -33,20 +35,11 @@ LAYOUT: dict[str, Any] = {
             "allowed": None,
             "max_leverage": None,
             "leverage": None,
-            "size_asked": {
-                "size_usd": None,
-                "size_coin": None,
-                "contracts": None,
-                "lot": None,
-                "contract_size": None,
-            },
+            "size_asked": {"size_usd": None, "size_coin": None, "contracts": None, "lot": None, "contract_size": None},
             "size_usd": None,
-            "margin_mode": None,
-            "formula_family": None,
-            "fee_treatment": None,
+            **LIQUIDATION,
             "initial_margin": None,
             "collateral": None,
-            "maintenance_margin": None,
             "order_cost": {
                 "size_usd": None,
                 "leverage": None,
@@ -59,30 +52,7 @@ LAYOUT: dict[str, Any] = {
                 "total_exact": None,
                 "reason": None,
             },
-            "liquidation_price": None,
-            "liquidation_price_exact": None,
-            "liquidation_price_estimate": None,
-            "liquidation_price_estimate_exact": None,
-            "estimate_distance_pct": None,
-            "estimate_basis": None,
-            "bankruptcy_price": None,
-            "bankruptcy_price_exact": None,
             "distance_pct": None,
-            "price_step": None,
-            "tier": {
-                "index": None,
-                "up_to": None,
-                "unit": None,
-                "mmr": None,
-                "deduction": None,
-                "deduction_unit": None,
-                "max_leverage": None,
-                "iterations": None,
-                "initial_rate": None,
-                "maintenance_rate": None,
-                "size_coin": None,
-                "initial_margin": None,
-            },
             "reason": None,
             "bankruptcy_reason": None,
             "warnings": [None],

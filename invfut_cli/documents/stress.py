@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.documents.shared import LIQUIDATION, PRESET
+
 LAYOUT: dict[str, Any] = {
     "command": None,
     "coin": None,
     "exchange": None,
-    "preset": {"name": None, "symbol": None, "family": None, "as_of": None, "sources": [None]},
+    "preset": PRESET,
     "inputs": {
         "side": None,
         "entry": None,
@@ -34,33 +36,7 @@ LAYOUT: dict[str, Any] = {
     "size_usd": None,
     "average_entry": None,
     "closed": [None],
-    "margin_mode": None,
-    "formula_family": None,
-    "fee_treatment": None,
-    "liquidation_price": None,
-    "liquidation_price_exact": None,
-    "liquidation_price_estimate": None,
-    "liquidation_price_estimate_exact": None,
-    "estimate_distance_pct": None,
-    "estimate_basis": None,
-    "bankruptcy_price": None,
-    "bankruptcy_price_exact": None,
-    "maintenance_margin": None,
-    "price_step": None,
-    "tier": {
-        "index": None,
-        "up_to": None,
-        "unit": None,
-        "mmr": None,
-        "deduction": None,
-        "deduction_unit": None,
-        "max_leverage": None,
-        "iterations": None,
-        "initial_rate": None,
-        "maintenance_rate": None,
-        "size_coin": None,
-        "initial_margin": None,
-    },
+    **LIQUIDATION,
     "reference_price": None,
     "distance_pct": None,
     "collateral": None,

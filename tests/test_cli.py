@@ -364,8 +364,21 @@ def test_table_shows_the_json_numbers(cli: Any, args: tuple[str, ...]) -> None:
     doc = ok(cli(*args, "--json"))
     table = cli(*args)
     assert table.exit_code == 0 and without_column_note(table.stderr) == ""
+    from invfut_cli.render.table import first_keys, left_for_later
+
     shown = set(re.findall(r"-?\d[\d,]*\.\d+", table.stdout))
-    summary = {f"{v:,f}" for k, v in doc.items() if isinstance(v, Decimal) and v.as_tuple().exponent < 0}
+    # The summary shows what the command puts first (pnl: the exit and what it makes), and
+    # says how many more figures --explain and --json give.
+    first = set(first_keys(doc))
+    summary = {f"{v:,f}" for k, v in doc.items() if k in first and isinstance(v, Decimal) and v.as_tuple().exponent < 0}
+    later = left_for_later(doc)
+    assert (f"{later} more figures with --explain" in table.stdout) is (later > 0)
+    if later:
+        # With --explain the table is whole: every summary figure is in it.
+        whole = cli(*args, "--explain").stdout
+        assert {f"{v:,f}" for k, v in doc.items() if isinstance(v, Decimal) and v.as_tuple().exponent < 0} <= set(
+            re.findall(r"-?\d[\d,]*\.\d+", whole)
+        )
     in_rows = {
         f"{v:,f}"
         for row in [*doc.get("rows", []), *doc.get("marks", [])]

@@ -225,7 +225,9 @@ def test_the_target_limit_is_said_in_words(cli: Callable[..., Run], side: str, t
          "--move 5 is read as a fraction, 500%; for 5% write --move 5%"),
     ],
 )  # fmt: skip
-def test_a_unit_slip_gets_a_note_and_is_read_as_written(cli: Callable[..., Run], args: tuple[str, ...], note: str) -> None:
+def test_a_unit_slip_gets_a_note_and_is_read_as_written(
+    cli: Callable[..., Run], args: tuple[str, ...], note: str
+) -> None:
     """A fraction option given what is almost certainly a number of percent: one stderr note
     saying how it was read; the answer is the one for the value as written."""
     run = cli(*args, "--json")

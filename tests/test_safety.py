@@ -228,8 +228,22 @@ def test_ladder_rows_beyond_liquidation_show_no_leverage(side: str, exchange: st
     contracts = "100" if exchange == "binance" else "10000"
     doc = ok(
         run_cli(
-            "ladder", "--side", side, "--entry", "8000", "--contracts", contracts, "--leverage", "10",
-            "--exchange", exchange, "--pct", "20", "--pct-step", "2", "--json",
+            "ladder",
+            "--side",
+            side,
+            "--entry",
+            "8000",
+            "--contracts",
+            contracts,
+            "--leverage",
+            "10",
+            "--exchange",
+            exchange,
+            "--pct",
+            "20",
+            "--pct-step",
+            "2",
+            "--json",
         )  # fmt: skip
     )
     s = 1 if side == "long" else -1
@@ -285,7 +299,9 @@ def cron_example() -> str:
     return block.group(1)
 
 
-@pytest.mark.parametrize(("mark", "notified"), [("7950", "liquidation near"), ("9000", None), ("7000", "liquidation near")])
+@pytest.mark.parametrize(
+    ("mark", "notified"), [("7950", "liquidation near"), ("9000", None), ("7000", "liquidation near")]
+)
 def test_the_readme_cron_example_notifies_only_when_unsafe(tmp_path: Path, mark: str, notified: str | None) -> None:
     """The example runs in bash as written, with ``notify`` recording what it was told: near
     (7,950, 0.86% from 7,882) and beyond (7,000) notify; safe (9,000) does not."""

@@ -123,8 +123,16 @@ def all_numbers(value: Any) -> Iterator[Decimal]:
 
 
 def summary_numbers(doc: dict[str, Any]) -> set[str]:
-    """The document's top-level numbers with decimals (a table's summary shows each of them)."""
-    return {shown(v) for v in doc.values() if isinstance(v, Decimal) and v.as_tuple().exponent < 0}  # type: ignore[operator]
+    """The document's top-level numbers with decimals that its table's summary shows: each of
+    them, or those the command puts first (the rest are under --explain and in --json)."""
+    from invfut_cli.render.table import first_keys
+
+    first = set(first_keys(doc))
+    return {
+        shown(v)
+        for k, v in doc.items()
+        if k in first and isinstance(v, Decimal) and v.as_tuple().exponent < 0  # type: ignore[operator]
+    }
 
 
 def row_prices(doc: dict[str, Any]) -> set[str]:

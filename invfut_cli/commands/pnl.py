@@ -33,6 +33,14 @@ from invfut_cli.options import (
     SizeUsdOpt,
 )
 
+#: What the table shows first: the exit, what it makes, the margin's fate and the break-even;
+#: the values, USD margins, price change and sensitivities are under --explain and in JSON.
+SUMMARY_KEYS = (
+    "average_entry", "exit_price", "pnl", "pnl_usd", "roe_pct", "realised_pnl", "total_pnl",
+    "initial_margin", "collateral", "equity", "equity_usd", "fee_open", "fee_close", "funding",
+    "net_pnl", "net_pnl_usd", "break_even_price", "liquidation_price",
+)  # fmt: skip
+
 #: The help panel of the exit targets (the shared panels are in ``options``).
 TARGET = "Exit target"
 
@@ -100,8 +108,8 @@ def pnl_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
-    note_unit_slip("pnl", "--target-roe", target_roe, Decimal(10))
     doc = run(**option_values(locals()))
+    note_unit_slip("pnl", "--target-roe", target_roe, Decimal(10))  # only for a value that was taken
     emit(explained(doc, explain), as_json, fmt)
 
 

@@ -25,6 +25,14 @@ from invfut_cli.options import (
     TickOpt,
 )
 
+#: What the table shows first: the size, its margin, the risk and the stop, and where it
+#: liquidates; the rest (fees, rounding, the lot, the exact prices) under --explain and in JSON.
+SUMMARY_KEYS = (
+    "side", "contracts", "size_usd", "leverage", "initial_margin", "risk", "risk_pct",
+    "stop_distance_pct", "loss_at_stop", "loss_at_stop_pct", "liquidation_price", "distance_pct",
+    "stop_beyond_liquidation",
+)  # fmt: skip
+
 #: The help panel of the balance and the risk taken.
 RISK = "Risk"
 

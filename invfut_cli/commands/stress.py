@@ -97,8 +97,9 @@ def stress_command(
 ) -> None:
     """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
     liquidation price), and the margin to add to survive it."""
-    note_unit_slip("stress", "--move", move, Decimal(2))
-    emit(explained(run(**option_values(locals())), explain), as_json, fmt)
+    doc = run(**option_values(locals()))
+    note_unit_slip("stress", "--move", move, Decimal(2))  # only for values that were taken
+    emit(explained(doc, explain), as_json, fmt)
 
 
 def explain_lines(doc: dict[str, Any]) -> list[str]:

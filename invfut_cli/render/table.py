@@ -173,8 +173,9 @@ def summary(doc: Mapping[str, Any]) -> Table:
     # As wide as the title, so that it stays on one line (the terminal permitting).
     table = Table(title=title, box=box.SIMPLE_HEAVY, show_header=False, title_justify="left", min_width=len(title))
     shown = [
-        (label.format(coin=coin), "none" if doc.get(key) is None else text(doc[key]), key)
-        for key, label in LABELS.items()
+        (LABELS[key].format(coin=coin), "none" if doc.get(key) is None else text(doc[key]), key)
+        for key in first_keys(doc)
+        if key in LABELS
         # "none" is an answer where the document says why (its reason); elsewhere (pnl without
         # a margin) a null price is not known, and not shown.
         if (doc.get(key) is not None or (key in ALWAYS_SHOWN and key in doc and "reason" in doc))
@@ -366,8 +367,25 @@ def target_words(target: Mapping[str, Any], coin: str) -> str:
     return TARGET_WORDS[target["kind"]].format(value=shown, coin=coin)
 
 
+def first_keys(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """The summary keys a table shows, in order: what a trader decides on first, where the
+    command says (``SUMMARY_KEYS``), unless ``--explain`` asked for the whole answer; else
+    every labelled key."""
+    keys = hook(doc.get("command"), "SUMMARY_KEYS")
+    return tuple(LABELS) if keys is None or doc.get("explain") else keys
+
+
+def left_for_later(doc: Mapping[str, Any]) -> int:
+    """How many summary figures the table leaves to ``--explain`` and ``--json``."""
+    keys = first_keys(doc)
+    return sum(1 for key in LABELS if key not in keys and doc.get(key) is not None and not _repeats(doc, key))
+
+
 def notes(doc: Mapping[str, Any]) -> Iterable[str]:
     """Partial closes, targets, reasons for missing prices, and warnings, as lines under the table."""
+    later = left_for_later(doc)
+    if later:
+        yield f"{later} more figures with --explain, or in --json."
     for closed in doc.get("closed") or ():
         yield (
             f"Closed {text(closed['contracts'])} contracts at {text(closed['price'])}: realised "

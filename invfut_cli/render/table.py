@@ -391,7 +391,7 @@ def notes(doc: Mapping[str, Any]) -> Iterable[str]:
             f"Closed {text(closed['contracts'])} contracts at {text(closed['price'])}: realised "
             f"{text(closed['realised_pnl'])} {doc.get('coin', '')}; {text(closed['remaining_contracts'])} remain open."
         )
-    if doc.get("command") == "pnl" and doc.get("closed"):
+    if doc.get("closed") and doc.get("realised_pnl") is not None:  # the closes' total (pnl)
         coin_name = doc.get("coin", "")
         if doc["closed"][-1]["remaining_contracts"] == 0:
             yield f"Every contract is closed: realised {text(doc['realised_pnl'])} {coin_name} in all; nothing is open."
@@ -410,7 +410,7 @@ def notes(doc: Mapping[str, Any]) -> Iterable[str]:
             yield f"No exit reaches {goal}: {target['reason']}."
         else:
             yield f"Exit for {goal}: {text(doc.get('exit_price'))} (exact {text(target['exit_price_exact'])})."
-    if doc.get("command") == "pnl" and doc.get("liquidated"):
+    if doc.get("loss_at_liquidation") is not None:  # an exit beyond liquidation (pnl)
         yield (
             f"LIQUIDATED: the exit is at or beyond the liquidation price {text(doc['liquidation_price'])}. "
             f"The position is closed there and loses its collateral, {text(doc['loss_at_liquidation'])} "

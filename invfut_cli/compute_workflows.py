@@ -18,6 +18,7 @@ from .core.sizing import RiskSizing, size_by_risk
 from .core.stress import StressRow, stress
 from .models import MAX_CONTRACTS
 from .models_workflows import HedgeInput, SizeInput, StressInput
+from .rounding import price_step
 
 if TYPE_CHECKING:
     from .models_margin import LiqInput
@@ -123,7 +124,7 @@ def stress_test(args: StressInput) -> StressOutcome:
         base=base,
         table=table,
         unassessed_reason=unassessed,
-        price_step_usd=args.price_step,
+        price_step_usd=price_step(args),
     )
     to_liquidation = None if liquidation_price is None else core.change_pct(reference, liquidation_price)
     return StressOutcome(outcome, now, to_liquidation, tuple(rows))

@@ -32,7 +32,7 @@ from .models import (
     split_percent,
 )
 from .models_margin import GridInput, LiqInput
-from .rounding import shown_places, step_for
+from .rounding import shown_places
 
 if TYPE_CHECKING:
     from .core.stress import Shock
@@ -339,11 +339,6 @@ class StressInput(LiqInput):
     @property
     def price_places(self) -> int:
         return super().price_places if self.mark is None else max(super().price_places, shown_places(self.mark))
-
-    @property
-    def price_step(self) -> Decimal:
-        """The step prices are shown to: ``--tick``, else ``10^-places``."""
-        return step_for(self.tick, self.price_places)
 
     def rule(self) -> tuple[core.MaintenanceSpec, core.TierTable | None, str | None]:
         """The maintenance rule behind the liquidation price, as ``venues.rules.rule_for`` picks

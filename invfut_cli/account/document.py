@@ -132,12 +132,12 @@ def _alert(args: Any, result: AccountResult) -> Doc:
 
 
 def _shock_doc(row: Any, places: int, names: dict[int, str]) -> Doc:
-    from invfut_cli.core.numbers import HUNDRED, SATOSHI, quantize
-    from invfut_cli.rounding import coin, coin_above, pct, usd
+    from invfut_cli.core.numbers import HUNDRED
+    from invfut_cli.rounding import coin, coin_above, coin_up, pct, usd
 
     margin = row.margin_to_add_coin
     if margin is not None:
-        margin = coin_above(margin) if row.strict else quantize(margin, SATOSHI, "ROUND_CEILING")
+        margin = coin_above(margin) if row.strict else coin_up(margin)
     return {
         "scenario": row.name,
         "move_pct": pct(HUNDRED * row.move),

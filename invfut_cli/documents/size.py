@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.documents.shared import LIQUIDATION
+
 LAYOUT: dict[str, Any] = {
     "command": None,
     "coin": None,
@@ -47,29 +49,7 @@ LAYOUT: dict[str, Any] = {
     "loss_at_stop": None,
     "loss_at_stop_pct": None,
     "next_lot_loss": None,
-    "margin_mode": None,
-    "formula_family": None,
-    "fee_treatment": None,
-    "liquidation_price": None,
-    "liquidation_price_exact": None,
-    "liquidation_price_estimate": None,
-    "liquidation_price_estimate_exact": None,
-    "estimate_distance_pct": None,
-    "estimate_basis": None,
-    "bankruptcy_price": None,
-    "bankruptcy_price_exact": None,
-    "maintenance_margin": None,
-    "price_step": None,
-    "tier": {
-        "index": None,
-        "up_to": None,
-        "unit": None,
-        "mmr": None,
-        "deduction": None,
-        "deduction_unit": None,
-        "max_leverage": None,
-        "iterations": None,
-    },
+    **LIQUIDATION,
     "distance_pct": None,
     "stop_beyond_liquidation": None,
     "reason": None,

@@ -1,87 +1,76 @@
-"""The typer app: error handling, exit codes, and the helpers every command uses.
+"""The typer app: its click classes, the registration of commands, and the entry point.
 
-Each command builds one input model, calls the core, and hands one document to one
-renderer. Errors of every kind become one stderr line and an :class:`ExitCode` in
-:meth:`InvfutGroup.main`, and nowhere else.
+Each command builds one input model (:mod:`.option_values`), calls the core, and hands one
+document to one renderer (:mod:`.output`). Errors of every kind become one stderr line and
+an :class:`ExitCode` in :meth:`InvfutGroup.main`, and nowhere else (:mod:`.error_report`
+words and writes them). The help's layout is :mod:`.help_format`'s.
+
+The command modules take what they use from here: the names below stay importable from
+``invfut_cli.app`` wherever they are defined.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
-from decimal import Decimal
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from typer.core import TyperCommand, TyperGroup
 
-from .choices import OutputFormat
 from .commands import REGISTRY, load, module_name
 from .core.errors import DomainError
+from .error_report import (
+    describe_error,
+    error_object,
+    quiet_stdout,
+    report_input_error,
+    report_internal_error,
+    report_usage_error,
+)
 from .errors import ConfigError, PresetError
-from .exitcodes import MEANINGS, ExitCode
+from .exitcodes import ExitCode
+from .help_format import CONTEXT_SETTINGS, ROOT_EPILOG, HelpFormat, example_epilog, prose
+from .option_values import build, note_unit_slip, option_values, with_grid
+from .output import PipeClosed, alert_line, check_output, emit, explained
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from .models import Model
-
-M = TypeVar("M", bound="Model")
-
-
-#: ``-h`` is ``--help``, for the app and every command.
-CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
-#: The help panel of ``--help`` in a command's help (the options' panels are in ``options``).
-HELP_PANEL = "Output"
-
-
-class _Help:
-    """How invfut's help shows options: a flag takes no value, so no ``<bool>`` is written
-    beside it, and an argument with a metavar (``FILE``, ``NAME``) gets no ``<str>`` beside
-    that (typer's rich help writes both); a command's ``-h, --help`` goes in its Output
-    panel, after the options."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
-        for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-            elif param.param_type_name == "argument" and param.metavar:
-                param.display_type_rich = _no_type
-        return params
-
-    def get_help_option_names(self, ctx: Any) -> list[str]:
-        """``-h`` and ``--help`` in the order :data:`CONTEXT_SETTINGS` gives (click returns them
-        from a set, in an order that changes from one process to the next)."""
-        names = set(super().get_help_option_names(ctx))  # type: ignore[misc]
-        return [name for name in ctx.help_option_names if name in names]
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None and not isinstance(self, TyperGroup):
-            option.rich_help_panel = HELP_PANEL
-        return option
+__all__ = [
+    "COMMANDS",
+    "ExitCode",
+    "InvfutCommand",
+    "InvfutGroup",
+    "PipeClosed",
+    "alert_line",
+    "app",
+    "app_for",
+    "build",
+    "check_output",
+    "command",
+    "describe_error",
+    "emit",
+    "error_object",
+    "explained",
+    "load_commands",
+    "main",
+    "note_unit_slip",
+    "option_values",
+    "with_grid",
+]
 
 
-def _no_type(ctx: Any) -> None:
-    """No type beside an argument's metavar in the help (see :class:`_Help`)."""
-
-
-class InvfutCommand(_Help, TyperCommand):
-    """A command of the app (see :class:`_Help`). The output options are checked before the
-    command does any work: ``--json`` with another ``--format`` is a usage error, whatever
-    else is wrong."""
+class InvfutCommand(HelpFormat, TyperCommand):
+    """A command of the app (see :class:`~invfut_cli.help_format.HelpFormat`). The output
+    options are checked before the command does any work: ``--json`` with another
+    ``--format`` is a usage error, whatever else is wrong."""
 
     def invoke(self, ctx: Any) -> Any:
         check_output(bool(ctx.params.get("as_json")), ctx.params.get("fmt"))
         return super().invoke(ctx)
 
 
-class InvfutGroup(_Help, TyperGroup):
+class InvfutGroup(HelpFormat, TyperGroup):
     """The app's group: runs a command and turns any error into one line and an exit code.
 
     ``invfut`` alone prints the help (exit 0)."""
@@ -106,120 +95,34 @@ class InvfutGroup(_Help, TyperGroup):
             code = super().main(argv, prog, complete_var, standalone_mode=False, **extra)
             code = ExitCode.OK if code is None else code
         except typer.TyperException as exc:  # a usage error: the public base of typer's click errors
-            message = exc.format_message().replace("Value error, ", "")
-            if isinstance(getattr(getattr(exc, "ctx", None), "command", None), TyperGroup):
-                # The command line went wrong before any command: list the commands.
-                commands = ", ".join(sorted(COMMANDS))
-                message = f"{message if message.endswith('?') else message.rstrip('.') + '.'} Commands: {commands}; try '{prog} --help'."
-            code = _fail(argv, prog, _click_option(exc), message, ExitCode.USAGE)
+            code = report_usage_error(argv, prog, exc)
         except (ValidationError, ConfigError, PresetError, DomainError) as exc:
-            option, text, code, details = describe_error(exc)
-            code = _fail(argv, prog, option, text, code, details)
+            code = report_input_error(argv, prog, exc)
         except (KeyboardInterrupt, typer.Abort):
             sys.stderr.write("\n")
             code = ExitCode.INTERRUPTED
         except (BrokenPipeError, PipeClosed):
-            _quiet_stdout()
+            quiet_stdout()
             code = ExitCode.OK
         except Exception as exc:  # the last line of defence: never a traceback
-            code = _fail(
-                argv, prog, None, f"internal error: {type(exc).__name__}: {exc} (please report this)", ExitCode.INTERNAL
-            )
+            code = report_internal_error(argv, prog, exc)
         if standalone_mode:
             sys.exit(int(code))
         return code
 
 
-def describe_error(
-    exc: ValidationError | ConfigError | PresetError | DomainError,
-) -> tuple[str | None, str, ExitCode, list[tuple[str | None, str]]]:
-    """``(option, one-line message, exit code, [(option, message) per problem])`` for an
-    input error: the one mapping of errors to messages, for commands and ``batch`` alike."""
-    if isinstance(exc, ValidationError):
-        from .models import error_lines
-
-        lines = error_lines(exc)
-        return lines[0][0], "; ".join(_join(o, m) for o, m in lines), ExitCode.USAGE, lines
-    if isinstance(exc, ConfigError | PresetError):
-        return None, str(exc), ExitCode.CONFIG, [(None, str(exc))]
-    option = None if exc.option is None else "--" + exc.option.replace("_", "-")
-    return option, _join(option, exc.message), ExitCode.USAGE, [(option, exc.message)]
+def _typer_app() -> typer.Typer:
+    """An empty app of invfut's classes and settings."""
+    return typer.Typer(
+        cls=InvfutGroup,
+        name="invfut",
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings=CONTEXT_SETTINGS,
+    )
 
 
-def error_object(option: str | None, code: ExitCode, details: list[tuple[str | None, str]]) -> dict[str, Any]:
-    """The ``error`` object of a JSON error: option, message, exit code (and every problem)."""
-    error: dict[str, Any] = {"option": option, "message": " ".join(details[0][1].split()), "exit_code": int(code)}
-    if len(details) > 1:
-        error["errors"] = [{"option": o, "message": " ".join(m.split())} for o, m in details]
-    return error
-
-
-class PipeClosed(Exception):
-    """stdout's reader went away (``| head``): not an OSError, so typer does not turn it into exit 1."""
-
-
-def _join(option: str | None, message: str) -> str:
-    return message if option is None else f"{option}: {message}"
-
-
-def _click_option(exc: typer.TyperException) -> str | None:
-    param = getattr(exc, "param", None)
-    if param is not None and getattr(param, "opts", None):
-        return max(param.opts, key=len)
-    return getattr(exc, "option_name", None)
-
-
-def _fail(
-    argv: list[str],
-    prog: str,
-    option: str | None,
-    message: str,
-    code: ExitCode,
-    details: list[tuple[str | None, str]] | None = None,
-) -> ExitCode:
-    """Write the one stderr line for an error (JSON with ``--json``) and return ``code``."""
-    # The command is the first word (invfut itself takes only --help and --version): a
-    # command's name later on, as in ``invfut lig-price pnl``, did not run.
-    command = argv[0] if argv and argv[0] in COMMANDS else None
-    where = f"{prog} {command}" if command else prog
-    text = " ".join(message.split())
-    if _wants_json(argv):
-        from .render.json_out import scalar
-
-        sys.stderr.write(scalar({"error": error_object(option, code, details or [(option, text)])}) + "\n")
-    else:
-        sys.stderr.write(f"{where}: error: {text}\n")
-    return code
-
-
-def _wants_json(argv: list[str]) -> bool:
-    """Whether the command line asked for JSON-shaped output (then errors are JSON too)."""
-    if "--json" in argv:
-        return True
-    for index, word in enumerate(argv):
-        if word.startswith("--format="):
-            return word.split("=", 1)[1] in ("json", "ndjson")
-        if word == "--format" and index + 1 < len(argv):
-            return argv[index + 1] in ("json", "ndjson")
-    return False
-
-
-def _quiet_stdout() -> None:
-    """After a closed pipe: point stdout at /dev/null so the exit flush stays silent."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-app = typer.Typer(
-    cls=InvfutGroup,
-    name="invfut",
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings=CONTEXT_SETTINGS,
-)
+app = _typer_app()
 
 
 def _version(value: bool) -> None:
@@ -228,12 +131,6 @@ def _version(value: bool) -> None:
 
         sys.stdout.write(f"invfut {__version__}\n")
         raise typer.Exit()
-
-
-#: The end of ``invfut --help``: an example, and every exit code with its meaning.
-ROOT_EPILOG = "Example:\n$ invfut liq-price --side long --entry 8000 --contracts 10000 --leverage 10\n\n" + (
-    "Exit codes:\n" + "\n".join(f"{int(code):>3}  {MEANINGS[code]}" for code in ExitCode)
-)
 
 
 @app.callback(epilog=ROOT_EPILOG)
@@ -260,15 +157,6 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {}
 _SETTINGS: dict[str, dict[str, Any]] = {}
 
 
-def _prose(doc: str | None) -> str | None:
-    """A docstring as help text: each paragraph on one line. (typer's help keeps a docstring's
-    line breaks, which then break the terminal's own wrapping of the lines.)"""
-    if doc is None:
-        return None
-    blocks = re.split(r"\n\s*\n", doc.strip())
-    return "\n\n".join(" ".join(line.strip() for line in block.splitlines()) for block in blocks)
-
-
 def command(name: str, example: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a command on the app under ``name`` (one of :data:`~invfut_cli.commands.REGISTRY`,
     defined in its module); ``example``: command lines (one a line, without the ``$``) shown
@@ -276,43 +164,16 @@ def command(name: str, example: str | None = None) -> Callable[[Callable[..., An
 
     if name not in REGISTRY:
         raise LookupError(f"command {name!r} is missing from invfut_cli.commands.REGISTRY")
-    lines = [] if example is None else example.splitlines()
-    epilog = (
-        None
-        if not lines
-        else ("Example:\n" if len(lines) == 1 else "Examples:\n") + "\n".join(f"$ {line}" for line in lines)
-    )
+    epilog = example_epilog(example)
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         if func.__module__ != f"invfut_cli.commands.{module_name(name)}":
             raise LookupError(f"command {name!r} belongs in invfut_cli.commands.{module_name(name)}")
         _FUNCTIONS[name] = func
-        _SETTINGS[name] = {"cls": InvfutCommand, "epilog": epilog, "help": _prose(func.__doc__)}
+        _SETTINGS[name] = {"cls": InvfutCommand, "epilog": epilog, "help": prose(func.__doc__)}
         return app.command(name, **_SETTINGS[name])(func)
 
     return register
-
-
-#: Parameters that choose the output, not the question; and typer names that differ from the option.
-OUTPUT_PARAMETERS = frozenset({"explain", "as_json", "fmt", "plot", "plot_file"})
-RENAMED = {"exit_": "exit", "from_": "from"}
-
-
-def option_values(parameters: dict[str, Any]) -> dict[str, Any]:
-    """A command's parameters as option values, by option name (``--exit`` is ``exit``)."""
-    return {RENAMED.get(k, k): v for k, v in parameters.items() if k not in OUTPUT_PARAMETERS}
-
-
-#: The options that make a price grid (``leverage`` and ``ladder``).
-GRID_KEYS = ("from", "to", "step", "steps", "pct", "pct_step")
-
-
-def with_grid(values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` with the grid options gathered under ``grid``."""
-    from .models_margin import GridInput
-
-    grid = {k: values.pop(k) for k in GRID_KEYS if k in values}
-    return {**values, "grid": build(GridInput, **grid)}
 
 
 def load_commands(name: str | None = None) -> None:
@@ -329,173 +190,10 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
     load_commands(argv[0] if argv else None)
     if not argv or argv[0] not in _FUNCTIONS:
         return app
-    single = typer.Typer(
-        cls=InvfutGroup,
-        name="invfut",
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        context_settings=CONTEXT_SETTINGS,
-    )
+    single = _typer_app()
     single.callback(epilog=ROOT_EPILOG)(_root)
     single.command(argv[0], **_SETTINGS[argv[0]])(_FUNCTIONS[argv[0]])
     return single
-
-
-def build(model: type[M], **values: Any) -> M:
-    """Validate the given option values (``None`` means not given) into ``model``.
-
-    An option not given takes its configured default (config file, ``INVFUT_*``), where
-    ``model`` has that field.
-    """
-    from .config import settings
-
-    given = {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items() if v is not None}
-    for key in _repeatable(model).intersection(given):
-        if not isinstance(given[key], list | tuple):  # one value where an option repeats (a batch line)
-            given[key] = [given[key]]
-    configured = [k for k in settings() if k in model.model_fields and k not in given]
-    for key in configured:
-        given[key] = settings()[key]
-    try:
-        return model.model_validate(given)
-    except ValidationError as exc:
-        if configured:
-            _blame_config(exc, configured)
-        raise
-
-
-#: The fields of each model that a repeatable option fills, found once per model.
-_REPEATABLE: dict[type, frozenset[str]] = {}
-
-
-def _repeatable(model: type[Model]) -> frozenset[str]:
-    """The fields of ``model`` that a repeatable option fills (``--fill``, ``--close``,
-    ``--move``): tuples, to which one value given alone belongs as the only item."""
-    found = _REPEATABLE.get(model)
-    if found is None:
-        import typing
-
-        found = _REPEATABLE[model] = frozenset(
-            name for name, field in model.model_fields.items() if typing.get_origin(field.annotation) is tuple
-        )
-    return found
-
-
-def _blame_config(exc: ValidationError, configured: list[str]) -> None:
-    """Raise a :class:`ConfigError` naming the file (or variable) and key when a configured
-    default, not an option the user typed, is what failed."""
-    from .config import source
-    from .models import error_lines
-
-    for (_option, message), err in zip(error_lines(exc), exc.errors(include_url=False), strict=False):
-        names = [str(part) for part in err["loc"]] + [str((err.get("ctx") or {}).get("option", ""))]
-        key = next((k for k in configured if k in names), None)
-        if key is not None:
-            raise ConfigError(source(key), message) from None
-
-
-def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
-    """``doc`` with its ``explain`` key: the formula steps if ``wanted``, else null."""
-    if not wanted:
-        return {**doc, "explain": None}
-    from .explain import with_explanation
-
-    return with_explanation(doc, True)
-
-
-def check_output(as_json: bool, fmt: OutputFormat | None) -> None:
-    """``--json`` is ``--format json``: another ``--format`` beside it is a usage error."""
-    if as_json and fmt is not None and fmt is not OutputFormat.json:
-        raise DomainError(f"--json is --format json: give --json or --format {fmt.value}, not both", option="format")
-
-
-def emit(
-    doc: dict[str, Any],
-    as_json: bool,
-    fmt: OutputFormat | None = None,
-    plot: bool = False,
-    plot_file: Path | None = None,
-) -> None:
-    """Write ``doc`` to stdout in the chosen format (``--json`` is ``--format json``);
-    ``plot``: the summary and a chart in place of the table's rows; ``plot_file``: write the
-    chart there as well, first (an error then leaves stdout empty).
-
-    rich is imported only for a table, and a plotting library only for a chart.
-    """
-    check_output(as_json, fmt)
-    if plot and (as_json or fmt not in (None, OutputFormat.table)):
-        given = "--json" if as_json else f"--format {fmt.value if fmt else ''}"
-        raise DomainError(
-            f"the chart is drawn for people on the terminal, not with {given}; "
-            "for a chart beside that output give --plot-file FILE.svg",
-            option="plot",
-        )
-    if plot_file is not None:
-        from .render import plot as chart
-
-        try:
-            chart.write_file(doc, plot_file)
-        except OSError as exc:
-            raise DomainError(f"cannot write '{plot_file}': {exc.strerror or exc}", option="plot_file") from None
-    if plot:
-        fmt = OutputFormat.table
-    if fmt is None and not as_json:
-        from .config import settings
-
-        configured = settings().get("format")
-        fmt = OutputFormat(configured) if configured else None
-    chosen = fmt if fmt is not None else (OutputFormat.json if as_json else OutputFormat.table)
-    try:
-        if chosen is OutputFormat.json:
-            from .render import json_out
-
-            json_out.write(doc, sys.stdout)
-        elif chosen is OutputFormat.table and plot:
-            from .render import plot as chart
-
-            chart.write(doc, sys.stdout)
-        elif chosen is OutputFormat.table:
-            from .render import table
-
-            table.write(doc, sys.stdout)
-        else:
-            from .render import flat
-
-            (flat.write_csv if chosen is OutputFormat.csv else flat.write_ndjson)(doc, sys.stdout)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise PipeClosed from None
-
-
-def note_unit_slip(command: str, option: str, given: str | list[str] | None, limit: Decimal) -> None:
-    """One stderr note for a bare number that is almost certainly a unit slip: a fraction
-    option (``0.5`` is 50%) given a number of percent (``--target-roe 100`` is 10,000%). It is
-    read as written; the note says how, and how to write what was probably meant."""
-    from .models import split_percent
-
-    for text in [given] if isinstance(given, str) else given or []:
-        parsed = split_percent(text)
-        if parsed is None or parsed[1] or abs(parsed[0]) < limit:
-            continue
-        percent = f"{(parsed[0] * 100).normalize():,f}"
-        sys.stderr.write(
-            f"invfut {command}: note: {option} {text.strip()} is read as a fraction, {percent}%; "
-            f"for {text.strip()}% write {option} {text.strip()}%\n"
-        )
-
-
-def alert_line(command: str, doc: dict[str, Any]) -> None:
-    """The stderr line of an alert (exit code 4): beyond the liquidation price, or within the limit."""
-    liquidation, mark = doc["liquidation_price"], doc["mark_price"]
-    if doc["beyond"]:
-        what = f"the mark {mark} is at or beyond the liquidation price {liquidation}: liquidated"
-    else:
-        where = "below" if doc["distance_from_mark_pct"] < 0 else "above"
-        what = (
-            f"the liquidation price {liquidation} is {abs(doc['distance_from_mark_pct'])}% {where} the mark {mark}, "
-            f"within the {doc['fail_within_pct']}% limit"
-        )
-    sys.stderr.write(f"invfut {command}: alert: {what}\n")
 
 
 def main() -> None:

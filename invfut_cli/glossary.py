@@ -309,6 +309,11 @@ def term(key: str) -> Term | None:
     return GLOSSARY.get(key)
 
 
+#: A price below one satoshi is written to this many places rather than as 0 (a short's
+#: liquidation price at an entry of a few satoshis: :func:`invfut_cli.rounding.safe_price`).
+TINY_PRICE_PLACES = 20
+
+
 def step(unit: Unit) -> Decimal | None:
     """The finest step a number of ``unit`` is written to, or ``None`` for non-numbers."""
     places = PLACES.get(unit)
@@ -323,7 +328,7 @@ def markdown() -> str:
         places = PLACES.get(term.unit)
         written = "" if places is None else ("whole" if places == 0 else f"{places} places at most")
         if term.unit is Unit.PRICE:
-            written = "the price step (tick, or 0.01, or the input's places)"
+            written = "the price step (tick, or 0.01, or the input's places); below one satoshi, 20 places (never 0)"
         elif term.unit is Unit.USD:
             written = "0.01 (finer where the input prices are)"
         elif term.unit is Unit.COIN:

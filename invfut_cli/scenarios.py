@@ -1,7 +1,8 @@
 """Named stress scenarios: the data file ``scenarios.toml``, validated into pydantic models.
 
 A scenario is one move of the price, in percent, from BTC/USD history, with its dates, what
-the figure measures and where it comes from. Loaded only by ``invfut stress``.
+the figure measures and where it comes from; and the field types of ``--move`` and
+``--scenario``. Loaded by ``invfut stress`` and ``invfut account``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from .datafile import load_toml, parse_toml, validate
 from .errors import PresetError
-from .models import Model
+from .inputs.fields import FractionOrPercent, Model
 
 SCENARIOS_FILE = Path(__file__).with_name("scenarios.toml")
 
@@ -72,3 +74,36 @@ def load(path: Path = SCENARIOS_FILE) -> dict[str, Scenario]:
     """The scenarios shipped with invfut (read once)."""
     raw = load_toml(path, error=ScenarioError)
     return validate(ScenarioFile, raw, path, error=ScenarioError, under="scenarios").scenarios
+
+
+def _move_range(value: Decimal) -> Decimal:
+    """A move the price can make: above −100%, at most +10000%."""
+    if value <= -1:
+        raise PydanticCustomError(
+            "move_range",
+            "a fall of 100% or more takes the price to zero or below (a move is a fraction or a percentage: -30%)",
+        )
+    if value > 100:
+        raise PydanticCustomError("move_range", "a rise is at most 10000% (100)")
+    return value
+
+
+def _scenario_name(value: str) -> str:
+    """A scenario of the data file, or ``all``."""
+    name = value.strip().lower()
+    known = load()
+    if name != ALL and name not in known:
+        raise PydanticCustomError(
+            "unknown_scenario",
+            "unknown scenario; the scenarios are {names}, or all",
+            {"names": ", ".join(known)},
+        )
+    return name
+
+
+#: ``--move``: a fraction or a percentage of the price (``-0.3``, ``-30%``).
+Move = Annotated[FractionOrPercent, AfterValidator(_move_range)]
+
+
+#: ``--scenario``: a scenario's name, or ``all``.
+ScenarioName = Annotated[str, AfterValidator(_scenario_name)]

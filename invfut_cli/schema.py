@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .glossary import GLOSSARY, Unit, step
+from .glossary import GLOSSARY, TINY_PRICE_PLACES, Unit, step
+from .rounding import place_step
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -33,6 +34,10 @@ def _leaf(key: str) -> dict[str, Any]:
         return {"description": description}
     number_step = step(term.unit)
     assert number_step is not None
+    if term.unit is Unit.PRICE:
+        # A price below one satoshi is written to TINY_PRICE_PLACES places rather than as 0.
+        tiny = {"exclusiveMaximum": number_step, "multipleOf": place_step(TINY_PRICE_PLACES)}
+        return {"type": ["number", "null"], "anyOf": [{"multipleOf": number_step}, tiny], "description": description}
     return {"type": ["number", "null"], "multipleOf": number_step, "description": description}
 
 

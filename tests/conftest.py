@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import shlex
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +14,6 @@ from typing import Any
 import pytest
 import typer
 import typer.testing
-from typer.testing import CliRunner
 
 from invfut_cli.cli import app
 
@@ -43,16 +44,62 @@ def click_command(typer_app: typer.Typer) -> Any:
     return built[1]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def build_each_app_once() -> Iterator[None]:
-    """Every ``CliRunner().invoke(app, ...)`` in the session runs the app's click command from
-    :func:`click_command` instead of building it again (typer's runner builds it on each call).
+class CliRunner(typer.testing.CliRunner):
+    """typer's runner, running each app's click command from :func:`click_command` (built
+    once per session) where typer's ``invoke`` builds it again on every call.
 
-    typer's runner takes only a Typer app and builds it through ``typer.testing._get_command``,
-    so that is the name replaced; should typer rename it, ``setattr`` fails here, loudly."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", click_command)
-        yield
+    ``invoke`` is typer's own, step for step, through the runner's public parts
+    (``isolation``, ``get_default_prog_name``, ``typer.testing.Result``): only where the
+    click command comes from differs. Tests that run invfut in-process use this runner."""
+
+    def invoke(  # type: ignore[override]
+        self,
+        app: typer.Typer,
+        args: str | Sequence[str] | None = None,
+        input: bytes | str | None = None,
+        env: Mapping[str, str | None] | None = None,
+        catch_exceptions: bool = True,
+        color: bool = False,
+        **extra: Any,
+    ) -> typer.testing.Result:
+        cli = click_command(app)
+        exc_info = None
+        with self.isolation(input=input, env=env, color=color) as (out, err, mixed):
+            return_value = None
+            exception: BaseException | None = None
+            exit_code = 0
+            if isinstance(args, str):
+                args = shlex.split(args)
+            prog_name = extra.pop("prog_name") if "prog_name" in extra else self.get_default_prog_name(cli)
+            try:
+                return_value = cli.main(args=args or (), prog_name=prog_name, **extra)
+            except SystemExit as exc:
+                exc_info = sys.exc_info()
+                code = 0 if exc.code is None else exc.code
+                if code != 0:
+                    exception = exc
+                if not isinstance(code, int):
+                    sys.stdout.write(f"{code}\n")
+                    code = 1
+                exit_code = code
+            except Exception as exc:
+                if not catch_exceptions:
+                    raise
+                exception, exit_code, exc_info = exc, 1, sys.exc_info()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                stdout, stderr, output = out.getvalue(), err.getvalue(), mixed.getvalue()
+        return typer.testing.Result(
+            runner=self,
+            stdout_bytes=stdout,
+            stderr_bytes=stderr,
+            output_bytes=output,
+            return_value=return_value,
+            exit_code=exit_code,
+            exception=exception,
+            exc_info=exc_info,  # type: ignore[arg-type]
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +146,7 @@ def without_column_note(stderr: str) -> str:
 
 
 def run_cli(*args: str) -> Run:
-    """Run ``invfut ARGS`` through typer's CliRunner, stdout and stderr kept apart."""
+    """Run ``invfut ARGS`` through :class:`CliRunner`, stdout and stderr kept apart."""
     result = CliRunner().invoke(app, [str(a) for a in args], prog_name="invfut")
     return Run(result.exit_code, result.stdout, result.stderr)
 

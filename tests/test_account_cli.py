@@ -105,7 +105,7 @@ def test_the_worked_example_of_section_8(cli: Any, tmp_path: Path) -> None:
 
 
 def test_json_on_stdin_is_the_same_account(cli: Any, tmp_path: Path) -> None:
-    from typer.testing import CliRunner
+    from conftest import CliRunner
 
     from invfut_cli.cli import app
 
@@ -421,7 +421,7 @@ def test_explain_and_the_other_formats(cli: Any, tmp_path: Path) -> None:
 
 
 def test_batch_takes_the_account_inline(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
+    from conftest import CliRunner
 
     from invfut_cli.cli import app
 

@@ -10,17 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from invfut_cli.core.account import (
-    EQUAL_AND_OPPOSITE,
-    LIQUIDATED_NOW,
-    Book,
-    Holding,
-    MarginRule,
-    account,
-    balance_for_liquidation_at,
-    cross_state,
-    hedge_to_usd_delta,
-)
+from invfut_cli.core.account_risk import hedge_to_usd_delta
+from invfut_cli.core.account_valuation import EQUAL_AND_OPPOSITE, LIQUIDATED_NOW, account
+from invfut_cli.core.book import Book, Holding, MarginRule, balance_for_liquidation_at, cross_state
 from invfut_cli.core.margin import Basis, FeeTreatment, MaintenanceSpec, liquidation
 from invfut_cli.core.position import MarginMode, Position, Side
 from invfut_cli.core.sensitivity import dollar_equity_usd, sensitivity

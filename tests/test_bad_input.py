@@ -536,7 +536,7 @@ def _run(cli: Callable[..., Run], case: Case, argv: list[str]) -> Run:
 @pytest.fixture(autouse=True)
 def fresh_decimal_context() -> Iterator[None]:
     """Each run is in a fresh default decimal context, as a new process has. (The app's
-    click tree is built once per session: ``build_each_app_once`` in conftest.py.)"""
+    click tree is built once per session: ``CliRunner`` in conftest.py.)"""
     previous = decimal.getcontext()
     decimal.setcontext(decimal.Context())
     yield

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from invfut_cli.choices import ExchangeName
 from invfut_cli.exitcodes import ExitCode
-from invfut_cli.models import ExchangeName
 from invfut_cli.venues import presets
 
 D = Decimal

@@ -22,7 +22,7 @@ def run(command: str) -> tuple[int, str]:
     """Run one README command in-process at 80 columns (a common terminal); stdout, or stderr on failure."""
     import os
 
-    from typer.testing import CliRunner
+    from conftest import CliRunner
 
     from invfut_cli.cli import app
 

@@ -205,6 +205,16 @@ RUNS: dict[str, list[tuple[str, ...]]] = {
         ("--side", "long", "--entry", "60000", "--size-usd", "10000", "--leverage", "150"),
     ],
 }
+# Answers two layouts once got wrong (each failed its schema before): a close on liq-price,
+# ladder and stress, whose ``closed`` was declared a list of strings; and a Deribit ladder,
+# whose tier has the size-dependent rates.
+RUNS["liq-price"].append(("--side", "long", *POSITION, "--leverage", "10", "--close", "1000@8500"))
+RUNS["ladder"].append(("--side", "short", *POSITION, "--leverage", "5", "--close", "2000@7500", "--steps", "4",
+                       "--from", "7000", "--to", "9000"))  # fmt: skip
+RUNS["stress"].append(("--side", "long", *POSITION, "--leverage", "3", "--close", "5000@9000", "--move", "-20%"))
+RUNS["ladder"].append(("--side", "long", "--entry", "60000", "--contracts", "100000", "--leverage", "5",
+                       "--exchange", "deribit"))  # fmt: skip
+
 CASES = [(command, args) for command, runs in RUNS.items() for args in runs]
 
 

@@ -20,8 +20,8 @@ from conftest import Run
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from invfut_cli.compute_workflows import boundary
 from invfut_cli.core import Basis, FeeTreatment, MaintenanceSpec, Position, Side, liquidation
+from invfut_cli.core.margin import boundary
 from invfut_cli.core.stress import Shock, collateral_for_liquidation_price, stress
 from invfut_cli.exitcodes import ExitCode
 from invfut_cli.rounding import shown_move_to_liquidation

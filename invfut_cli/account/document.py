@@ -13,7 +13,7 @@ from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES
 
 if TYPE_CHECKING:
     from invfut_cli.account.outcome import AccountOutcome
-    from invfut_cli.core.account import AccountResult
+    from invfut_cli.core.account_valuation import AccountResult
 
 Doc = dict[str, Any]
 
@@ -183,7 +183,7 @@ def _hedge_doc(outcome: AccountOutcome, places: int, step: Decimal) -> Doc | Non
 def document(args: Any, outcome: AccountOutcome, prices: list[Decimal], file: str | None) -> Doc:
     """``invfut account``: the account (or ``before`` and ``after`` with ``--add``), the
     alert, the hedge advice and the shocks (``rows``; ``null`` without shocks)."""
-    from invfut_cli.present import venue
+    from invfut_cli.documents.parts import venue
     from invfut_cli.rounding import step_for, usd
 
     places = account_places(args, prices)

@@ -39,19 +39,8 @@ def _define_models() -> Any:
     from pydantic import AliasChoices, BeforeValidator, Field
 
     from invfut_cli.choices import ExchangeName
-    from invfut_cli.models import (
-        MAX_COIN,
-        Coin,
-        CoinName,
-        ContractSize,
-        Count,
-        FillSpec,
-        Leverage,
-        Model,
-        Price,
-        Side,
-        parse_fill,
-    )
+    from invfut_cli.inputs.fields import MAX_COIN, Coin, CoinName, ContractSize, Count, Leverage, Model, Price, Side
+    from invfut_cli.inputs.position import FillSpec, parse_fill
 
     def _fills(value: Any) -> Any:
         """Fills as ``"CONTRACTS@PRICE"`` text or ``{contracts, price}`` tables."""
@@ -162,7 +151,7 @@ def parse_account(data: dict[str, Any], source: AccountSource) -> Any:
     position (by number and name) and the field."""
     from pydantic import ValidationError
 
-    from invfut_cli.models import error_lines
+    from invfut_cli.inputs.fields import error_lines
 
     _entry, account_file = _models()
     try:

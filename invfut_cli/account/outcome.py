@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from invfut_cli.core.account import AccountResult
+    from invfut_cli.core.account_valuation import AccountResult
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,12 @@
 """``invfut account``: several positions of one coin on one cross balance (DOMAIN.md §7, §8).
 
-The command, its option model, the call into the core (:mod:`invfut_cli.core.account`) and
-its ``--explain`` lines are here; the account file's models and reader, the document and
-the table are in :mod:`invfut_cli.account`. The file is TOML or JSON (by extension; ``-`` reads JSON from stdin)::
+The command, its ``run`` and its ``--explain`` lines are here; the rest is in
+:mod:`invfut_cli.account`: the option model (:mod:`~invfut_cli.account.inputs`), the account
+file's models and reader (:mod:`~invfut_cli.account.file`), its positions as core holdings
+(:mod:`~invfut_cli.account.holdings`), the calls into the core
+(:mod:`~invfut_cli.account.compute`), the document (:mod:`~invfut_cli.account.document`) and
+the table (:mod:`~invfut_cli.account.table`). The file is TOML or JSON (by extension; ``-``
+reads JSON from stdin)::
 
     exchange = "bybit"          # optional: generic
     coin = "BTC"
@@ -22,14 +26,12 @@ given inline (``coin``, ``balance``, ``position``) or as ``file``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from invfut_cli.account.file import AccountSource, parse_account, read_file
-from invfut_cli.account.outcome import AccountOutcome, Addition
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
 from invfut_cli.options import (
     BasisOpt,
@@ -43,232 +45,11 @@ from invfut_cli.options import (
     TickOpt,
 )
 
-if TYPE_CHECKING:
-    from invfut_cli.core.account import Holding, MarginRule
-
 Doc = dict[str, Any]
-
-
-# --- the options ---------------------------------------------------------------------------
 
 #: The help panels of the command's own options (the shared ones are in ``options``).
 ACCOUNT = "Account"
 WHAT_IF = "What if"
-
-
-def _parse_addition(text: Any) -> Addition:
-    from invfut_cli.models import FillSpec, conflict, parse_fill
-
-    if isinstance(text, Addition):
-        return text
-    if isinstance(text, dict):
-        side, rest = str(text.get("side", "")), {k: v for k, v in text.items() if k != "side"}
-        fill = parse_fill(rest, "add")
-    else:
-        side, colon, rest_text = str(text).partition(":")
-        if not colon:
-            raise conflict("add", f"{text!r} is not SIDE:CONTRACTS@PRICE, such as short:10000@60000")
-        fill = parse_fill(rest_text, "add")
-    side = {"buy": "long", "sell": "short"}.get(side.strip().lower(), side.strip().lower())
-    if side not in ("long", "short"):
-        raise conflict("add", f"{text!r}: the side is long or short (buy or sell), as in short:10000@60000")
-    assert isinstance(fill, FillSpec)
-    return Addition(side, fill.contracts, fill.price)
-
-
-def _input_model() -> Any:
-    global _INPUT
-    if _INPUT is None:
-        _INPUT = _define_input()
-    return _INPUT
-
-
-_INPUT: Any = None
-
-
-def _define_input() -> Any:
-    from pydantic import Field, model_validator
-    from pydantic_core import PydanticCustomError
-
-    from invfut_cli.choices import ExchangeName
-    from invfut_cli.models import (
-        MAX_COIN,
-        CoinName,
-        ContractSize,
-        MaintenanceInput,
-        Price,
-        check_venue_limits,
-        conflict,
-        preset_defaults,
-    )
-    from invfut_cli.models_workflows import Move, ScenarioName
-
-    class AccountInput(MaintenanceInput):
-        """``invfut account``'s options: the mark price, the rule (as ``liq-price``), the
-        prospective orders, the alert limit, the shocks and the USD-delta target."""
-
-        price: Price
-        coin: CoinName = "BTC"
-        exchange: ExchangeName = ExchangeName.generic
-        contract_size: ContractSize = Decimal(1)
-        add: tuple[Any, ...] = ()
-        fail_within: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)] | None = None
-        move: tuple[Move, ...] = ()
-        scenario: tuple[ScenarioName, ...] = ()
-        usd_delta: Annotated[Decimal, Field(ge=-MAX_COIN, le=MAX_COIN, allow_inf_nan=False)] | None = None
-
-        @model_validator(mode="before")
-        @classmethod
-        def _prepare(cls, data: Any) -> Any:
-            data = preset_defaults(cls, data)
-            if isinstance(data, dict) and data.get("add"):
-                data = {**data, "add": tuple(_parse_addition(text) for text in data["add"])}
-            return data
-
-        @model_validator(mode="after")
-        def _lots(self) -> AccountInput:
-            for added in self.add:
-                try:
-                    check_venue_limits(self.exchange, self.coin, added.contracts, added.price, self.contract_size, None)
-                except PydanticCustomError as exc:  # a venue's lot: named on --add
-                    raise conflict("add", f"{added.side}:{added.contracts}@{added.price}: {exc.message()}") from None
-            return self
-
-        @property
-        def shocks(self) -> list[Any]:
-            """The moves, then the scenarios asked for (each once; ``all`` for every one)."""
-            from decimal import localcontext
-
-            from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
-            from invfut_cli.core.stress import Shock
-            from invfut_cli.scenarios import ALL, load
-
-            scenarios = load()
-            names: list[str] = []
-            for name in self.scenario:
-                for one in scenarios if name == ALL else [name]:
-                    if one not in names:
-                        names.append(one)
-            with localcontext(CORE_CONTEXT):
-                return [Shock(None, m) for m in self.move] + [Shock(n, scenarios[n].move_pct / HUNDRED) for n in names]
-
-    return AccountInput
-
-
-@dataclass(frozen=True)
-class _ModeView:
-    """The options seen in one margin mode, for :func:`invfut_cli.venues.rules.rule_for`."""
-
-    args: Any
-    margin_mode: Any
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.args, name)
-
-
-def _rule(args: Any, mode: Any) -> MarginRule:
-    """The venue's (or the flags') rule for ``mode``, exactly as ``liq-price`` picks it."""
-    from invfut_cli.core.account import MarginRule, SizeRates
-    from invfut_cli.venues.rules import rule_for
-
-    rule = rule_for(_ModeView(args, mode))
-    rates = rule.size_margins
-    return MarginRule(
-        spec=rule.spec,
-        table=rule.table,
-        size_rates=None
-        if rates is None
-        else SizeRates(rates.initial_base, rates.maintenance_base, rates.slope_per_coin),
-        no_price_reason=rule.no_liquidation_reason,
-    )
-
-
-def _holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list[Holding], list[Decimal]]:
-    """The file's positions as core holdings (contract size: the position's or the venue's;
-    the entry of fills: their harmonic mean), checked (entry and contracts, or fills; margin
-    or leverage; the account's coin; the venue's lots and maximum leverage); and the prices
-    written in the file (for the places shown)."""
-    from pydantic_core import PydanticCustomError
-
-    from invfut_cli import core
-    from invfut_cli.core.account import Holding
-    from invfut_cli.models import check_venue_limits
-    from invfut_cli.venues import get
-
-    def label(index: int, entry: Any) -> str:
-        return f"position {index + 1}" + (f" ({entry.name!r})" if entry.name else "")
-
-    per_fill = get(args.exchange).per_fill_satoshi
-    sides = {"long": core.Side.LONG, "short": core.Side.SHORT}
-    holdings, prices = [], []
-    for index, entry in enumerate(account_file.position):
-        if entry.fills and (entry.entry is not None or entry.contracts is not None):
-            raise source.fail(f"{label(index, entry)}: fills", "give fills, or entry with contracts, not both")
-        if not entry.fills and (entry.entry is None or entry.contracts is None):
-            field = "entry" if entry.entry is None else "contracts"
-            raise source.fail(f"{label(index, entry)}: {field}", "missing: give entry and contracts, or fills")
-        if entry.margin is not None and entry.leverage is not None:
-            raise source.fail(
-                f"{label(index, entry)}: margin", "give margin or leverage for an isolated position, not both"
-            )
-        if entry.coin is not None and entry.coin.upper() != args.coin:
-            raise source.fail(f"{label(index, entry)}: coin", f"{entry.coin} is not the account's coin, {args.coin}")
-        size = entry.contract_size if entry.contract_size is not None else args.contract_size
-        side = sides[entry.side]
-        if entry.fills:
-            fills = [core.Fill(f.contracts, f.price) for f in entry.fills]
-            price = core.average_entry(fills, size, per_fill_satoshi=side if per_fill else None)
-            contracts = sum((f.contracts for f in entry.fills), Decimal(0))
-            prices.extend(f.price for f in entry.fills)
-        else:
-            price, contracts = entry.entry, entry.contracts
-            prices.append(price)
-        try:
-            check_venue_limits(args.exchange, args.coin, contracts, price, size, entry.leverage)
-        except PydanticCustomError as exc:
-            field = (exc.context or {}).get("option", "contracts")
-            raise source.fail(f"{label(index, entry)}: {field}", exc.message()) from None
-        position = core.Position(side, contracts, size, price)
-        margin = entry.margin
-        if margin is None and entry.leverage is not None:
-            margin = position.initial_margin_coin(entry.leverage)
-        holdings.append(Holding(position, margin, entry.leverage, entry.name))
-    return holdings, prices
-
-
-def compute(args: Any, balance: Decimal, holdings: list[Holding], step: Decimal) -> AccountOutcome:
-    """The core calls: :func:`~invfut_cli.core.account.account` before and after the orders,
-    :func:`~invfut_cli.core.account.stress_account` on the final account, and
-    :func:`~invfut_cli.core.account.hedge_to_usd_delta` for ``--usd-delta`` (with the
-    account after that trade)."""
-    from invfut_cli import core
-    from invfut_cli.core.account import Book, Holding, account, hedge_to_usd_delta, stress_account
-
-    cross_rule, isolated_rule = _rule(args, core.MarginMode.CROSS), _rule(args, core.MarginMode.ISOLATED)
-    book = Book(balance, tuple(holdings))
-    before = account(book, args.price, cross_rule, isolated_rule)
-    after = None
-    if args.add:
-        added = tuple(
-            Holding(core.Position(core.Side(a.side), a.contracts, args.contract_size, a.price), name="added")
-            for a in args.add
-        )
-        book = Book(balance, book.holdings + added)
-        after = account(book, args.price, cross_rule, isolated_rule)
-    final = after or before
-    shocks: tuple[Any, ...] = ()
-    if args.shocks:
-        shocks = stress_account(book, cross_rule, isolated_rule, args.price, args.shocks, step)
-    hedge = hedged = None
-    if args.usd_delta is not None:
-        from invfut_cli.venues import get
-
-        lot = get(args.exchange).contract(args.coin).lot
-        hedge = hedge_to_usd_delta(final.total_usd_delta_coin, args.usd_delta, args.price, args.contract_size, lot)
-        if hedge.side is not None:
-            trade = Holding(core.Position(hedge.side, hedge.contracts, args.contract_size, args.price), name="hedge")
-            hedged = account(Book(balance, book.holdings + (trade,)), args.price, cross_rule, isolated_rule)
-    return AccountOutcome(before, after, tuple(args.add), shocks, hedge, hedged)
 
 
 # --- running -------------------------------------------------------------------------------
@@ -294,15 +75,18 @@ def run(**values: Any) -> Doc:
     if values.get("exchange") is None and account_file.exchange is not None:
         values["exchange"] = account_file.exchange
     coin = account_file.coin.upper()
+    from invfut_cli.account.compute import compute
     from invfut_cli.account.document import account_places, document
+    from invfut_cli.account.holdings import holdings as file_holdings
+    from invfut_cli.account.inputs import input_model
     from invfut_cli.rounding import step_for
     from invfut_cli.venues import GENERIC, find
 
     venue = find(values.get("exchange") or GENERIC.key)
     if venue is not None and venue.contract(coin) is None:
         raise source.fail("coin", venue.no_contract(coin))
-    args = build(_input_model(), coin=coin, **values)
-    holdings, prices = _holdings(account_file, args, source)
+    args = build(input_model(), coin=coin, **values)
+    holdings, prices = file_holdings(account_file, args, source)
     step = step_for(args.tick, account_places(args, prices))
     outcome = compute(args, account_file.balance, holdings, step)
     return document(args, outcome, prices, None if file is None else str(file))

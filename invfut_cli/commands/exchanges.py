@@ -4,12 +4,61 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from invfut_cli.app import command, emit
 from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
+
+if TYPE_CHECKING:
+    from invfut_cli.venues.presets import PresetFile
+
+
+def document(presets: PresetFile, only: str | None) -> dict[str, Any]:
+    """The ``exchanges`` document: every preset (or ``only`` that one) with its contracts and tiers."""
+    venues = []
+    for key, preset in presets.presets.items():
+        if only is not None and key.value != only:
+            continue
+        coins = {}
+        for coin_name, contract in preset.coins.items():
+            table = contract.table()
+            coins[coin_name] = {
+                "symbol": contract.symbol,
+                "contract_size_usd": contract.contract_size_usd,
+                "tick": contract.tick,
+                "lot": contract.lot,
+                "max_leverage": contract.max_leverage,
+                "tier_unit": contract.tier_unit,
+                "deduction_unit": contract.deduction_unit,
+                "tiers": None
+                if table is None
+                else [
+                    {"up_to": t.up_to, "mmr": t.mmr, "deduction": t.deduction, "max_leverage": t.max_leverage}
+                    for t in table.tiers
+                ],
+                "size_margins": None if contract.size_margins is None else contract.size_margins.model_dump(),
+            }
+        venues.append(
+            {
+                "exchange": key.value,
+                "name": preset.name,
+                "product": preset.product,
+                "family": preset.family,
+                "fee_treatment_isolated": preset.fee_treatment_isolated,
+                "fee_treatment_cross": preset.fee_treatment_cross,
+                "maker_fee": preset.maker_fee,
+                "taker_fee": preset.taker_fee,
+                "funding_interval_hours": preset.funding_interval_hours,
+                "funding_mode": preset.funding_mode,
+                "as_of": preset.as_of.isoformat(),
+                "sources": preset.sources,
+                "notes": preset.notes,
+                "coins": coins,
+            }
+        )
+    return {"command": "exchanges", "exchanges": venues}
 
 
 @command("exchanges", example="invfut exchanges\ninvfut exchanges bybit --json")
@@ -26,10 +75,10 @@ def exchanges_command(
     fmt: FormatOpt = None,
 ) -> None:
     """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
-    from invfut_cli import present
+    from invfut_cli.documents.typed import typed
     from invfut_cli.venues.presets import load
 
-    emit(present.exchanges_doc(load(), None if name is None else name.value), as_json, fmt)
+    emit(typed(document(load(), None if name is None else name.value)), as_json, fmt)
 
 
 def percent(rate: Decimal) -> str:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
 from typing import Annotated, Any
 
 import typer
+from pydantic import AfterValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
+from invfut_cli.choices import ExchangeName
+from invfut_cli.core.hedge import Funding, Hedge, HedgeRow, hedge_funding, hedge_ladder, hedge_size
+from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
+from invfut_cli.documents.parts import Doc, grid_keys, inputs, venue
+from invfut_cli.inputs.fields import MAX_ROWS, Coin, CoinName, ContractSize, FractionOrPercent, Model, Price, conflict
+from invfut_cli.inputs.grid import GridInput
+from invfut_cli.inputs.position import lot_of, preset_defaults
 from invfut_cli.options import (
     FEES,
     GRID,
@@ -23,6 +34,8 @@ from invfut_cli.options import (
     StepsOpt,
     ToOpt,
 )
+from invfut_cli.rounding import coin, pct, shown_places, usd
+from invfut_cli.venues import get
 
 #: The help panel of what is hedged.
 HEDGE = "Hedge"
@@ -32,13 +45,184 @@ HEDGE = "Hedge"
 ESSENTIAL_COLUMNS = ("hedged_usd",)
 
 
+# --- What it is given ---------------------------------------------------------------------
+
+
+def _ratio_range(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise PydanticCustomError("ratio_range", "the hedge ratio must be more than 0")
+    if value > 1:
+        raise PydanticCustomError(
+            "ratio_range",
+            "the hedge ratio is at most 100% (1): more would short more than the holding, a net short and not a hedge",
+        )
+    return value
+
+
+Ratio = Annotated[FractionOrPercent, AfterValidator(_ratio_range)]
+
+
+#: The largest funding rate taken, either way, per interval.
+MAX_FUNDING = Decimal("0.1")
+
+
+def _funding_range(value: Decimal) -> Decimal:
+    if abs(value) > MAX_FUNDING:
+        raise PydanticCustomError("funding_range", "a funding rate is at most 10% (0.1) per interval, either way")
+    return value
+
+
+FundingRate = Annotated[FractionOrPercent, AfterValidator(_funding_range)]
+
+
+class HedgeInput(Model):
+    """``invfut hedge``: coin held, the price, the share to hedge, funding, and a price grid."""
+
+    holding: Coin
+    price: Price
+    ratio: Ratio = Decimal(1)
+    contract_size: ContractSize = Decimal(1)
+    funding: FundingRate | None = None
+    funding_interval: Annotated[Decimal, Field(gt=0, le=24 * 7, allow_inf_nan=False)] | None = None
+    coin: CoinName = "BTC"
+    exchange: ExchangeName = ExchangeName.generic
+    grid: GridInput = GridInput()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_preset(cls, data: Any) -> Any:
+        return preset_defaults(cls, data)
+
+    @model_validator(mode="after")
+    def _rows_within_limit(self) -> HedgeInput:
+        # GridInput bounds the rows of --step and --steps; a --pct grid is 2·pct/pct_step + 1 rows.
+        grid = self.grid
+        if grid.from_ is None and grid.pct_step is not None:
+            with localcontext(CORE_CONTEXT):
+                rows = 2 * (grid.pct if grid.pct is not None else Decimal(50)) / grid.pct_step + 1
+            if rows > MAX_ROWS:
+                raise conflict(
+                    "pct_step", f"--pct-step {grid.pct_step:f} makes {int(rows)} rows; at most {MAX_ROWS} are allowed"
+                )
+        return self
+
+    @property
+    def lot(self) -> Decimal:
+        """The venue's lot size (1 for the generic model)."""
+        return lot_of(self.exchange, self.coin)
+
+    @property
+    def interval(self) -> tuple[Decimal, str | None]:
+        """Funding interval in hours, and a note when it is assumed: ``--funding-interval``,
+        else the preset's, else 8 h; a venue that charges continuously quotes an 8-hour rate."""
+        if self.funding_interval is not None:
+            return self.funding_interval, None
+        return get(self.exchange).funding_hours()
+
+    @property
+    def tick(self) -> Decimal | None:
+        """The venue's tick, that the grid's prices are rounded to (none for the generic model)."""
+        contract = get(self.exchange).contract(self.coin)
+        return None if contract is None else contract.tick
+
+    @property
+    def price_places(self) -> int:
+        """Decimal places for prices and USD shown: the grid's, and never fewer than the price's."""
+        return max(shown_places(self.price), self.grid.places(self.price, self.tick))
+
+
+# --- What it works out --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HedgeOutcome:
+    """The hedge, its rows (an iterator), funding (with ``--funding``) and notes."""
+
+    hedge: Hedge
+    rows: Iterator[HedgeRow]
+    funding: Funding | None
+    notes: tuple[str, ...]
+
+
+def work_out(args: HedgeInput) -> HedgeOutcome:
+    """``hedge``: the short for ``--ratio`` of the holding, the value ladder, and funding."""
+    result = hedge_size(args.holding, args.price, args.contract_size, ratio=args.ratio, lot=args.lot)
+    rows = hedge_ladder(args.holding, result.size_usd, args.price, args.grid.prices(args.price, args.tick))
+    funding = None
+    notes: tuple[str, ...] = ()
+    if args.funding is not None:
+        hours, note = args.interval
+        funding = hedge_funding(result, args.funding, hours)
+        notes = () if note is None else (note,)
+    return HedgeOutcome(result, rows, funding, notes)
+
+
+# --- What it writes -----------------------------------------------------------------------
+
+
+def _direction(rate: Decimal) -> str:
+    """What the short does with funding at ``rate``: receives (positive), pays, or neither."""
+    if rate > 0:
+        return "receives"
+    if rate < 0:
+        return "pays"
+    return "neither"
+
+
+def document(args: HedgeInput, outcome: HedgeOutcome) -> Doc:
+    """The ``hedge`` document: the short to open, funding, and the value rows (an iterator)."""
+    hedge, funding = outcome.hedge, outcome.funding
+    places = args.price_places
+    price_shown = usd(args.price, places)
+
+    def rows() -> Iterator[Doc]:
+        for row in outcome.rows:
+            price = usd(row.price_usd, places)
+            yield {
+                "price": price,
+                "pnl": coin(row.short_pnl_coin),
+                "hedged_coin": coin(row.hedged_coin),
+                "hedged_usd": usd(row.hedged_usd, places),
+                "unhedged_usd": usd(row.unhedged_usd, places),
+                "mark": "now" if price == price_shown else None,
+            }
+
+    echoed = inputs(args)  # type: ignore[arg-type]
+    if echoed.get("funding_interval") is None and funding is not None:
+        echoed["funding_interval"] = funding.interval_hours
+    return {
+        "command": "hedge",
+        "coin": args.coin,
+        **venue(args),  # type: ignore[arg-type]
+        "inputs": echoed,
+        "side": "short",
+        "holding": coin(hedge.holding_coin),
+        "average_entry": price_shown,
+        "holding_usd": usd(hedge.holding_usd, places),
+        "ratio_target_pct": pct(HUNDRED * hedge.target_ratio),
+        "contracts": hedge.contracts,
+        "lot": hedge.lot,
+        "size_usd": usd(hedge.size_usd, places),
+        "target_size_usd": usd(hedge.target_size_usd, places),
+        "hedge_ratio_pct": pct(HUNDRED * hedge.ratio),
+        "unhedged_coin": coin(hedge.unhedged_coin),
+        "funding_rate": None if funding is None else funding.rate,
+        "funding_interval_hours": None if funding is None else funding.interval_hours,
+        "funding_direction": None if funding is None else _direction(funding.rate),
+        "funding_received_per_interval": None if funding is None else coin(funding.per_interval_coin),
+        "funding_received_per_day": None if funding is None else coin(funding.per_day_coin),
+        "funding_received_per_day_usd": None if funding is None else usd(funding.per_day_usd, places),
+        "funding_received_per_year_pct": None if funding is None else pct(funding.per_year_pct),
+        "warnings": list(outcome.notes),
+        **grid_keys(args.grid, args.price, args.tick, places),
+        "rows": rows(),
+    }
+
+
 def run(**values: Any) -> dict[str, Any]:
     """The ``hedge`` document for these option values."""
-    from invfut_cli import compute_workflows, present_workflows
-    from invfut_cli.models_workflows import HedgeInput
-
     args = build(HedgeInput, **with_grid(values))
-    return present_workflows.hedge_doc(args, compute_workflows.hedge(args))
+    return document(args, work_out(args))
 
 
 @command("hedge", example="invfut hedge --holding 1 --price 8000 --funding 0.01%")
@@ -107,6 +291,17 @@ def hedge_command(
 
 def explain_lines(doc: dict[str, Any]) -> list[str]:
     """The ``--explain`` steps of a ``hedge`` document."""
-    from invfut_cli import explain
+    from invfut_cli.explain import n
 
-    return explain.hedge(doc)
+    c = doc["coin"]
+    lines = [
+        f"holding H = {n(doc['holding'])} {c} at P = {n(doc['average_entry'])}: worth H·P = {n(doc['holding_usd'])} USD",
+        f"short Q = ratio·H·P = {n(doc['target_size_usd'])} USD: {n(doc['contracts'])} contracts (rounded down to the lot of {n(doc['lot'])}), Q = {n(doc['size_usd'])}",
+        "holder's USD value at a price P': (H + Q·(1/P' − 1/P))·P' = H·P' − Q·(P' − P)/P, flat at H·P for a full hedge",
+    ]
+    if doc.get("funding_rate") is not None:
+        lines.append(
+            f"funding per interval = rate·Q/P = {n(doc['funding_received_per_interval'])} {c} received "
+            f"({doc['funding_direction']}; a positive rate: shorts receive)"
+        )
+    return lines

@@ -4,11 +4,21 @@ target liquidation price."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
+from invfut_cli import core
 from invfut_cli.app import ExitCode, alert_line, build, command, emit, explained, option_values
+from invfut_cli.documents.parts import (
+    Doc,
+    liquidation_keys,
+    order_cost_doc,
+    position_keys,
+    rule_inputs,
+    sensitivity_keys,
+)
+from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     MARGIN,
     BalanceOpt,
@@ -33,18 +43,119 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price, usd
+from invfut_cli.venues.rules import Outcome, liquidation_for, target_margin_for
 
 #: The help panel of the alert options (the shared panels are in ``options``).
 ALERT = "Alert"
 
 
+# --- What it works out --------------------------------------------------------------------
+
+
+class LiqOrder(NamedTuple):
+    """What ``liq-price`` adds about orders: the cost of opening the position at its
+    leverage, and the margin for ``--target-liquidation`` with the tier it used."""
+
+    cost: core.OrderCost | None
+    target: core.TargetMargin | None
+    target_tier: int | None
+
+
+def liq_order(args: LiqInput) -> LiqOrder:
+    """``liq-price``: the order cost where the leverage is known (taker fee and tick from
+    the flags or the venue), and the margin for the target liquidation price if one is given."""
+    cost = None
+    if args.leverage is not None:
+        cost = core.order_cost(args.position, args.leverage, args.taker_fee, tick_usd=args.tick)
+    target = tier = None
+    if args.target_liquidation is not None:
+        target, tier = target_margin_for(args, args.target_liquidation)
+    return LiqOrder(cost, target, tier)
+
+
+# --- What it writes -----------------------------------------------------------------------
+
+
+def document(args: LiqInput, outcome: Outcome) -> Doc:
+    """The ``liq-price`` document: the liquidation keys, the distance, the sensitivities at the
+    mark (or entry), and the alert."""
+    result, tier = outcome.result, outcome.tier
+    side = core.Side(args.side)
+    step = price_step(args)
+    liq, bank = result.liquidation, result.bankruptcy
+    echoed = rule_inputs(args, tier)
+    return {
+        "command": "liq-price",
+        "coin": args.coin,
+        **position_keys(args, echoed),
+        **liquidation_keys(outcome, side, step),
+        "distance_pct": pct(result.distance_pct),
+        **sensitivity_keys(args.position, args.mark if args.mark is not None else args.entry, result.collateral_coin),
+        "initial_margin": coin(result.initial_margin_coin),
+        "collateral": coin(result.collateral_coin),
+        "fee_to_close": coin(result.fee_to_close_coin),
+        **_alert(args, liq.price_usd, step),
+        "reason": liq.reason,
+        "bankruptcy_reason": bank.reason,
+        "warnings": list(result.warnings),
+    }
+
+
+def _alert(args: LiqInput, liquidation: Decimal | None, step: Decimal) -> Doc:
+    """``--mark``/``--fail-within``: the mark, the signed distance from it to the liquidation
+    price as shown (``100·(LP − mark)/mark``, negative when the liquidation price is below),
+    whether the mark is at or beyond it, and whether that, or a distance within the limit,
+    raises the alert (DOMAIN.md §11)."""
+    if args.mark is None and args.fail_within is None:
+        return {
+            "mark_price": None,
+            "distance_from_mark_pct": None,
+            "fail_within_pct": None,
+            "beyond": None,
+            "alert": False,
+        }
+    side = core.Side(args.side)
+    mark = args.mark if args.mark is not None else args.entry
+    # The shown price (rounded toward safety) is the one compared: a mark at the printed
+    # liquidation price counts as at it.
+    safety = core.mark_safety(side, mark, safe_price(liquidation, side, step), args.fail_within)
+    return {
+        "mark_price": usd(mark, args.price_places),
+        "distance_from_mark_pct": pct(safety.distance_pct),
+        "fail_within_pct": args.fail_within,
+        "beyond": safety.beyond,
+        "alert": safety.alert,
+    }
+
+
+def order_keys(args: LiqInput, order: LiqOrder) -> Doc:
+    """``liq-price``'s ``order_cost`` (when the leverage is known) and ``target_liquidation``
+    (with ``--target-liquidation``). The order cost's parts are as the venue charges them,
+    each to the satoshi (nearest, a half up), and added; ``total_exact`` is the unrounded
+    sum to the satoshi. The margin for the target is rounded up, and so is the margin to add."""
+    cost, target = order.cost, order.target
+    found = target is not None and target.margin_coin is not None
+    return {
+        "order_cost": None if cost is None else order_cost_doc(cost, price_step(args)),
+        "target_liquidation": None
+        if target is None
+        else {
+            "price": target.target_price_usd,
+            "collateral": coin_up(target.margin_coin),
+            "margin_to_add": coin_up(target.margin_to_add_coin),
+            "leverage": pct(target.leverage),
+            "fee_to_close": coin(target.fee_to_close_coin) if found else None,
+            "tier": order.target_tier,
+            "reason": target.reason,
+        },
+    }
+
+
 def run(**values: Any) -> dict[str, Any]:
     """The ``liq-price`` document for these option values."""
-    from invfut_cli import compute, present
-    from invfut_cli.models_margin import LiqInput
-
     args = build(LiqInput, **values)
-    return {**present.liq_doc(args, compute.liquidation(args)), **present.order_keys(args, compute.liq_order(args))}
+    return {**document(args, liquidation_for(args)), **order_keys(args, liq_order(args))}
 
 
 @command(
@@ -113,6 +224,49 @@ def liq_price_command(
 
 def explain_lines(doc: dict[str, Any]) -> list[str]:
     """The ``--explain`` steps of a ``liq-price`` document."""
-    from invfut_cli import explain
+    from invfut_cli.explain import n, order_lines, size_lines
 
-    return explain.liq_price(doc)
+    i, c = doc["inputs"], doc["coin"]
+    lines = size_lines(doc)
+    m_val, e = n(doc["collateral"]), n(doc["average_entry"])
+    lines.append(f"collateral M = {m_val} {c} ({doc['margin_mode']})")
+    family = doc["formula_family"]
+    if family == "none":
+        lines.append(f"no liquidation price: {doc['reason']}")
+        if doc.get("estimate_basis"):
+            tier = doc.get("tier") or {}
+            lines.append(
+                "estimate: M + s·Q(1/E − 1/P) = (c + b·Q/P)·Q/P, the maintenance rate c + b·(size in coin at P); "
+                "with x = 1/P, b·Q²·x² + (c + s)·Q·x − (M + s·Q/E) = 0, "
+                f"P = ((1 + s·c)·Q + √Δ) / (2·s·(M + s·Q/E)) = {n(doc['liquidation_price_estimate_exact'])}, "
+                f"shown {n(doc['liquidation_price_estimate'])}; at entry the rates are {n(tier.get('initial_rate'))} "
+                f"initial and {n(tier.get('maintenance_rate'))} maintenance on {n(tier.get('size_coin'))} {doc['coin']}, "
+                f"the venue's initial margin {n(tier.get('initial_margin'))} {doc['coin']}"
+            )
+    elif family == "entry":
+        rate = "m + f" if doc["fee_treatment"] == "added-to-rate" else "m"
+        lines.append(
+            f"entry family: MM = ({rate})·Q/E − d + c, c = f·Q/BP = {n(doc['fee_to_close'])} {c}; "
+            f"P = s·Q / (M + s·Q/E − ({rate})·Q/E + d − c) with m = {n(i['mmr'])}, d = {n(i['mm_deduction'])}"
+        )
+    else:
+        rate = "m + f" if doc["fee_treatment"] == "added-to-rate" else "m"
+        lines.append(
+            f"mark family: MM = ({rate})·Q/P − d; P = Q·(s + {rate}) / (M + d + s·Q/E) with m = {n(i['mmr'])}, d = {n(i['mm_deduction'])}"
+        )
+    if family != "none":
+        lines.append(
+            f"liquidation price = {n(doc['liquidation_price_exact'])}, shown {n(doc['liquidation_price'])} "
+            f"(to {n(doc['price_step'])}, {'up' if i['side'] == 'long' else 'down'})"
+            if doc["liquidation_price"] is not None
+            else f"liquidation price: none, the denominator is zero or the quotient is not a positive price ({doc['reason']})"
+        )
+    lines.append(
+        f"bankruptcy: equity M + s·Q(1/E − 1/P) reaches zero (or the fee to close) at {n(doc['bankruptcy_price_exact'])}"
+        if doc["bankruptcy_price"] is not None
+        else f"bankruptcy price: none ({doc['bankruptcy_reason']})"
+    )
+    lines.append(
+        f"maintenance margin = {n(doc['maintenance_margin'])} {c}; distance from entry {e} = {n(doc['distance_pct'])}%"
+    )
+    return lines + order_lines(doc)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
 from typing import Annotated, Any
 
 import typer
 
+from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
+from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
+from invfut_cli.core.stress import Shock, StressRow, stress
+from invfut_cli.documents.parts import Doc, liquidation_keys, position_keys
+from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -31,6 +37,9 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.rounding import coin, coin_up, pct, price_step, shown_move_to_liquidation, shown_places, step_for, usd
+from invfut_cli.scenarios import ALL, Move, ScenarioName, load
+from invfut_cli.venues.rules import Outcome, liquidation_for, rule_for
 
 #: The help panel of the shocks to apply.
 SHOCKS = "Shocks"
@@ -40,13 +49,156 @@ SHOCKS = "Shocks"
 ESSENTIAL_COLUMNS = ("liquidated", "pnl")
 
 
+# --- What it is given ---------------------------------------------------------------------
+
+
+class StressInput(LiqInput):
+    """``invfut stress``: a position (as ``liq-price``), and the shocks to apply from ``mark``
+    (default the entry): ``move`` fractions or percentages, and ``scenario`` names; with
+    neither, every scenario."""
+
+    move: tuple[Move, ...] = ()
+    scenario: tuple[ScenarioName, ...] = ()
+
+    @property
+    def reference_price(self) -> Decimal:
+        """The price the shocks start from: ``--mark``, else the entry."""
+        return self.mark if self.mark is not None else self.entry
+
+    @property
+    def scenario_names(self) -> list[str]:
+        """The scenarios asked for, in order, each once; all of them for ``all`` or no shock."""
+        names: list[str] = []
+        for name in self.scenario or ((ALL,) if not self.move else ()):
+            for one in load() if name == ALL else [name]:
+                if one not in names:
+                    names.append(one)
+        return names
+
+    @property
+    def shocks(self) -> list[Shock]:
+        """The moves first, then the scenarios, as core shocks (fractions)."""
+        scenarios = load()
+        with localcontext(CORE_CONTEXT):
+            moves = [Shock(None, move) for move in self.move]
+            named = [Shock(name, scenarios[name].move_pct / HUNDRED) for name in self.scenario_names]
+        return moves + named
+
+    @property
+    def price_places(self) -> int:
+        return super().price_places if self.mark is None else max(super().price_places, shown_places(self.mark))
+
+    def rule(self) -> tuple[core.MaintenanceSpec, core.TierTable | None, str | None]:
+        """The maintenance rule behind the liquidation price, as ``venues.rules.rule_for`` picks
+        it: the base spec, the tier table to pick a tier from at each price (or ``None``),
+        and the reason there is no liquidation price to test (Deribit)."""
+        rule = rule_for(self)
+        return rule.spec, rule.table, rule.no_liquidation_reason
+
+
+# --- What it works out --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StressOutcome:
+    """The liquidation of the position, the position at the reference price, the move
+    from there to the liquidation price (percent), and one row per shock."""
+
+    liquidation: Outcome
+    now: StressRow
+    move_to_liquidation_pct: Decimal | None
+    rows: tuple[StressRow, ...]
+
+
+def work_out(args: StressInput) -> StressOutcome:
+    """``stress``: the liquidation of the position, and each shock applied from the reference price."""
+    outcome = liquidation_for(args)
+    collateral = args.collateral
+    assert collateral is not None
+    base, table, unassessed = args.rule()
+    liquidation_price = core.boundary(outcome.result.liquidation.price_usd)
+    reference = args.reference_price
+    now, *rows = stress(
+        args.position,
+        collateral,
+        reference,
+        liquidation_price,
+        [Shock(None, Decimal(0)), *args.shocks],
+        base=base,
+        table=table,
+        unassessed_reason=unassessed,
+        price_step_usd=price_step(args),
+    )
+    to_liquidation = None if liquidation_price is None else core.change_pct(reference, liquidation_price)
+    return StressOutcome(outcome, now, to_liquidation, tuple(rows))
+
+
+# --- What it writes -----------------------------------------------------------------------
+
+
+def _stress_row(row: StressRow, places: int) -> Doc:
+    """A shock's row; the margin to add rounds up."""
+    return {
+        "scenario": row.name,
+        "move_pct": pct(HUNDRED * row.move),
+        "price": usd(row.price_usd, places),
+        "pnl": coin(row.pnl_coin),
+        "equity": coin(row.equity_coin),
+        "equity_usd": usd(row.equity_usd, places),
+        "effective_leverage": pct(row.effective_leverage),
+        "liquidated": row.liquidated,
+        # Rounded up: a satoshi more only moves the liquidation price further away.
+        "margin_to_add": coin_up(row.margin_to_add_coin),
+        "reason": row.reason,
+    }
+
+
+def document(args: StressInput, outcome: StressOutcome) -> Doc:
+    """The ``stress`` document: the liquidation keys, the position now, one row per shock, and
+    the scenarios used."""
+    liquidation = outcome.liquidation
+    result = liquidation.result
+    side = core.Side(args.side)
+    places = args.price_places
+    step = step_for(args.tick, places)
+    scenarios = load()
+    rows = [_stress_row(row, places) for row in outcome.rows]
+    return {
+        "command": "stress",
+        "coin": args.coin,
+        **position_keys(args),
+        **liquidation_keys(liquidation, side, step),
+        "reference_price": usd(args.reference_price, places),
+        "distance_pct": shown_move_to_liquidation(outcome.move_to_liquidation_pct, side),
+        "collateral": coin(result.collateral_coin),
+        "initial_margin": coin(result.initial_margin_coin),
+        "equity_now": coin(outcome.now.equity_coin),
+        "effective_leverage_now": pct(outcome.now.effective_leverage),
+        "liquidated_count": sum(1 for row in outcome.rows if row.liquidated),
+        "reason": result.liquidation.reason,
+        "bankruptcy_reason": result.bankruptcy.reason,
+        "warnings": list(result.warnings),
+        "scenarios": [
+            {
+                "name": name,
+                "title": scenarios[name].title,
+                "start": scenarios[name].start.isoformat(),
+                "end": scenarios[name].end.isoformat(),
+                "move_pct": scenarios[name].move_pct,
+                "measure": scenarios[name].measure,
+                "extreme_usd": scenarios[name].extreme_usd,
+                "sources": scenarios[name].sources,
+            }
+            for name in args.scenario_names
+        ],
+        "rows": rows,
+    }
+
+
 def run(**values: Any) -> dict[str, Any]:
     """The ``stress`` document for these option values."""
-    from invfut_cli import compute_workflows, present_workflows
-    from invfut_cli.models_workflows import StressInput
-
     args = build(StressInput, **values)
-    return present_workflows.stress_doc(args, compute_workflows.stress_test(args))
+    return document(args, work_out(args))
 
 
 @command("stress", example="invfut stress --side long --entry 8000 --contracts 10000 --leverage 10")
@@ -104,6 +256,18 @@ def stress_command(
 
 def explain_lines(doc: dict[str, Any]) -> list[str]:
     """The ``--explain`` steps of a ``stress`` document."""
-    from invfut_cli import explain
+    from invfut_cli.explain import n, size_lines
 
-    return explain.stress(doc)
+    c = doc["coin"]
+    lines = size_lines(doc)
+    lines.append(
+        f"each shock: P' = reference × (1 + move) from {n(doc['reference_price'])}; equity = M + s·Q(1/E − 1/P'), M = {n(doc['collateral'])} {c}"
+    )
+    lines.append(
+        f"liquidated when P' is at or beyond the liquidation price {n(doc['liquidation_price'])} "
+        f"(a move of {n(doc['distance_pct'])}% from the reference)"
+    )
+    lines.append(
+        "margin to add: the collateral that puts the liquidation price just beyond P', from the same equation, less M"
+    )
+    return lines

@@ -34,7 +34,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import HUNDRED, ZERO, exact
+from .numbers import HUNDRED, NOISE, ZERO, exact, quantize
 from .position import MarginMode, Position, Side
 
 
@@ -295,6 +295,13 @@ def liquidation(
         distance_pct=None if liq is None else HUNDRED * (liq - entry) / entry,
         warnings=tuple(warnings),
     )
+
+
+def boundary(price_usd: Decimal | None) -> Decimal | None:
+    """A liquidation price as a boundary to test prices against: without the digits below
+    :data:`~invfut_cli.core.numbers.NOISE`, which are the 50-digit context's rounding (a long
+    at 1× with no maintenance margin is liquidated at exactly half its entry, not 1e-47 below it)."""
+    return None if price_usd is None else quantize(price_usd, NOISE)
 
 
 @exact

@@ -6,21 +6,24 @@ Schema of ``invfut schema`` is made from these and the glossary; tests validate 
 command's answers against it, so a key cannot be added, renamed or dropped unnoticed.
 
 Each command that writes a document has its layout in ``documents/<command>.py`` (the
-module named as in :mod:`invfut_cli.commands`): ``LAYOUT``, and ``OPTIONAL``, the top-level
+module named as in :mod:`invfut_cli.commands`), or in its command module: ``LAYOUT``, and ``OPTIONAL``, the top-level
 keys only some answers carry. :data:`LAYOUTS` and :data:`OPTIONAL` gather them in the
-registry's order.
+registry's order, on first use. :mod:`.parts` builds the pieces several documents share.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
-from invfut_cli.commands import REGISTRY, module_name
+from invfut_cli.commands import REGISTRY, load, module_name
 
 
 def _layouts() -> dict[str, Any]:
-    """The layout module of each command that has one, by command name."""
+    """The module that declares each command's ``LAYOUT``, by command name: its module here,
+    or else the command's own module (a new command may declare its layout beside its
+    document); a command without either writes no document of its own (``batch``)."""
     modules = {}
     for name in REGISTRY:
         try:
@@ -28,16 +31,27 @@ def _layouts() -> dict[str, Any]:
         except ModuleNotFoundError as exc:
             if exc.name != f"{__name__}.{module_name(name)}":
                 raise
+            own = load(name)
+            if hasattr(own, "LAYOUT"):
+                modules[name] = own
     return modules
 
 
-_MODULES = _layouts()
+@functools.cache
+def _gathered() -> dict[str, Any]:
+    modules = _layouts()
+    return {
+        # Each document's layout, by command name.
+        "LAYOUTS": {name: module.LAYOUT for name, module in modules.items()},
+        # Top-level keys only some answers carry (``account`` with ``--add`` has ``before``
+        # and ``after`` in place of the account's own keys), by command name.
+        "OPTIONAL": {name: module.OPTIONAL for name, module in modules.items() if hasattr(module, "OPTIONAL")},
+    }
 
-#: Each document's layout, by command name.
-LAYOUTS: dict[str, dict[str, Any]] = {name: module.LAYOUT for name, module in _MODULES.items()}
 
-#: Top-level keys only some answers carry (``account`` with ``--add`` has ``before`` and
-#: ``after`` in place of the account's own keys), by command name.
-OPTIONAL: dict[str, frozenset[str]] = {
-    name: module.OPTIONAL for name, module in _MODULES.items() if hasattr(module, "OPTIONAL")
-}
+def __getattr__(name: str) -> Any:
+    """:data:`LAYOUTS` and :data:`OPTIONAL`, gathered on first use: a command that builds its
+    document from :mod:`.parts` does not import every layout."""
+    if name in ("LAYOUTS", "OPTIONAL"):
+        return _gathered()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

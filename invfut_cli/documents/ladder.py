@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.documents.shared import CLOSED, LIQUIDATION
+
 LAYOUT: dict[str, Any] = {
     "command": None,
     "coin": None,
@@ -35,22 +37,13 @@ LAYOUT: dict[str, Any] = {
     "size_asked": None,
     "size_usd": None,
     "average_entry": None,
-    "closed": [None],
+    "closed": CLOSED,
     "initial_margin": None,
     "collateral": None,
     "break_even_price": None,
     "liquidation_price": None,
     "bankruptcy_price": None,
-    "tier": {
-        "index": None,
-        "up_to": None,
-        "unit": None,
-        "mmr": None,
-        "deduction": None,
-        "deduction_unit": None,
-        "max_leverage": None,
-        "iterations": None,
-    },
+    "tier": LIQUIDATION["tier"],
     "reason": None,
     "marks": [
         {

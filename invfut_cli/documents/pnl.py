@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.documents.shared import CLOSED
+
 LAYOUT: dict[str, Any] = {
     "command": None,
     "coin": None,
@@ -37,7 +39,7 @@ LAYOUT: dict[str, Any] = {
     "size_asked": {"size_usd": None, "size_coin": None, "contracts": None, "lot": None, "contract_size": None},
     "size_usd": None,
     "average_entry": None,
-    "closed": [{"contracts": None, "price": None, "realised_pnl": None, "remaining_contracts": None}],
+    "closed": CLOSED,
     "exit_price": None,
     "target": {"kind": None, "value": None, "exit_price_exact": None, "reason": None, "limit": None},
     "value_entry": None,

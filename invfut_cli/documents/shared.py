@@ -37,3 +37,8 @@ LIQUIDATION: dict[str, Any] = {
         "initial_margin": None,
     },
 }
+
+
+#: ``closed``: each ``--close`` in the order applied, what it realised and what it left open
+#: (every position document: ``pnl``, ``liq-price``, ``ladder``, ``stress``).
+CLOSED: list[Any] = [{"contracts": None, "price": None, "realised_pnl": None, "remaining_contracts": None}]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.documents.shared import LIQUIDATION, PRESET
+from invfut_cli.documents.shared import CLOSED, LIQUIDATION, PRESET
 
 LAYOUT: dict[str, Any] = {
     "command": None,
@@ -35,7 +35,7 @@ LAYOUT: dict[str, Any] = {
     "size_asked": None,
     "size_usd": None,
     "average_entry": None,
-    "closed": [None],
+    "closed": CLOSED,
     **LIQUIDATION,
     "reference_price": None,
     "distance_pct": None,

@@ -9,21 +9,57 @@ Both charts take the ladder document as it is: its grid rows (at most :data:`POI
 them, evenly picked from a longer grid) and its marked rows, and the marked prices
 (entry, break-even, liquidation, bankruptcy) as drawn lines. Numbers become floats here,
 for drawing only; every number written out as text is the document's own.
+
+What is drawn is read from the document in :mod:`invfut_cli.render.plot_data`, and the
+axes' steps and tick labels come from :mod:`invfut_cli.render.plot_axes`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
-#: The most grid rows a chart is drawn through; a longer grid is sampled evenly.
-POINTS = 1_000
+from .plot_axes import FINE_NICE, NICE, nice_axis, nice_step, places, tick
+from .plot_data import MARKS, POINTS, Chart, Mark, chart_data, grid_rows, key_items, on_chart, text
+
+#: The chart's names, its data's and its axes' included, all reachable as ``plot.NAME``.
+__all__ = [
+    "ANSI",
+    "FINE_NICE",
+    "LIQUIDATED",
+    "MARKS",
+    "MAX_WIDTH",
+    "MIN_WIDTH",
+    "NICE",
+    "PANEL_HEIGHT",
+    "POINTS",
+    "SUFFIXES",
+    "SVG_HEIGHT",
+    "SVG_STEPS",
+    "SVG_WIDTH",
+    "Chart",
+    "Mark",
+    "chart_data",
+    "grid_rows",
+    "key_items",
+    "nice_axis",
+    "nice_step",
+    "on_chart",
+    "packed",
+    "places",
+    "svg",
+    "terminal",
+    "text",
+    "tick",
+    "title",
+    "write",
+    "write_file",
+]
 
 #: The narrowest and widest terminal chart, in columns.
 MIN_WIDTH = 40
@@ -46,105 +82,11 @@ SVG_HEIGHT = 540
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-class Mark(NamedTuple):
-    """A marked price: its name, its one-letter label on the terminal chart, and its colours."""
-
-    key: str
-    name: str
-    letter: str
-    colour: str
-    svg_colour: str
-
-
-#: The marked prices, in the order they are listed.
-MARKS = (
-    Mark("average_entry", "entry", "E", "blue", "#4a4a4a"),
-    Mark("break_even_price", "break-even", "B", "yellow", "#c88a00"),
-    Mark("liquidation_price", "liquidation", "L", "red", "#d62728"),
-    Mark("bankruptcy_price", "bankruptcy", "X", "magenta", "#7b1fa2"),
-)
+# --- the terminal chart ----------------------------------------------------------------------------------
 
 
 #: Under the key when the liquidation price is on the chart, in pieces a line may break between.
 LIQUIDATED = ("Beyond L the position is liquidated and its collateral lost:", "the curve there is the formula's.")
-
-
-def text(value: Decimal) -> str:
-    """A document number as the table writes it: thousands separators, every place."""
-    return f"{value:,f}"
-
-
-# --- the data of a chart ----------------------------------------------------------------------------
-
-
-class Chart(NamedTuple):
-    """What both charts draw: the points (price, coin PnL, USD PnL) and the marked prices."""
-
-    coin: str
-    prices: list[Decimal]
-    pnl: list[Decimal]
-    pnl_usd: list[Decimal]
-    marks: list[tuple[Mark, Decimal]]
-    grid_rows: int
-    drawn_rows: int
-
-
-def grid_rows(rows: Any) -> tuple[list[Mapping[str, Any]], int]:
-    """The grid rows to draw through, and how many the grid has: all of them up to
-    :data:`POINTS`, else :data:`POINTS` picked evenly (a ladder's are computed one by one
-    where they are picked, not all)."""
-    points = getattr(rows, "points", None)
-    if points is not None and len(points) > POINTS:
-        picked = sorted({points[round(i * (len(points) - 1) / (POINTS - 1))] for i in range(POINTS)})
-        return [row for k in picked for row in rows.window(range(k, k + 1))], len(points)
-    every = list(rows or [])
-    if len(every) > POINTS:
-        picked = sorted({round(i * (len(every) - 1) / (POINTS - 1)) for i in range(POINTS)})
-        return [every[i] for i in picked], len(every)
-    return every, len(every)
-
-
-def chart_data(doc: Mapping[str, Any]) -> Chart:
-    """The points of ``doc``'s chart: the grid rows, with the marked rows inside the grid's
-    range sorted in; and the marked prices that have a price. The chart spans the grid:
-    a marked price beyond it is listed in the key, not drawn."""
-    rows, count = grid_rows(doc.get("rows"))
-    drawn = len(rows)
-    by_price = {row["price"]: row for row in rows}
-    low, high = (min(by_price), max(by_price)) if by_price else (None, None)
-    for row in doc.get("marks") or []:
-        if low is not None and high is not None and low <= row["price"] <= high:
-            by_price.setdefault(row["price"], row)
-    points = [
-        row for _, row in sorted(by_price.items()) if row.get("pnl") is not None and row.get("pnl_usd") is not None
-    ]
-    return Chart(
-        coin=doc.get("coin") or "coin",
-        prices=[row["price"] for row in points],
-        pnl=[row["pnl"] for row in points],
-        pnl_usd=[row["pnl_usd"] for row in points],
-        marks=[(mark, doc[mark.key]) for mark in MARKS if doc.get(mark.key) is not None],
-        grid_rows=count,
-        drawn_rows=drawn,
-    )
-
-
-def on_chart(chart: Chart) -> list[tuple[Mark, Decimal]]:
-    """The marked prices within the chart's price range (the others are only listed)."""
-    if not chart.prices:
-        return []
-    return [(mark, price) for mark, price in chart.marks if chart.prices[0] <= price <= chart.prices[-1]]
-
-
-def key_items(chart: Chart, letters: bool) -> list[str]:
-    """``E entry 8,000.00`` for each marked price (without the letter for the image), and
-    ``(off the chart)`` after one beyond the chart's price range."""
-    shown = on_chart(chart)
-    return [
-        f"{mark.letter + ' ' if letters else ''}{mark.name} {text(price)}"
-        + ("" if (mark, price) in shown else " (off the chart)")
-        for mark, price in chart.marks
-    ]
 
 
 def packed(items: Iterable[str], width: int, first: str = "", sep: str = "  ") -> list[str]:
@@ -161,73 +103,6 @@ def packed(items: Iterable[str], width: int, first: str = "", sep: str = "  ") -
     if line.strip():
         lines.append(line)
     return lines
-
-
-# --- numbers on the axes -----------------------------------------------------------------------------------
-
-
-#: A y axis' step is one of these times a power of ten, and zero is one of its ticks.
-NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
-#: An x axis' step is one of these times a power of ten (finer: the price range is not
-#: moved to take in zero, so a coarse step could leave much of the width empty), and its
-#: ticks are whole multiples of that power of ten.
-FINE_NICE = (1.0, 1.2, 1.4, 1.5, 1.6, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0)
-
-
-def nice_axis(low: float, high: float, cells: float, factors: tuple[float, ...] = NICE) -> tuple[float, float]:
-    """``(start, step)`` of an axis of ``cells`` equal steps that covers ``low..high``, with
-    the smallest step of ``factors`` that does. With :data:`NICE` the start is a whole
-    number of steps (zero is a tick); otherwise a whole number of the step's power of ten."""
-    span = high - low if high > low else abs(high) or 1.0
-    raw = span / cells
-    exponent = math.floor(math.log10(raw))
-    for power in (exponent, exponent + 1, exponent + 2):
-        for factor in factors:
-            step = factor * 10.0**power
-            if step < raw * (1 - 1e-9):
-                continue
-            unit = step if factors is NICE else 10.0**power
-            start = math.floor(low / unit + 1e-9) * unit
-            if start + cells * step >= high - step * 1e-9:
-                return start, step
-    return low, raw
-
-
-def places(step: float) -> int:
-    """The fewest decimal places (at most 8) that write multiples of ``step`` exactly."""
-    step = abs(step)
-    for digits in range(9):
-        if step == 0 or abs(round(step, digits) - step) <= step * 1e-6:
-            return digits
-    return 8
-
-
-def tick(value: float, step: float, chars: int) -> str:
-    """A tick label of at most ``chars`` characters: ``value`` to the places its ``step``
-    needs, with thousands separators while they fit, else with fewer places, else in
-    thousands (k), millions (M), billions (B) or trillions (T)."""
-    for digits in range(places(step), -1, -1):
-        for shape in (f"{{:,.{digits}f}}", f"{{:.{digits}f}}"):
-            shown = _unsigned_zero(shape.format(value))
-            if len(shown) <= chars:
-                return shown
-    magnitude = abs(value)
-    for suffix, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if magnitude >= scale:
-            for digits in (2, 1, 0):
-                shown = f"{value / scale:.{digits}f}{suffix}"
-                if len(shown) <= chars:
-                    return shown
-            break
-    return f"{value:.1e}"[:chars]
-
-
-def _unsigned_zero(shown: str) -> str:
-    """``-0.00`` is ``0.00``."""
-    return shown[1:] if shown.startswith("-") and not shown.strip("-0.,") else shown
-
-
-# --- the terminal chart ----------------------------------------------------------------------------------
 
 
 def terminal(doc: Mapping[str, Any], width: int, colour: bool) -> str:
@@ -439,14 +314,6 @@ def _pygal() -> ModuleType:
 
     sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__module__ != "pygal"]
     return pygal
-
-
-def nice_step(raw: float) -> float:
-    """The smallest step of :data:`NICE` times a power of ten that is at least ``raw``."""
-    if raw <= 0:
-        return 1.0
-    power = math.floor(math.log10(raw))
-    return min(f * 10.0**p for p in (power, power + 1) for f in NICE if f * 10.0**p >= raw * (1 - 1e-9))
 
 
 def write_file(doc: Mapping[str, Any], path: Path) -> None:

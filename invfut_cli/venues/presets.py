@@ -22,7 +22,7 @@ from invfut_cli.choices import ExchangeName
 from invfut_cli.core.tiers import Tier, TierTable, Unit
 from invfut_cli.datafile import load_toml, parse_toml, validate
 from invfut_cli.errors import PresetError
-from invfut_cli.models_base import Model
+from invfut_cli.inputs.fields import Model
 
 from . import BUILT_IN, Contract, Venue
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from invfut_cli import core
 from invfut_cli.core.tiers import TierTable, Unit
@@ -14,10 +14,25 @@ from invfut_cli.core.tiers import TierTable, Unit
 from . import Venue, get
 
 if TYPE_CHECKING:
-    from invfut_cli.models import PnlInput
-    from invfut_cli.models_margin import LadderInput, LeverageInput, LiqInput
-
     from .presets import SizeMargins
+
+
+class Asked(Protocol):
+    """What a rule reads of a command's input (any of them: ``pnl``, ``liq-price``, ``ladder``,
+    ``leverage``, ``size``, ``stress``): the venue and coin, the flags of the maintenance rule,
+    the margin mode and leverage, and (where the command does not pass them) the open
+    position and the collateral behind it."""
+
+    exchange: Any
+    coin: str
+    mmr: Decimal | None
+    mm_deduction: Decimal | None
+    leverage: Decimal | None
+
+    @property
+    def margin_mode(self) -> core.MarginMode: ...
+
+    def spec(self, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +66,7 @@ class Rule:
     no_liquidation_reason: str | None = None
 
 
-def rule_for(args: LiqInput | LadderInput | PnlInput | LeverageInput) -> Rule:
+def rule_for(args: Asked) -> Rule:
     """The rule for ``args`` on its venue: the flags, with the venue's fee treatment for the
     margin mode (the generic model has none: the basis implies it) and its tiers (unless
     ``--mmr`` is given; ``--mm-deduction`` replaces the tier's deduction; the generic model
@@ -72,15 +87,15 @@ def rule_for(args: LiqInput | LadderInput | PnlInput | LeverageInput) -> Rule:
 
 
 def liquidation_for(
-    args: LiqInput | LadderInput | PnlInput | LeverageInput,
+    args: Asked,
     position: core.Position | None = None,
     collateral: Decimal | None = None,
 ) -> Outcome:
     """Liquidation of ``args``' position (or ``position`` backed by ``collateral``, where the
     command solves them) under the rule :func:`rule_for` picks, with the tier used (the
     notional's, iterated at the liquidation price for the mark family)."""
-    position = args.position if position is None else position
-    collateral = args.collateral if collateral is None else collateral
+    position = args.position if position is None else position  # type: ignore[attr-defined]
+    collateral = args.collateral if collateral is None else collateral  # type: ignore[attr-defined]
     mode, leverage = args.margin_mode, args.leverage
     assert collateral is not None
     rule = rule_for(args)
@@ -176,13 +191,13 @@ def _percent(rate: Decimal) -> str:
     return format((rate * 100).normalize(), "f")
 
 
-def target_margin_for(args: LiqInput, target_usd: Decimal) -> tuple[core.TargetMargin, int | None]:
+def target_margin_for(args: Asked, target_usd: Decimal) -> tuple[core.TargetMargin, int | None]:
     """The collateral that puts ``args``' liquidation price at ``target_usd`` under the rule
     :func:`rule_for` picks, and the tier used (1-based, ``None`` without tiers): the tier of
     the notional at entry for the entry family, at the target for the mark family (there the
     liquidation price is the target). A venue without a liquidation price has no such margin."""
     rule = rule_for(args)
-    position = args.position
+    position = args.position  # type: ignore[attr-defined]
     if rule.size_margins is not None:
         reason = rule.no_liquidation_reason or "this venue has no liquidation price"
         return core.TargetMargin(target_usd, None, Decimal(0), None, None, reason), None
@@ -191,7 +206,7 @@ def target_margin_for(args: LiqInput, target_usd: Decimal) -> tuple[core.TargetM
         at = position.entry_price_usd if spec.basis is core.Basis.ENTRY else target_usd
         index = rule.table.index_for(rule.table.notional(position, at))
         spec = rule.table.spec(index, spec)
-    found = core.margin_for_liquidation(position, target_usd, spec, collateral_coin=args.collateral)
+    found = core.margin_for_liquidation(position, target_usd, spec, collateral_coin=args.collateral)  # type: ignore[attr-defined]
     return found, None if index is None else index + 1
 
 

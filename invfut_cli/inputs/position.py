@@ -1,117 +1,33 @@
-"""Pydantic models for what a command is given: validated, with the bad field named.
-
-Field names are the option names (``contract_size`` is ``--contract-size``), so a
-validation error maps to the option at fault without a table of aliases.
-"""
+"""A position as a command is given it: side, entry and size (or fills, or a size in USD
+or coin), the closes applied to it, and the margin behind it; the venue's preset fills in
+what was not given, and its lot and leverage limits are checked."""
 
 from __future__ import annotations
 
-import enum
-import re
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    Field,
-    ValidationError,
-    model_validator,
+from pydantic import BaseModel, ValidationError, model_validator
+
+from invfut_cli import core
+from invfut_cli.choices import ExchangeName
+from invfut_cli.core.numbers import CORE_CONTEXT, places_of
+from invfut_cli.rounding import shown_places
+from invfut_cli.venues import GENERIC, find
+
+from .fields import (
+    Coin,
+    CoinName,
+    ContractSize,
+    Count,
+    Leverage,
+    Model,
+    Price,
+    Side,
+    conflict,
+    side_name,
 )
-from pydantic_core import PydanticCustomError
-
-from . import core
-from .choices import BasisName, ExchangeName
-from .core.numbers import CORE_CONTEXT, HUNDRED, places_of
-from .models_base import Model
-from .rounding import shown_places
-from .venues import GENERIC, find
-
-#: Largest price, contract count, leverage and row count taken, so that nothing overflows
-#: and no ladder runs for hours by mistake.
-MAX_PRICE = 10**12
-MAX_CONTRACTS = 10**15
-MAX_LEVERAGE = 1000
-MAX_COIN = 10**15
-MAX_CONTRACT_SIZE = 10**6
-MAX_ROWS = 10_000_000
-
-
-def _side(value: Any) -> Any:
-    text = value.value if isinstance(value, enum.Enum) else value
-    if isinstance(text, str):
-        text = text.strip().lower()
-        return {"buy": "long", "sell": "short"}.get(text, text)
-    return text
-
-
-def split_percent(text: str) -> tuple[Decimal, bool] | None:
-    """The one reader of numbers that may carry a percent sign: ``"2%"`` is ``(2, True)``,
-    ``"0.01"`` is ``(0.01, False)``; ``None`` if the text is neither (or not finite)."""
-    body = text.strip()
-    percent = body.endswith("%")
-    try:
-        number = Decimal(body[:-1].strip() if percent else body)
-    except InvalidOperation:
-        return None
-    return (number, percent) if number.is_finite() else None
-
-
-def _rate(value: Any) -> Any:
-    """A rate: ``"0.5%"`` is ``Decimal("0.005")``; ``"0.005"`` stays as written."""
-    if not isinstance(value, str):
-        return value
-    parsed = split_percent(value)
-    if parsed is None:
-        raise PydanticCustomError(
-            "rate_syntax",
-            f"{value.strip()!r} is not a number or a percentage such as 0.005 or 0.5%".replace("{", "{{").replace(
-                "}", "}}"
-            ),
-        )
-    number, percent = parsed
-    if not percent:
-        return number
-    with localcontext(CORE_CONTEXT):
-        return number / HUNDRED
-
-
-def _percent(value: Any) -> Any:
-    """A percentage: ``"5%"`` and ``"5"`` are both ``Decimal("5")`` (five percent)."""
-    if not isinstance(value, str):
-        return value
-    parsed = split_percent(value)
-    if parsed is None:
-        raise PydanticCustomError(
-            "percent_syntax",
-            f"{value.strip()!r} is not a percentage such as 5 or 5%".replace("{", "{{").replace("}", "}}"),
-        )
-    return parsed[0]
-
-
-#: The smallest price, amount of coin or contracts taken: one satoshi (below it the math
-#: leaves the range it is exact in); the smallest leverage: 0.01.
-MIN_AMOUNT = Decimal("0.00000001")
-MIN_LEVERAGE = Decimal("0.01")
-
-Price = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_PRICE, allow_inf_nan=False)]
-Count = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_CONTRACTS, allow_inf_nan=False)]
-Coin = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_COIN, allow_inf_nan=False)]
-Leverage = Annotated[Decimal, Field(ge=MIN_LEVERAGE, le=MAX_LEVERAGE, allow_inf_nan=False)]
-ContractSize = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_CONTRACT_SIZE, allow_inf_nan=False)]
-Side = Annotated[Literal["long", "short"], BeforeValidator(_side)]
-Rate = Annotated[Decimal, BeforeValidator(_rate), Field(ge=0, lt=1)]
-#: A percentage, ``5`` or ``5%`` (both five percent), from 0 to 1000.
-Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=1000, allow_inf_nan=False)]
-
-
-def conflict(option: str, message: str) -> PydanticCustomError:
-    """An error about a combination of options, pinned on ``option``."""
-    return PydanticCustomError("conflict", message, {"option": option})
-
-
-CoinName = Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9]+$")]
 
 
 def preset_defaults(model: type[BaseModel], data: Any) -> Any:
@@ -145,6 +61,8 @@ class SizeAsked(Model):
 
 #: The largest size taken, USD (a coin size counts at its value at entry).
 MAX_SIZE_USD = 10**18
+
+
 #: The most decimal places a size takes: a coin size is counted in satoshis.
 SIZE_PLACES = 8
 
@@ -274,7 +192,7 @@ def _from_fills(data: Any) -> Any:
     if "entry" in data or "contracts" in data:
         raise conflict("fill", "give --fill, or --entry with --contracts, not both")
     fills = tuple(parse_fill(text, "fill") for text in data["fill"])
-    side = _side(data.get("side"))
+    side = side_name(data.get("side"))
     size = data.get("contract_size", Decimal(1))
     venue = find(data.get("exchange", GENERIC.key))
     per_fill = venue is not None and venue.per_fill_satoshi and side in ("long", "short")
@@ -394,156 +312,6 @@ class PositionInput(Model):
         return shown_places(*prices)
 
 
-#: The maintenance rate of the generic model when --mmr is not given.
-DEFAULT_MMR = GENERIC.maintenance_rate
-
-
-#: A rate that may be negative (a funding rate, a target loss): ``-0.025%`` is ``-0.00025``.
-SignedRate = Annotated[Decimal, BeforeValidator(_rate), Field(allow_inf_nan=False)]
-
-#: Maker and taker rates of the generic model, for ``--entry-fee maker`` and the like.
-GENERIC_MAKER_FEE = GENERIC.maker_fee
-GENERIC_TAKER_FEE = GENERIC.taker_fee
-#: Funding interval of the generic model, hours.
-GENERIC_FUNDING_HOURS = GENERIC.funding_interval_hours
-
-
-#: Fee rates taken: a rebate down to −1%, a fee up to 10%.
-FEE_RANGE = (Decimal("-0.01"), Decimal("0.1"))
-
-
-def _fee(value: Any) -> Any:
-    """``maker``, ``taker``, or a rate (``0.05%``, ``-0.00025``) within :data:`FEE_RANGE`."""
-    if isinstance(value, str) and value.strip().lower() in ("maker", "taker"):
-        return value.strip().lower()
-    rate = _rate(value)
-    if isinstance(rate, int) and not isinstance(rate, bool):  # a whole number from a batch line
-        rate = Decimal(rate)
-    if not isinstance(rate, Decimal):
-        raise PydanticCustomError(
-            "fee",
-            "expected maker, taker or a rate such as 0.05% or -0.025%",
-        )
-    low, high = FEE_RANGE
-    if not low <= rate <= high:
-        raise PydanticCustomError("fee", "a fee rate must be between -1% and 10%")
-    return rate
-
-
-class MaintenanceInput(Model):
-    """The maintenance-margin rule shared by ``liq-price``, ``ladder``, ``leverage`` and ``pnl``.
-
-    ``mmr`` and ``mm_deduction`` left out mean: the preset's tier, or 0.5% and 0 for the
-    generic model.
-    """
-
-    mmr: Rate | None = None
-    mm_basis: BasisName = BasisName.entry
-    mm_deduction: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)] | None = None
-    taker_fee: Rate = Decimal(0)
-    tick: Price | None = None
-
-    def spec(self, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec:
-        """The core's maintenance rule from the flags (generic defaults for what is left out)."""
-        return core.MaintenanceSpec(
-            rate=self.mmr if self.mmr is not None else DEFAULT_MMR,
-            basis=core.Basis(self.mm_basis.value),
-            deduction_coin=self.mm_deduction if self.mm_deduction is not None else Decimal(0),
-            taker_fee=self.taker_fee,
-            fee_treatment=fee_treatment,
-        )
-
-
-class FeeInput(Model):
-    """Fees to open and close (``maker``, ``taker`` or a rate) and funding over a holding time."""
-
-    entry_fee: Annotated[Any, BeforeValidator(_fee)] = None
-    exit_fee: Annotated[Any, BeforeValidator(_fee)] = None
-    funding: Annotated[SignedRate, Field(ge=Decimal("-0.1"), le=Decimal("0.1"))] | None = None
-    periods: Annotated[Decimal, Field(ge=0, le=100_000, allow_inf_nan=False)] | None = None
-    hours: Annotated[Decimal, Field(ge=0, le=1_000_000, allow_inf_nan=False)] | None = None
-
-    @model_validator(mode="after")
-    def _funding_time(self) -> FeeInput:
-        if self.periods is not None and self.hours is not None:
-            raise conflict("hours", "give --periods or --hours, not both")
-        if self.funding is None and (self.periods is not None or self.hours is not None):
-            raise conflict("funding", "--periods and --hours count funding: give --funding RATE too")
-        return self
-
-    @property
-    def has_costs(self) -> bool:
-        """Whether any fee or funding was given."""
-        return any(v is not None for v in (self.entry_fee, self.exit_fee, self.funding))
-
-    def fee_rate(self, which: str | Decimal | None, exchange: ExchangeName) -> Decimal:
-        """A fee rate: the one given, or the venue's (generic: 0.02% maker, 0.05% taker)."""
-        if which is None:
-            return Decimal(0)
-        if isinstance(which, Decimal):
-            return which
-        from .venues import get
-
-        return get(exchange).fee_rate(which)
-
-    def funding_periods(self, exchange: ExchangeName) -> tuple[Decimal, str]:
-        """The funding periods charged, and how they were counted: ``--periods`` as given
-        (the funding times the position crossed); else ``--hours`` over the venue's interval
-        (8 h generic): ``⌊hours/interval⌋`` whole intervals where the venue pays at fixed
-        times, ``hours/8`` pro rata where funding accrues continuously (``funding_mode``);
-        1 period when neither is given."""
-        if self.periods is not None:
-            return self.periods, "as given (--periods)"
-        if self.hours is None:
-            return Decimal(1), "one interval (no --periods or --hours)"
-        from .venues import get
-
-        venue = get(exchange)
-        interval, mode = venue.funding_interval_hours or GENERIC_FUNDING_HOURS, venue.funding_mode
-        with localcontext(CORE_CONTEXT):
-            if mode == "continuous":
-                return self.hours / interval, f"pro rata, continuous ({interval:f}-hour rate)"
-            return CORE_CONTEXT.divide_int(self.hours, interval), f"whole {interval:f}-hour intervals in --hours"
-
-
-class PnlInput(PositionInput, MaintenanceInput, FeeInput):
-    """``invfut pnl``: an exit price, or a target to solve it from. The venue's liquidation
-    rule (the preset's, or 0.5% on the entry value) tells whether the exit is beyond the
-    liquidation price; a batch line may set the rule's fields as ``liq-price`` takes them.
-    When ``--close`` closes every contract the answer is the realised PnL alone: no exit is
-    needed (one given is echoed, and there is nothing open to price at it)."""
-
-    ALL_CLOSED_ANSWERED: ClassVar[bool] = True
-
-    exit: Price | None = None
-    target_roe: SignedRate | None = None
-    target_pnl: Annotated[Decimal, Field(allow_inf_nan=False, ge=-MAX_COIN, le=MAX_COIN)] | None = None
-    target_usd: Annotated[Decimal, Field(allow_inf_nan=False, ge=-MAX_COIN, le=MAX_COIN)] | None = None
-
-    @model_validator(mode="after")
-    def _exit_or_target(self) -> PnlInput:
-        given = [n for n in ("exit", "target_roe", "target_pnl", "target_usd") if getattr(self, n) is not None]
-        if self.all_closed:
-            target = next((n for n in given if n != "exit"), None)
-            if target is not None:
-                raise conflict(target, f"--close takes all {self.contracts} contracts: no exit is left to solve for")
-            return self
-        if len(given) != 1:
-            option = given[1] if len(given) > 1 else "exit"
-            raise conflict(
-                option,
-                "give one of --exit, --target-roe, --target-pnl, --target-usd"
-                + (f" (got {', '.join('--' + g.replace('_', '-') for g in given)})" if given else ""),
-            )
-        if self.target_roe is not None and self.leverage is None and self.margin is None and self.balance is None:
-            raise conflict("target_roe", "--target-roe needs a margin: give --leverage, --margin or --balance")
-        return self
-
-    @cached_property
-    def price_places(self) -> int:
-        return max(super().price_places, places_of(self.exit) if self.exit is not None else 0)
-
-
 def check_venue_limits(
     exchange: ExchangeName,
     coin: str,
@@ -554,7 +322,7 @@ def check_venue_limits(
 ) -> None:
     """A venue's lot size and maximum leverage (for the tier of this size at entry); the
     generic model takes any count and leverage."""
-    from .venues import get
+    from invfut_cli.venues import get
 
     venue = get(exchange)
     contract = venue.contract(coin)
@@ -580,35 +348,16 @@ def venue_leverage_limit(
     """A venue's maximum leverage for ``contracts`` entered at ``entry``, and where it comes
     from (:meth:`Contract.leverage_limit <invfut_cli.venues.Contract.leverage_limit>`);
     ``None`` where the venue sets no maximum (the generic model)."""
-    from .venues import get
+    from invfut_cli.venues import get
 
     contract = get(exchange).contract(coin)
     return None if contract is None else contract.leverage_limit(contracts, entry, contract_size)
 
 
-#: ``Decimal('0.1')`` in a constraint message is written ``0.1``.
-_DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
+def lot_of(exchange: ExchangeName, coin: str) -> Decimal:
+    """The venue's lot size (1 for the generic model)."""
+    from invfut_cli.venues import get
 
-
-def error_lines(exc: ValidationError) -> list[tuple[str | None, str]]:
-    """``(option, message)`` for each error in ``exc``; options are written ``--like-this``."""
-    out: list[tuple[str | None, str]] = []
-    for err in exc.errors(include_url=False):
-        ctx = err.get("ctx") or {}
-        field = ctx.get("option")
-        if field is None:
-            names = [part for part in err["loc"] if isinstance(part, str) and part != "grid"]
-            field = names[-1] if names else None
-        option = None if field is None else "--" + str(field).strip("_").replace("_", "-")
-        if err["type"] == "extra_forbidden":  # pydantic: "Extra inputs are not permitted"
-            out.append((option, f"unknown field '{str(field).strip('_')}'"))
-            continue
-        if err["type"] == "missing":  # pydantic: "Field required"
-            out.append((option, "required, but not given"))
-            continue
-        message = _DECIMAL_REPR.sub(r"\1", err["msg"].removeprefix("Value error, ")).replace("1E-8", "0.00000001")
-        given = err.get("input")
-        if err["type"] not in ("conflict", "rate_syntax") and isinstance(given, (str, int, Decimal)):
-            message += f" (got {given!s})" if str(given) else " (got an empty value)"
-        out.append((option, message))
-    return out
+    contract = get(exchange).contract(coin)
+    assert contract is not None  # the input model checked the coin
+    return contract.lot

@@ -1,56 +1,20 @@
-"""The input models of ``liq-price``, ``leverage`` and ``ladder``: maintenance rules and price grids.
-
-They build on :mod:`.models`; a command that needs none of them (``pnl``) does not import
-this module.
-"""
+"""A price grid as a command is given it: ``--from``/``--to`` with ``--step`` or ``--steps``,
+or ``--pct`` with ``--pct-step`` around the entry; its prices, rounded to the grid's price
+step, computed as they are read."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal, localcontext
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import ConfigDict, Field, model_validator
 
-from . import core
-from .choices import ExchangeName
-from .core.numbers import CORE_CONTEXT, quantize
-from .models import (
-    MAX_ROWS,
-    Coin,
-    CoinName,
-    ContractSize,
-    Count,
-    FeeInput,
-    Leverage,
-    MaintenanceInput,
-    Model,
-    Percent,
-    PositionInput,
-    Price,
-    Side,
-    SizeAsked,
-    check_venue_limits,
-    conflict,
-    preset_defaults,
-    size_to_contracts,
-)
-from .rounding import MAX_PLACES, place_step, shown_places
+from invfut_cli import core
+from invfut_cli.core.numbers import CORE_CONTEXT, quantize
+from invfut_cli.rounding import MAX_PLACES, place_step, shown_places
 
-
-class LiqInput(PositionInput, MaintenanceInput):
-    """``invfut liq-price``; ``fail_within`` (percent) alerts on a liquidation price that near
-    ``mark``; ``target_liquidation`` asks for the margin that puts the liquidation price there."""
-
-    mark: Price | None = None
-    fail_within: Percent | None = None
-    target_liquidation: Price | None = None
-
-    @model_validator(mode="after")
-    def _needs_collateral(self) -> LiqInput:
-        if self.collateral is None:
-            raise conflict("leverage", "give --leverage or --margin (isolated), or --balance (cross)")
-        return self
+from .fields import MAX_ROWS, Model, Price, conflict
 
 
 class GridInput(Model):
@@ -182,73 +146,3 @@ class GridInput(Model):
                 last = shown
 
         return (last if last is not None and last > 0 else None), shown_prices(last)
-
-
-class LeverageInput(MaintenanceInput):
-    """``invfut leverage``: two of contracts, margin (or balance) and leverage; the venue's
-    liquidation rule marks the rows at or beyond the liquidation price."""
-
-    side: Side = "long"
-    entry: Price
-    contract_size: ContractSize = Decimal(1)
-    contracts: Count | None = None
-    margin: Coin | None = None
-    balance: Coin | None = None
-    leverage: Leverage | None = None
-    coin: CoinName = "BTC"
-    exchange: ExchangeName = ExchangeName.generic
-    grid: GridInput = Field(default_factory=GridInput)
-    #: What ``--size-usd``/``--size-coin`` asked for, when the contracts come from it.
-    size_asked: SizeAsked | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_preset(cls, data: Any) -> Any:
-        return size_to_contracts(preset_defaults(cls, data))
-
-    @property
-    def lot(self) -> Decimal:
-        """The venue's lot size (1 for the generic model)."""
-        from .venues import get
-
-        contract = get(self.exchange).contract(self.coin)
-        assert contract is not None  # the input model checked the coin
-        return contract.lot
-
-    @property
-    def margin_mode(self) -> core.MarginMode:
-        """Cross when a balance backs the position, isolated otherwise."""
-        return core.MarginMode.CROSS if self.balance is not None else core.MarginMode.ISOLATED
-
-    @model_validator(mode="after")
-    def _two_of_three(self) -> LeverageInput:
-        if self.margin is not None and self.balance is not None:
-            raise conflict("balance", "give --margin (isolated) or --balance (cross), not both")
-        collateral = self.margin if self.margin is not None else self.balance
-        given = [
-            n
-            for n, v in (
-                ("--contracts", self.contracts),
-                ("--margin/--balance", collateral),
-                ("--leverage", self.leverage),
-            )
-            if v is not None
-        ]
-        if len(given) != 2:
-            option = "leverage" if self.leverage is None else "contracts"
-            raise conflict(
-                option,
-                f"give exactly two of --contracts, --margin (or --balance) and --leverage; got {len(given)}"
-                + (f" ({', '.join(given)})" if given else ""),
-            )
-        if self.contracts is not None:
-            check_venue_limits(self.exchange, self.coin, self.contracts, self.entry, self.contract_size, self.leverage)
-        return self
-
-
-class LadderInput(PositionInput, MaintenanceInput, FeeInput):
-    """``invfut ladder``: a position and a price grid; ``sensitivities`` adds DOMAIN.md §7's
-    figures to each row."""
-
-    grid: GridInput = Field(default_factory=GridInput)
-    sensitivities: bool = False

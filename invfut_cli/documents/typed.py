@@ -1,0 +1,159 @@
+"""Each command's document as a typed dict: its layout's keys and no others, each key typed
+by its glossary unit, and every number on its unit's step.
+
+:func:`typed` is the last step of every answer (the command line's and each ``batch``
+line's): the document a command built goes through its validator, made from its layout
+(:mod:`invfut_cli.documents`) and the glossary, before a byte of it is written. A key
+the layout does not declare, a top-level key left out, a number with more places than its
+unit allows (a coin amount finer than the satoshi), text where a number goes or a number
+where a flag goes stop the answer with an internal error (exit 1) naming the command and the
+key, instead of reaching a script. Rows written as they are computed (a long ladder) are
+checked one by one as they are written, in whichever process writes them.
+
+The validators are pydantic-core's, built from a core schema in well under a millisecond,
+so a run pays only for its own command's. ``invfut schema`` publishes the same layout as
+JSON Schema (:mod:`invfut_cli.schema`).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
+
+from invfut_cli.commands import REGISTRY, load, module_name
+from invfut_cli.glossary import GLOSSARY, PLACES, TINY_PRICE_PLACES, Unit
+from invfut_cli.rounding import place_step
+
+
+class DocumentError(Exception):
+    """A document does not match its type: a bug in the command that built it."""
+
+
+def _leaf(key: str) -> cs.CoreSchema:
+    """A value of ``key``'s unit, or null."""
+    unit = GLOSSARY[key].unit
+    if unit is Unit.TEXT:
+        return cs.nullable_schema(cs.str_schema(strict=True))
+    if unit is Unit.FLAG:
+        return cs.nullable_schema(cs.bool_schema(strict=True))
+    if unit is Unit.COUNT:
+        whole = cs.decimal_schema(decimal_places=0, allow_inf_nan=False, strict=True)
+        return cs.nullable_schema(cs.union_schema([cs.int_schema(strict=True), whole]))
+    if unit in (Unit.NESTED, Unit.INPUTS):
+        return cs.any_schema()
+    places = PLACES[unit]
+    # A Decimal with no more places than its unit's step has (trailing zeros aside), or a
+    # whole number; never a float. A price below one satoshi has more, never 0.
+    number = cs.decimal_schema(decimal_places=places, allow_inf_nan=False, strict=True)
+    kinds = [number, cs.int_schema(strict=True)]
+    if unit is Unit.PRICE:
+        below = cs.decimal_schema(gt=0, lt=place_step(places), decimal_places=TINY_PRICE_PLACES, strict=True)
+        kinds.append(below)
+    return cs.nullable_schema(cs.union_schema(kinds))
+
+
+def _node(key: str, layout: Any, top: frozenset[str] | None = None) -> cs.CoreSchema:
+    """The type of the value at ``key`` laid out as ``layout`` (as :func:`invfut_cli.schema.node`
+    reads a layout); ``top``: this is the document itself, whose keys are required but these."""
+    if layout is None:
+        return _leaf(key)
+    if isinstance(layout, list):
+        (item,) = layout
+        return cs.nullable_schema(cs.list_schema(cs.str_schema(strict=True) if item is None else _node(key, item)))
+    if key == "inputs":
+        # The echoed inputs: option names and values, as given or resolved.
+        return cs.dict_schema(cs.str_schema(), cs.any_schema())
+    if set(layout) == {"*"}:
+        return cs.nullable_schema(cs.dict_schema(cs.str_schema(), _node(key, layout["*"])))
+    fields = {
+        name: cs.typed_dict_field(_node(name, sub), required=top is not None and name not in top)
+        for name, sub in layout.items()
+    }
+    shape = cs.typed_dict_schema(fields, extra_behavior="forbid")
+    return shape if top is not None else cs.nullable_schema(shape)
+
+
+def _layout(command: str) -> tuple[dict[str, Any], frozenset[str]]:
+    """``command``'s layout and its optional top-level keys, from its layout module (or its
+    command module), without gathering every command's."""
+    try:
+        module = importlib.import_module(f"invfut_cli.documents.{module_name(command)}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"invfut_cli.documents.{module_name(command)}":
+            raise
+        module = load(command)
+    return module.LAYOUT, getattr(module, "OPTIONAL", frozenset())
+
+
+@functools.cache
+def validators(command: str) -> tuple[SchemaValidator, SchemaValidator | None]:
+    """The validator of ``command``'s document, and of one of its rows (``None`` without rows)."""
+    layout, optional = _layout(command)
+    rows = layout.get("rows")
+    row = None if not isinstance(rows, list) or rows[0] is None else SchemaValidator(_node("rows", rows[0]))
+    return SchemaValidator(_node("", layout, optional)), row
+
+
+def _checked(validator: SchemaValidator, value: Any, command: str, where: str) -> Any:
+    """``value`` once ``validator`` has passed it (its values are unchanged: the types are
+    strict, and the keys keep the order the command wrote them in)."""
+    try:
+        validator.validate_python(value)
+        return value
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        path = ".".join(str(part) for part in (where, *first["loc"]) if part != "")
+        raise DocumentError(
+            f"the {command} document does not match its type at {path or 'the top'}: {first['msg']} "
+            f"(got {first.get('input')!r})"
+        ) from None
+
+
+class TypedRows:
+    """A document's rows computed as they are read, each checked against the row type as it
+    comes; ``points`` and ``window`` are the rows object's own, where it has them (a ladder's
+    rows can be cut into windows for several processes to write)."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], validator: SchemaValidator, command: str) -> None:
+        self.rows = rows
+        self.validator = validator
+        self.command = command
+        points = getattr(rows, "points", None)
+        if points is not None:
+            self.points = points
+
+    def _each(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        validate, command = self.validator.validate_python, self.command
+        for row in rows:
+            try:
+                validate(row)
+            except ValidationError:
+                _checked(self.validator, row, command, "rows")
+            yield row
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._each(self.rows)
+
+    def window(self, points: range) -> Iterator[dict[str, Any]]:
+        """The checked rows of the grid points ``points`` (see the rows object's ``window``)."""
+        return self._each(self.rows.window(points))  # type: ignore[attr-defined]
+
+
+def typed(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` as its command's typed document (rows still to be computed are checked as they
+    are read); raises :class:`DocumentError` where it does not match. A document of no
+    command's (an error record) is returned as it is."""
+    command = doc.get("command")
+    if command not in REGISTRY:
+        return doc
+    whole, row = validators(command)
+    rows = doc.get("rows")
+    if rows is None or isinstance(rows, list) or row is None:
+        return _checked(whole, doc, command, "")
+    _checked(whole, {**doc, "rows": []}, command, "")
+    return {**doc, "rows": TypedRows(rows, row, command)}

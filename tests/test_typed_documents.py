@@ -1,0 +1,85 @@
+"""Typed documents: every answer goes through its command's typed dict before it is written,
+so a key that drifts or a number that escapes its unit's step stops the answer (exit 1, one
+line on stderr) instead of reaching a script.
+
+The documents here are real answers, changed one way at a time; what must be refused comes
+from the glossary (a coin amount has 8 places, a flag is true or false, the keys are the
+layout's).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import run_cli
+
+from invfut_cli.commands import hook
+from invfut_cli.documents import LAYOUTS
+from invfut_cli.documents.typed import DocumentError, typed
+from invfut_cli.exitcodes import ExitCode
+
+
+def pnl_doc() -> dict[str, Any]:
+    run = hook("pnl", "run")
+    doc = run(side="long", entry="8000", exit="9000", contracts="10000", leverage="10", exchange="bybit")
+    return {**doc, "explain": None}
+
+
+def test_a_real_answer_passes_unchanged_and_in_order() -> None:
+    doc = pnl_doc()
+    assert typed(doc) == doc
+    assert list(typed(doc)) == list(doc)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"pnl": Decimal("0.138888889")}, "8 decimal places"),  # a coin amount finer than the satoshi
+        ({"roe_pct": Decimal("125.001")}, "2 decimal places"),  # a percentage to 0.001
+        ({"pnl": 0.13888889}, "pnl"),  # a float
+        ({"liquidated": "no"}, "liquidated"),  # text where a flag goes
+        ({"exit_price": "9000.00"}, "exit_price"),  # text where a price goes
+        ({"pnl_btc": Decimal("0.1")}, "pnl_btc"),  # a key the layout does not declare
+    ],
+)
+def test_a_document_that_breaks_its_type_is_refused(change: dict[str, Any], words: str) -> None:
+    with pytest.raises(DocumentError, match="the pnl document") as caught:
+        typed({**pnl_doc(), **change})
+    assert words in str(caught.value)
+
+
+def test_a_missing_key_and_a_drifted_nested_key_are_refused() -> None:
+    doc = pnl_doc()
+    without = {k: v for k, v in doc.items() if k != "break_even_price"}
+    with pytest.raises(DocumentError, match="break_even_price"):
+        typed(without)
+    with pytest.raises(DocumentError, match="preset"):
+        typed({**doc, "preset": {**doc["preset"], "ticker": "BTCUSD"}})
+
+
+def test_rows_computed_as_they_are_written_are_checked_one_by_one() -> None:
+    run = hook("ladder", "run")
+    doc = {**run(side="long", entry="8000", contracts="10000", leverage="10"), "explain": None}
+    rows = list(typed(doc)["rows"])
+    assert len(rows) == 11 and all(set(row) <= set(LAYOUTS["ladder"]["rows"][0]) for row in rows)
+
+    def escaping() -> Any:
+        yield {**rows[0], "pnl": Decimal("1.000000001")}
+
+    with pytest.raises(DocumentError, match=r"rows\.pnl"):
+        list(typed({**doc, "rows": escaping()})["rows"])
+
+
+def test_an_answer_that_breaks_its_type_is_an_internal_error_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from invfut_cli.commands import pnl
+
+    built = pnl.document
+    monkeypatch.setattr(pnl, "document", lambda args, outcome: {**built(args, outcome), "pnl": Decimal("1E-9")})
+    done = run_cli("pnl", "--side", "long", "--entry", "8000", "--exit", "9000", "--contracts", "10000", "--json")
+    assert done.exit_code == ExitCode.INTERNAL
+    assert done.stdout == ""
+    error = json.loads(done.stderr)["error"]
+    assert "the pnl document does not match its type at pnl" in error["message"]

@@ -72,6 +72,15 @@ def test_rows_computed_as_they_are_written_are_checked_one_by_one() -> None:
     with pytest.raises(DocumentError, match=r"rows\.pnl"):
         list(typed({**doc, "rows": escaping()})["rows"])
 
+    def drifting() -> Any:
+        yield rows[0]
+        yield {**rows[1], "pnl": float(rows[1]["pnl"])}  # a float: every row's types are checked
+        yield {**rows[2], "step": rows[2]["step_pnl"]}  # a key not declared
+
+    checked = typed({**doc, "rows": drifting()})["rows"]
+    with pytest.raises(DocumentError, match=r"rows\.pnl"):
+        list(checked)
+
 
 def test_an_answer_that_breaks_its_type_is_an_internal_error_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     from invfut_cli.commands import pnl

@@ -8,7 +8,8 @@ the layout does not declare, a top-level key left out, a number with more places
 unit allows (a coin amount finer than the satoshi), text where a number goes or a number
 where a flag goes stop the answer with an internal error (exit 1) naming the command and the
 key, instead of reaching a script. Rows written as they are computed (a long ladder) are
-checked one by one as they are written, in whichever process writes them.
+checked one by one as they are written, in whichever process writes them (every row's keys
+and types; its numbers' places in every 64th row: :class:`TypedRows`).
 
 The validators are pydantic-core's, built from a core schema in well under a millisecond,
 so a run pays only for its own command's. ``invfut schema`` publishes the same layout as
@@ -34,8 +35,8 @@ class DocumentError(Exception):
     """A document does not match its type: a bug in the command that built it."""
 
 
-def _leaf(key: str) -> cs.CoreSchema:
-    """A value of ``key``'s unit, or null."""
+def _leaf(key: str, places: bool = True) -> cs.CoreSchema:
+    """A value of ``key``'s unit, or null; ``places``: a number's places are checked too."""
     unit = GLOSSARY[key].unit
     if unit is Unit.TEXT:
         return cs.nullable_schema(cs.str_schema(strict=True))
@@ -46,32 +47,37 @@ def _leaf(key: str) -> cs.CoreSchema:
         return cs.nullable_schema(cs.union_schema([cs.int_schema(strict=True), whole]))
     if unit in (Unit.NESTED, Unit.INPUTS):
         return cs.any_schema()
-    places = PLACES[unit]
+    if not places:
+        return cs.nullable_schema(cs.union_schema([cs.decimal_schema(strict=True), cs.int_schema(strict=True)]))
+    most = PLACES[unit]
     # A Decimal with no more places than its unit's step has (trailing zeros aside), or a
     # whole number; never a float. A price below one satoshi has more, never 0.
-    number = cs.decimal_schema(decimal_places=places, allow_inf_nan=False, strict=True)
+    number = cs.decimal_schema(decimal_places=most, allow_inf_nan=False, strict=True)
     kinds = [number, cs.int_schema(strict=True)]
     if unit is Unit.PRICE:
-        below = cs.decimal_schema(gt=0, lt=place_step(places), decimal_places=TINY_PRICE_PLACES, strict=True)
+        below = cs.decimal_schema(gt=0, lt=place_step(most), decimal_places=TINY_PRICE_PLACES, strict=True)
         kinds.append(below)
     return cs.nullable_schema(cs.union_schema(kinds))
 
 
-def _node(key: str, layout: Any, top: frozenset[str] | None = None) -> cs.CoreSchema:
+def _node(key: str, layout: Any, top: frozenset[str] | None = None, places: bool = True) -> cs.CoreSchema:
     """The type of the value at ``key`` laid out as ``layout`` (as :func:`invfut_cli.schema.node`
-    reads a layout); ``top``: this is the document itself, whose keys are required but these."""
+    reads a layout); ``top``: this is the document itself, whose keys are required but these;
+    ``places``: numbers' places are checked (else their type only)."""
     if layout is None:
-        return _leaf(key)
+        return _leaf(key, places)
     if isinstance(layout, list):
         (item,) = layout
-        return cs.nullable_schema(cs.list_schema(cs.str_schema(strict=True) if item is None else _node(key, item)))
+        return cs.nullable_schema(
+            cs.list_schema(cs.str_schema(strict=True) if item is None else _node(key, item, places=places))
+        )
     if key == "inputs":
         # The echoed inputs: option names and values, as given or resolved.
         return cs.dict_schema(cs.str_schema(), cs.any_schema())
     if set(layout) == {"*"}:
-        return cs.nullable_schema(cs.dict_schema(cs.str_schema(), _node(key, layout["*"])))
+        return cs.nullable_schema(cs.dict_schema(cs.str_schema(), _node(key, layout["*"], places=places)))
     fields = {
-        name: cs.typed_dict_field(_node(name, sub), required=top is not None and name not in top)
+        name: cs.typed_dict_field(_node(name, sub, places=places), required=top is not None and name not in top)
         for name, sub in layout.items()
     }
     shape = cs.typed_dict_schema(fields, extra_behavior="forbid")
@@ -90,12 +96,20 @@ def _layout(command: str) -> tuple[dict[str, Any], frozenset[str]]:
     return module.LAYOUT, getattr(module, "OPTIONAL", frozenset())
 
 
+#: Of rows computed as they are written, every row's keys and types are checked, and the
+#: places of its numbers in the first row and every this many rows after it.
+PLACES_EVERY = 64
+
+
 @functools.cache
-def validators(command: str) -> tuple[SchemaValidator, SchemaValidator | None]:
-    """The validator of ``command``'s document, and of one of its rows (``None`` without rows)."""
+def validators(command: str) -> tuple[SchemaValidator, tuple[SchemaValidator, SchemaValidator] | None]:
+    """The validator of ``command``'s document, and of one of its rows: in full, and of its
+    keys and types only (``None`` without rows)."""
     layout, optional = _layout(command)
     rows = layout.get("rows")
-    row = None if not isinstance(rows, list) or rows[0] is None else SchemaValidator(_node("rows", rows[0]))
+    row = None
+    if isinstance(rows, list) and rows[0] is not None:
+        row = (SchemaValidator(_node("rows", rows[0])), SchemaValidator(_node("rows", rows[0], places=False)))
     return SchemaValidator(_node("", layout, optional)), row
 
 
@@ -115,23 +129,28 @@ def _checked(validator: SchemaValidator, value: Any, command: str, where: str) -
 
 
 class TypedRows:
-    """A document's rows computed as they are read, each checked against the row type as it
-    comes; ``points`` and ``window`` are the rows object's own, where it has them (a ladder's
-    rows can be cut into windows for several processes to write)."""
+    """A document's rows computed as they are read, each checked as it comes: its keys and
+    types, and its numbers' places in the first row and every :data:`PLACES_EVERY` rows (one
+    builder writes every row of a document, column by column, so a number that escaped its
+    rounding shows in the rows checked in full; checking every row's places would cost a
+    long ladder a third of its speed). ``points`` and ``window`` are the rows object's own,
+    where it has them (a ladder's rows can be cut into windows for several processes to write)."""
 
-    def __init__(self, rows: Iterable[dict[str, Any]], validator: SchemaValidator, command: str) -> None:
+    def __init__(
+        self, rows: Iterable[dict[str, Any]], validators: tuple[SchemaValidator, SchemaValidator], command: str
+    ) -> None:
         self.rows = rows
-        self.validator = validator
+        self.validator, self.shape = validators
         self.command = command
         points = getattr(rows, "points", None)
         if points is not None:
             self.points = points
 
     def _each(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        validate, command = self.validator.validate_python, self.command
-        for row in rows:
+        full, shape, command = self.validator.validate_python, self.shape.validate_python, self.command
+        for index, row in enumerate(rows):
             try:
-                validate(row)
+                (shape if index % PLACES_EVERY else full)(row)
             except ValidationError:
                 _checked(self.validator, row, command, "rows")
             yield row

@@ -324,3 +324,34 @@ def test_the_readme_cron_example_reports_a_failure(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(["bash", "-c", prelude + script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert "failed with exit code 2" in (tmp_path / "notified.txt").read_text()
+
+
+# --- stress says what liq-price says -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("side", "exchange", "margin"),
+    [
+        ("long", "generic", ("--contracts", "100000", "--leverage", "10")),
+        ("short", "generic", ("--contracts", "100000", "--leverage", "7")),
+        ("long", "bybit", ("--contracts", "100000", "--leverage", "25")),
+        ("short", "binance", ("--contracts", "100", "--leverage", "20")),
+    ],
+)
+def test_a_shock_to_the_shown_liquidation_price_liquidates_as_liq_price_says(
+    side: str, exchange: str, margin: tuple[str, ...]
+) -> None:
+    """A shock to the printed liquidation price, and one price step either side of it: the
+    stress row's ``liquidated`` is liq-price's ``beyond`` for a mark at that price (DOMAIN.md
+    §11: at or beyond the price as shown). Before, stress tested the exact price, and a shock to
+    the printed price of a long (rounded up) came out as not liquidated."""
+    position = ("--side", side, "--entry", "8000", *margin, "--exchange", exchange)
+    liq = ok(run_cli("liq-price", *position, "--json"))
+    shown, step = D(str(liq["liquidation_price"])), D(str(liq["price_step"]))
+    assert F(shown) != F(liq["liquidation_price_exact"]) or exchange != "generic"
+    for price in (shown - step, shown, shown + step):
+        beyond = ok(run_cli("liq-price", *position, "--mark", str(price), "--json"))["beyond"]
+        row = ok(run_cli("stress", *position, "--mark", str(price), "--move", "0", "--json"))["rows"][0]
+        sign = 1 if side == "long" else -1
+        assert beyond is (sign * (price - shown) <= 0)
+        assert row["liquidated"] is beyond, (price, shown)

@@ -43,7 +43,6 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, price_step, safe_price, usd
 from invfut_cli.venues import get
-from invfut_cli.venues.rules import liquidation_for
 
 if TYPE_CHECKING:
     from invfut_cli.venues.rules import Outcome
@@ -199,6 +198,9 @@ def work_out(args: PnlInput) -> PnlOutcome:
     )
     liquidation = None
     if args.collateral is not None:
+        # Imported here: a pnl without a margin (most batch lines) has no liquidation to find.
+        from invfut_cli.venues.rules import liquidation_for
+
         liquidation = liquidation_for(args)
     total = None
     if result is not None:

@@ -37,7 +37,17 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
-from invfut_cli.rounding import coin, coin_up, pct, price_step, shown_move_to_liquidation, shown_places, step_for, usd
+from invfut_cli.rounding import (
+    coin,
+    coin_up,
+    pct,
+    price_step,
+    safe_price,
+    shown_move_to_liquidation,
+    shown_places,
+    step_for,
+    usd,
+)
 from invfut_cli.scenarios import ALL, Move, ScenarioName, load
 from invfut_cli.venues.rules import Outcome, liquidation_for, rule_for
 
@@ -118,11 +128,14 @@ def work_out(args: StressInput) -> StressOutcome:
     base, table, unassessed = args.rule()
     liquidation_price = core.boundary(outcome.result.liquidation.price_usd)
     reference = args.reference_price
+    # A shock liquidates at or beyond the liquidation price as shown (rounded toward safety),
+    # as in liq-price, pnl, ladder and leverage: a shock to the printed price counts as at it.
+    shown = safe_price(liquidation_price, core.Side(args.side), price_step(args))
     now, *rows = stress(
         args.position,
         collateral,
         reference,
-        liquidation_price,
+        shown,
         [Shock(None, Decimal(0)), *args.shocks],
         base=base,
         table=table,

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from invfut_cli import core
-from invfut_cli.choices import ExchangeName
 from invfut_cli.inputs.margin import DEFAULT_MMR
 from invfut_cli.rounding import as_written, coin, pct, safe_price, usd
 
@@ -80,12 +79,11 @@ def _echo(value: Any) -> Any:
 
 
 def venue(model: Model) -> Doc:
-    """``exchange`` (``generic`` or a preset's name) and ``preset`` (what it assumed, or null)."""
-    if model.exchange == ExchangeName.generic:
-        return {"exchange": model.exchange.value, "preset": None}
-    from invfut_cli.venues.rules import describe
+    """``exchange`` (``generic`` or a preset's name) and ``preset``: what it assumed (the
+    venue's :meth:`~invfut_cli.venues.Venue.describe`; null for the generic model)."""
+    from invfut_cli.venues import get
 
-    return {"exchange": model.exchange.value, "preset": describe(model.exchange, model.coin)}
+    return {"exchange": model.exchange.value, "preset": get(model.exchange).describe(model.coin)}
 
 
 def size_asked_doc(asked: SizeAsked | None) -> Doc | None:

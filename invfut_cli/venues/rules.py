@@ -208,8 +208,3 @@ def target_margin_for(args: Asked, target_usd: Decimal) -> tuple[core.TargetMarg
         spec = rule.table.spec(index, spec)
     found = core.margin_for_liquidation(position, target_usd, spec, collateral_coin=args.collateral)  # type: ignore[attr-defined]
     return found, None if index is None else index + 1
-
-
-def describe(exchange: str, coin: str) -> dict[str, Any] | None:
-    """What the output says of the venue's preset (:meth:`Venue.describe`)."""
-    return get(exchange).describe(coin)

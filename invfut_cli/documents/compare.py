@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.documents.shared import LIQUIDATION
+from invfut_cli.documents.shared import LIQUIDATION, ORDER_COST, SIZE_ASKED
 
 LAYOUT: dict[str, Any] = {
     "command": None,
@@ -35,23 +35,12 @@ LAYOUT: dict[str, Any] = {
             "allowed": None,
             "max_leverage": None,
             "leverage": None,
-            "size_asked": {"size_usd": None, "size_coin": None, "contracts": None, "lot": None, "contract_size": None},
+            "size_asked": SIZE_ASKED,
             "size_usd": None,
             **LIQUIDATION,
             "initial_margin": None,
             "collateral": None,
-            "order_cost": {
-                "size_usd": None,
-                "leverage": None,
-                "fee_rate": None,
-                "bankruptcy_price": None,
-                "initial_margin": None,
-                "fee_open": None,
-                "fee_to_close": None,
-                "total": None,
-                "total_exact": None,
-                "reason": None,
-            },
+            "order_cost": ORDER_COST,
             "distance_pct": None,
             "reason": None,
             "bankruptcy_reason": None,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.documents.shared import GRID_INPUTS, HEAD
+
 LAYOUT: dict[str, Any] = {
-    "command": None,
-    "coin": None,
-    "exchange": None,
-    "preset": {"name": None, "symbol": None, "family": None, "as_of": None, "sources": [None]},
+    **HEAD,
     "inputs": {
+        **GRID_INPUTS,
         "contract_size": None,
-        "grid": {"from": None, "to": None, "step": None, "steps": None, "pct": None, "pct_step": None},
         "holding": None,
         "price": None,
         "ratio": None,

@@ -4,37 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.documents.shared import CLOSED, LIQUIDATION
+from invfut_cli.documents.shared import (
+    CLOSED,
+    FEE_INPUTS,
+    FILL_INPUTS,
+    GRID_INPUTS,
+    HEAD,
+    LIQUIDATION,
+    POSITION_INPUTS,
+    RULE_INPUTS,
+    SIZE_ASKED,
+)
+
+#: A row: the grid's, and each marked price's (entry, break-even, liquidation, bankruptcy).
+ROW: dict[str, Any] = dict.fromkeys(
+    ("price", "pnl", "step_pnl", "pnl_usd", "roe_pct", "equity", "equity_usd", "effective_leverage", "mark",
+     "liquidated", "exposure", "coin_delta", "coin_gamma", "usd_delta")
+)  # fmt: skip
 
 LAYOUT: dict[str, Any] = {
-    "command": None,
-    "coin": None,
-    "exchange": None,
-    "preset": {"name": None, "symbol": None, "family": None, "as_of": None, "sources": [None]},
+    **HEAD,
     "inputs": {
-        "side": None,
-        "entry": None,
-        "contracts": None,
-        "contract_size": None,
-        "leverage": None,
-        "margin": None,
-        "balance": None,
-        "mmr": None,
-        "mm_basis": None,
-        "mm_deduction": None,
-        "taker_fee": None,
-        "tick": None,
-        "grid": {"from": None, "to": None, "step": None, "steps": None, "pct": None, "pct_step": None},
+        **POSITION_INPUTS,
+        **FILL_INPUTS,
+        **RULE_INPUTS,
+        **FEE_INPUTS,
+        **GRID_INPUTS,
         "sensitivities": None,
-        "entry_fee": None,
-        "exit_fee": None,
-        "funding": None,
-        "periods": None,
-        "hours": None,
-        "fill": [None],
-        "close": [None],
     },
-    "size_asked": None,
+    "size_asked": SIZE_ASKED,
     "size_usd": None,
     "average_entry": None,
     "closed": CLOSED,
@@ -45,42 +43,8 @@ LAYOUT: dict[str, Any] = {
     "bankruptcy_price": None,
     "tier": LIQUIDATION["tier"],
     "reason": None,
-    "marks": [
-        {
-            "price": None,
-            "pnl": None,
-            "step_pnl": None,
-            "pnl_usd": None,
-            "roe_pct": None,
-            "equity": None,
-            "equity_usd": None,
-            "effective_leverage": None,
-            "mark": None,
-            "liquidated": None,
-            "exposure": None,
-            "coin_delta": None,
-            "coin_gamma": None,
-            "usd_delta": None,
-        }
-    ],
+    "marks": [ROW],
     "grid": {"price_step": None, "last_step": None, "note": None},
-    "rows": [
-        {
-            "price": None,
-            "pnl": None,
-            "step_pnl": None,
-            "pnl_usd": None,
-            "roe_pct": None,
-            "equity": None,
-            "equity_usd": None,
-            "effective_leverage": None,
-            "mark": None,
-            "liquidated": None,
-            "exposure": None,
-            "coin_delta": None,
-            "coin_gamma": None,
-            "usd_delta": None,
-        }
-    ],
+    "rows": [ROW],
     "explain": None,
 }

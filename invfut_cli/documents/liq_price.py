@@ -4,33 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.documents.shared import CLOSED, LIQUIDATION, PRESET
+from invfut_cli.documents.shared import (
+    CLOSED,
+    FILL_INPUTS,
+    HEAD,
+    LIQUIDATION,
+    ORDER_COST,
+    POSITION_INPUTS,
+    RULE_INPUTS,
+    SIZE_ASKED,
+)
 
 LAYOUT: dict[str, Any] = {
-    "command": None,
-    "coin": None,
-    "exchange": None,
-    "preset": PRESET,
+    **HEAD,
     "inputs": {
-        "side": None,
-        "entry": None,
-        "contracts": None,
-        "contract_size": None,
-        "leverage": None,
-        "margin": None,
-        "balance": None,
-        "mmr": None,
-        "mm_basis": None,
-        "mm_deduction": None,
-        "taker_fee": None,
-        "tick": None,
-        "fill": [None],
-        "close": [None],
+        **POSITION_INPUTS,
+        **FILL_INPUTS,
+        **RULE_INPUTS,
         "mark": None,
         "fail_within": None,
         "target_liquidation": None,
     },
-    "size_asked": None,
+    "size_asked": SIZE_ASKED,
     "size_usd": None,
     "average_entry": None,
     "closed": CLOSED,
@@ -51,18 +46,7 @@ LAYOUT: dict[str, Any] = {
     "reason": None,
     "bankruptcy_reason": None,
     "warnings": [None],
-    "order_cost": {
-        "size_usd": None,
-        "leverage": None,
-        "fee_rate": None,
-        "bankruptcy_price": None,
-        "initial_margin": None,
-        "fee_open": None,
-        "fee_to_close": None,
-        "total": None,
-        "total_exact": None,
-        "reason": None,
-    },
+    "order_cost": ORDER_COST,
     "target_liquidation": {
         "price": None,
         "collateral": None,

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from invfut_cli import core
-from invfut_cli.inputs.margin import DEFAULT_MMR
 from invfut_cli.rounding import as_written, coin, pct, safe_price, usd
+from invfut_cli.venues import GENERIC, get
 
 if TYPE_CHECKING:
     from invfut_cli.inputs.fields import Model
@@ -81,8 +81,6 @@ def _echo(value: Any) -> Any:
 def venue(model: Model) -> Doc:
     """``exchange`` (``generic`` or a preset's name) and ``preset``: what it assumed (the
     venue's :meth:`~invfut_cli.venues.Venue.describe`; null for the generic model)."""
-    from invfut_cli.venues import get
-
     return {"exchange": model.exchange.value, "preset": get(model.exchange).describe(model.coin)}
 
 
@@ -205,7 +203,7 @@ def rule_inputs(args: PositionInput, tier: Doc | None) -> Doc:
     echoed = inputs(args)
     if echoed["mmr"] is None:
         rule = tier or {}
-        echoed["mmr"] = rule.get("mmr", rule.get("maintenance_rate", DEFAULT_MMR))
+        echoed["mmr"] = rule.get("mmr", rule.get("maintenance_rate", GENERIC.maintenance_rate))
     if echoed["mm_deduction"] is None:
         echoed["mm_deduction"] = (tier or {}).get("deduction", Decimal(0))
     return echoed

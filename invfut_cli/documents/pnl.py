@@ -4,39 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.documents.shared import CLOSED
+from invfut_cli.documents.shared import CLOSED, FEE_INPUTS, FILL_INPUTS, HEAD, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 
 LAYOUT: dict[str, Any] = {
-    "command": None,
-    "coin": None,
-    "exchange": None,
-    "preset": {"name": None, "symbol": None, "family": None, "as_of": None, "sources": [None]},
+    **HEAD,
     "inputs": {
-        "side": None,
-        "entry": None,
+        **POSITION_INPUTS,
+        **FILL_INPUTS,
+        **RULE_INPUTS,
+        **FEE_INPUTS,
         "exit": None,
-        "contracts": None,
-        "contract_size": None,
-        "leverage": None,
-        "margin": None,
-        "balance": None,
-        "mmr": None,
-        "mm_basis": None,
-        "mm_deduction": None,
-        "taker_fee": None,
-        "tick": None,
-        "entry_fee": None,
-        "exit_fee": None,
-        "funding": None,
-        "periods": None,
-        "hours": None,
-        "fill": [{"contracts": None, "price": None}],
-        "close": [{"contracts": None, "price": None}],
         "target_roe": None,
         "target_pnl": None,
         "target_usd": None,
     },
-    "size_asked": {"size_usd": None, "size_coin": None, "contracts": None, "lot": None, "contract_size": None},
+    "size_asked": SIZE_ASKED,
     "size_usd": None,
     "average_entry": None,
     "closed": CLOSED,

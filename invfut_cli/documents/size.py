@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.documents.shared import LIQUIDATION
+from invfut_cli.documents.shared import HEAD, LIQUIDATION, RULE_INPUTS
 
 LAYOUT: dict[str, Any] = {
-    "command": None,
-    "coin": None,
-    "exchange": None,
-    "preset": {"name": None, "symbol": None, "family": None, "as_of": None, "sources": [None]},
+    **HEAD,
     "inputs": {
+        **RULE_INPUTS,
         "side": None,
         "entry": None,
         "contract_size": None,
         "leverage": None,
         "balance": None,
-        "mmr": None,
-        "mm_basis": None,
-        "mm_deduction": None,
-        "taker_fee": None,
-        "tick": None,
         "stop": None,
         "risk": None,
         "risk_pct": None,

@@ -4,35 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.documents.shared import CLOSED, LIQUIDATION, PRESET
+from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, LIQUIDATION, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 
 LAYOUT: dict[str, Any] = {
-    "command": None,
-    "coin": None,
-    "exchange": None,
-    "preset": PRESET,
+    **HEAD,
     "inputs": {
-        "side": None,
-        "entry": None,
-        "contracts": None,
-        "contract_size": None,
-        "leverage": None,
-        "margin": None,
-        "balance": None,
-        "mmr": None,
-        "mm_basis": None,
-        "mm_deduction": None,
-        "taker_fee": None,
-        "tick": None,
-        "fill": [None],
-        "close": [None],
+        **POSITION_INPUTS,
+        **FILL_INPUTS,
+        **RULE_INPUTS,
         "mark": None,
         "fail_within": None,
         "target_liquidation": None,
         "move": [None],
         "scenario": [None],
     },
-    "size_asked": None,
+    "size_asked": SIZE_ASKED,
     "size_usd": None,
     "average_entry": None,
     "closed": CLOSED,

@@ -67,7 +67,7 @@ _invfut__pnl() {
         '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
         '--margin=[Isolated margin, coin.]:COIN: ' \
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
-        '--target-roe=[Solve the exit for this return on margin (50% or 0.5).]:PCT: ' \
+        '--target-roe=[Solve the exit for this return on margin, a fraction\: 0.5 or 50%.]:RATE: ' \
         '--target-pnl=[Solve the exit for this net PnL, coin.]:COIN: ' \
         '--target-usd=[Solve the exit for this net PnL valued at the exit, USD.]:USD: ' \
         '--entry-fee=[Fee to open\: maker, taker, or a rate (negative\: a rebate).]:FEE: ' \
@@ -129,8 +129,8 @@ _invfut__leverage() {
         '--to=[Highest price of the range.]:PRICE: ' \
         '--step=[Price step between rows.]:USD: ' \
         '--steps=[Number of equal steps from --from to --to.]:N: ' \
-        '--pct=[Range around entry, percent either side. (default\: 50)]:PCT: ' \
-        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
+        '--pct=[Range around entry, percent either side\: 20 or 20% (default\: 50).]:PCT: ' \
+        '--pct-step=[Step of the range around entry, percent\: 5 or 5% (default\: 10).]:PCT: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%) for the largest order\: fees to open and...]:RATE: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
@@ -158,8 +158,8 @@ _invfut__ladder() {
         '--to=[Highest price of the range.]:PRICE: ' \
         '--step=[Price step between rows.]:USD: ' \
         '--steps=[Number of equal steps from --from to --to.]:N: ' \
-        '--pct=[Range around entry, percent either side. (default\: 50)]:PCT: ' \
-        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
+        '--pct=[Range around entry, percent either side\: 20 or 20% (default\: 50).]:PCT: ' \
+        '--pct-step=[Step of the range around entry, percent\: 5 or 5% (default\: 10).]:PCT: ' \
         '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
         '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
@@ -218,8 +218,8 @@ _invfut__hedge() {
         '--to=[Highest price of the range.]:PRICE: ' \
         '--step=[Price step between rows.]:USD: ' \
         '--steps=[Number of equal steps from --from to --to.]:N: ' \
-        '--pct=[Range around the price, percent either side. Default 50.]:PCT: ' \
-        '--pct-step=[Step of the range around entry, percent. (default\: 10)]:PCT: ' \
+        '--pct=[Range around the price, percent either side\: 20 or 20% (default\: 50).]:PCT: ' \
+        '--pct-step=[Step of the range around entry, percent\: 5 or 5% (default\: 10).]:PCT: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \

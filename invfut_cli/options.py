@@ -199,15 +199,21 @@ StepsOpt = Annotated[
     typer.Option("--steps", help="Number of equal steps from --from to --to.", metavar="N", rich_help_panel=GRID),
 ]
 PctOpt = Annotated[
-    Decimal | None,
+    str | None,
     typer.Option(
-        "--pct", help="Range around entry, percent either side. (default: 50)", metavar="PCT", rich_help_panel=GRID
+        "--pct",
+        help="Range around entry, percent either side: 20 or 20% (default: 50).",
+        metavar="PCT",
+        rich_help_panel=GRID,
     ),
 ]
 PctStepOpt = Annotated[
-    Decimal | None,
+    str | None,
     typer.Option(
-        "--pct-step", help="Step of the range around entry, percent. (default: 10)", metavar="PCT", rich_help_panel=GRID
+        "--pct-step",
+        help="Step of the range around entry, percent: 5 or 5% (default: 10).",
+        metavar="PCT",
+        rich_help_panel=GRID,
     ),
 ]
 EntryFeeOpt = Annotated[

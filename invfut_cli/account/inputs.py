@@ -48,7 +48,7 @@ def _define_input() -> Any:
     from pydantic_core import PydanticCustomError
 
     from invfut_cli.choices import ExchangeName
-    from invfut_cli.inputs.fields import MAX_COIN, CoinName, ContractSize, Price, conflict
+    from invfut_cli.inputs.fields import MAX_COIN, CoinName, ContractSize, Percent, Price, conflict
     from invfut_cli.inputs.margin import MaintenanceInput
     from invfut_cli.inputs.position import check_venue_limits, preset_defaults
     from invfut_cli.scenarios import Move, ScenarioName
@@ -62,7 +62,7 @@ def _define_input() -> Any:
         exchange: ExchangeName = ExchangeName.generic
         contract_size: ContractSize = Decimal(1)
         add: tuple[Any, ...] = ()
-        fail_within: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)] | None = None
+        fail_within: Percent | None = None
         move: tuple[Move, ...] = ()
         scenario: tuple[ScenarioName, ...] = ()
         usd_delta: Annotated[Decimal, Field(ge=-MAX_COIN, le=MAX_COIN, allow_inf_nan=False)] | None = None

@@ -111,10 +111,10 @@ def account_command(
         ),
     ] = None,
     fail_within: Annotated[
-        Decimal | None,
+        str | None,
         typer.Option(
             "--fail-within",
-            help="Exit with code 4 when the account (after --add) is liquidated, or its liquidation price is within PCT percent of --price.",
+            help="Exit with code 4 when the account (after --add) is liquidated, or its liquidation price is within PCT percent of --price (5 or 5%).",
             metavar="PCT",
             rich_help_panel=ACCOUNT,
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -14,9 +14,9 @@ from pydantic_core import PydanticCustomError
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
 from invfut_cli.choices import ExchangeName
 from invfut_cli.core.hedge import Funding, Hedge, HedgeRow, hedge_funding, hedge_ladder, hedge_size
-from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
+from invfut_cli.core.numbers import HUNDRED
 from invfut_cli.documents.parts import Doc, grid_keys, inputs, venue
-from invfut_cli.inputs.fields import MAX_ROWS, Coin, CoinName, ContractSize, FractionOrPercent, Model, Price, conflict
+from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, FractionOrPercent, Model, Price
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.position import lot_of, preset_defaults
 from invfut_cli.options import (
@@ -92,19 +92,6 @@ class HedgeInput(Model):
     @classmethod
     def _from_preset(cls, data: Any) -> Any:
         return preset_defaults(cls, data)
-
-    @model_validator(mode="after")
-    def _rows_within_limit(self) -> HedgeInput:
-        # GridInput bounds the rows of --step and --steps; a --pct grid is 2·pct/pct_step + 1 rows.
-        grid = self.grid
-        if grid.from_ is None and grid.pct_step is not None:
-            with localcontext(CORE_CONTEXT):
-                rows = 2 * (grid.pct if grid.pct is not None else Decimal(50)) / grid.pct_step + 1
-            if rows > MAX_ROWS:
-                raise conflict(
-                    "pct_step", f"--pct-step {grid.pct_step:f} makes {int(rows)} rows; at most {MAX_ROWS} are allowed"
-                )
-        return self
 
     @property
     def lot(self) -> Decimal:
@@ -269,10 +256,10 @@ def hedge_command(
     step: StepOpt = None,
     steps: StepsOpt = None,
     pct: Annotated[
-        Decimal | None,
+        str | None,
         typer.Option(
             "--pct",
-            help="Range around the price, percent either side. Default 50.",
+            help="Range around the price, percent either side: 20 or 20% (default: 50).",
             metavar="PCT",
             rich_help_panel=GRID,
         ),

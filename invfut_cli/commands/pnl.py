@@ -333,8 +333,8 @@ def pnl_command(
         str | None,
         typer.Option(
             "--target-roe",
-            help="Solve the exit for this return on margin (50% or 0.5).",
-            metavar="PCT",
+            help="Solve the exit for this return on margin, a fraction: 0.5 or 50%.",
+            metavar="RATE",
             rich_help_panel=TARGET,
         ),
     ] = None,

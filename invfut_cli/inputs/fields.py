@@ -92,7 +92,7 @@ def rate_value(value: Any) -> Any:
         return number / HUNDRED
 
 
-def _percent(value: Any) -> Any:
+def percent_value(value: Any) -> Any:
     """A percentage: ``"5%"`` and ``"5"`` are both ``Decimal("5")`` (five percent)."""
     if not isinstance(value, str):
         return value
@@ -161,7 +161,7 @@ Rate = Annotated[Decimal, BeforeValidator(rate_value), Field(ge=0, lt=1)]
 
 
 #: A percentage, ``5`` or ``5%`` (both five percent), from 0 to 1000.
-Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=1000, allow_inf_nan=False)]
+Percent = Annotated[Decimal, BeforeValidator(percent_value), Field(ge=0, le=1000, allow_inf_nan=False)]
 
 
 #: A rate that may be negative (a funding rate, a target loss): ``-0.025%`` is ``-0.00025``.
@@ -198,7 +198,7 @@ def error_lines(exc: ValidationError) -> list[tuple[str | None, str]]:
             continue
         message = _DECIMAL_REPR.sub(r"\1", err["msg"].removeprefix("Value error, ")).replace("1E-8", "0.00000001")
         given = err.get("input")
-        if err["type"] not in ("conflict", "rate_syntax") and isinstance(given, (str, int, Decimal)):
+        if err["type"] not in ("conflict", "rate_syntax", "percent_syntax") and isinstance(given, (str, int, Decimal)):
             message += f" (got {given!s})" if str(given) else " (got an empty value)"
         out.append((option, message))
     return out

@@ -8,13 +8,16 @@ from collections.abc import Iterator
 from decimal import Decimal, localcontext
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from invfut_cli import core
 from invfut_cli.core.numbers import CORE_CONTEXT, quantize
 from invfut_cli.rounding import MAX_PLACES, place_step, shown_places
 
-from .fields import MAX_ROWS, Model, Price, conflict
+from .fields import MAX_ROWS, Model, Price, conflict, percent_value
+
+#: ``--pct`` and ``--pct-step``: a percentage of the price (``20`` or ``20%``), above 0 and below 100.
+GridPercent = Annotated[Decimal, BeforeValidator(percent_value), Field(gt=0, lt=100, allow_inf_nan=False)]
 
 
 class GridInput(Model):
@@ -26,8 +29,8 @@ class GridInput(Model):
     to: Price | None = None
     step: Price | None = None
     steps: Annotated[int, Field(ge=1, le=MAX_ROWS)] | None = None
-    pct: Annotated[Decimal, Field(gt=0, lt=100, allow_inf_nan=False)] | None = None
-    pct_step: Annotated[Decimal, Field(gt=0, lt=100, allow_inf_nan=False)] | None = None
+    pct: GridPercent | None = None
+    pct_step: GridPercent | None = None
 
     @model_validator(mode="after")
     def _one_grid(self) -> GridInput:

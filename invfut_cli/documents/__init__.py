@@ -15,26 +15,29 @@ from __future__ import annotations
 
 import functools
 import importlib
+from types import ModuleType
 from typing import Any
 
 from invfut_cli.commands import REGISTRY, load, module_name
 
 
-def _layouts() -> dict[str, Any]:
-    """The module that declares each command's ``LAYOUT``, by command name: its module here,
+def layout_module(command: str) -> ModuleType | None:
+    """The module that declares ``command``'s ``LAYOUT`` (and ``OPTIONAL``): its module here,
     or else the command's own module (a new command may declare its layout beside its
-    document); a command without either writes no document of its own (``batch``)."""
-    modules = {}
-    for name in REGISTRY:
-        try:
-            modules[name] = importlib.import_module(f"{__name__}.{module_name(name)}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module_name(name)}":
-                raise
-            own = load(name)
-            if hasattr(own, "LAYOUT"):
-                modules[name] = own
-    return modules
+    document); ``None`` for a command that writes no document of its own (``batch``)."""
+    name = f"{__name__}.{module_name(command)}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+    own = load(command)
+    return own if hasattr(own, "LAYOUT") else None
+
+
+def _layouts() -> dict[str, ModuleType]:
+    """The layout module of each command that has one, by command name."""
+    return {name: module for name in REGISTRY if (module := layout_module(name)) is not None}
 
 
 @functools.cache

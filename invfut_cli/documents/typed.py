@@ -19,14 +19,14 @@ JSON Schema (:mod:`invfut_cli.schema`).
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
-from invfut_cli.commands import REGISTRY, load, module_name
+from invfut_cli.commands import REGISTRY
+from invfut_cli.documents import layout_module
 from invfut_cli.glossary import GLOSSARY, PLACES, TINY_PRICE_PLACES, Unit
 from invfut_cli.rounding import place_step
 
@@ -85,14 +85,9 @@ def _node(key: str, layout: Any, top: frozenset[str] | None = None, places: bool
 
 
 def _layout(command: str) -> tuple[dict[str, Any], frozenset[str]]:
-    """``command``'s layout and its optional top-level keys, from its layout module (or its
-    command module), without gathering every command's."""
-    try:
-        module = importlib.import_module(f"invfut_cli.documents.{module_name(command)}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"invfut_cli.documents.{module_name(command)}":
-            raise
-        module = load(command)
+    """``command``'s layout and its optional top-level keys, without gathering every command's."""
+    module = layout_module(command)
+    assert module is not None  # only a command that writes a document comes here
     return module.LAYOUT, getattr(module, "OPTIONAL", frozenset())
 
 

@@ -5,8 +5,8 @@ unit the glossary gives, and ``{"*": …}`` an object keyed by a name (a coin). 
 Schema of ``invfut schema`` is made from these and the glossary; tests validate every
 command's answers against it, so a key cannot be added, renamed or dropped unnoticed.
 
-Each command that writes a document has its layout in ``documents/<command>.py`` (the
-module named as in :mod:`invfut_cli.commands`), or in its command module: ``LAYOUT``, and ``OPTIONAL``, the top-level
+Each command that writes a document has its layout in ``commands/<command>/layout.py`` (the
+package named as in :mod:`invfut_cli.commands`), or in its command module: ``LAYOUT``, and ``OPTIONAL``, the top-level
 keys only some answers carry. :data:`LAYOUTS` and :data:`OPTIONAL` gather them in the
 registry's order, on first use. :mod:`.parts` builds the pieces several documents share.
 """
@@ -18,14 +18,14 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-from invfut_cli.commands import REGISTRY, load, module_name
+from invfut_cli.commands import REGISTRY, load
 
 
 def layout_module(command: str) -> ModuleType | None:
-    """The module that declares ``command``'s ``LAYOUT`` (and ``OPTIONAL``): its module here,
-    or else the command's own module (a new command may declare its layout beside its
+    """The module that declares ``command``'s ``LAYOUT`` (and ``OPTIONAL``): its package's
+    ``layout`` module, or else the command's own module (a new command may declare its layout beside its
     document); ``None`` for a command that writes no document of its own (``batch``)."""
-    name = f"{__name__}.{module_name(command)}"
+    name = f"{load(command).__name__}.layout"
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from invfut_cli.account.outcome import AccountOutcome
+from invfut_cli.commands.account.outcome import AccountOutcome
 
 if TYPE_CHECKING:
     from invfut_cli.core.book import Holding, MarginRule

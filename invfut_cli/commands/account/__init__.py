@@ -1,11 +1,11 @@
 """``invfut account``: several positions of one coin on one cross balance (DOMAIN.md §7, §8).
 
 The command, its ``run`` and its ``--explain`` lines are here; the rest is in
-:mod:`invfut_cli.account`: the option model (:mod:`~invfut_cli.account.inputs`), the account
-file's models and reader (:mod:`~invfut_cli.account.file`), its positions as core holdings
-(:mod:`~invfut_cli.account.holdings`), the calls into the core
-(:mod:`~invfut_cli.account.compute`), the document (:mod:`~invfut_cli.account.document`) and
-the table (:mod:`~invfut_cli.account.table`). The file is TOML or JSON (by extension; ``-``
+:mod:`invfut_cli.commands.account`: the option model (:mod:`~invfut_cli.commands.account.inputs`), the account
+file's models and reader (:mod:`~invfut_cli.commands.account.file`), its positions as core holdings
+(:mod:`~invfut_cli.commands.account.holdings`), the calls into the core
+(:mod:`~invfut_cli.commands.account.compute`), the document (:mod:`~invfut_cli.commands.account.document`) and
+the table (:mod:`~invfut_cli.commands.account.table`). The file is TOML or JSON (by extension; ``-``
 reads JSON from stdin)::
 
     exchange = "bybit"          # optional: generic
@@ -31,8 +31,8 @@ from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.account.file import AccountSource, parse_account, read_file
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
+from invfut_cli.commands.account.file import AccountSource, parse_account, read_file
 from invfut_cli.options import (
     BasisOpt,
     DeductionOpt,
@@ -75,10 +75,10 @@ def run(**values: Any) -> Doc:
     if values.get("exchange") is None and account_file.exchange is not None:
         values["exchange"] = account_file.exchange
     coin = account_file.coin.upper()
-    from invfut_cli.account.compute import compute
-    from invfut_cli.account.document import account_places, document
-    from invfut_cli.account.holdings import holdings as file_holdings
-    from invfut_cli.account.inputs import input_model
+    from invfut_cli.commands.account.compute import compute
+    from invfut_cli.commands.account.document import account_places, document
+    from invfut_cli.commands.account.holdings import holdings as file_holdings
+    from invfut_cli.commands.account.inputs import input_model
     from invfut_cli.rounding import step_for
     from invfut_cli.venues import GENERIC, find
 
@@ -225,7 +225,7 @@ def explain_lines(doc: Doc) -> list[str]:
 
 
 def draw_table(doc: Doc, console: Any) -> None:
-    """The account's own table (:func:`invfut_cli.account.table.draw_table`)."""
-    from invfut_cli.account.table import draw_table as draw
+    """The account's own table (:func:`invfut_cli.commands.account.table.draw_table`)."""
+    from invfut_cli.commands.account.table import draw_table as draw
 
     draw(doc, console)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from invfut_cli.account.file import AccountSource
+    from invfut_cli.commands.account.file import AccountSource
     from invfut_cli.core.book import Holding
 
 

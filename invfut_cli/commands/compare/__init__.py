@@ -1,9 +1,9 @@
 """``invfut compare``: one position on several venues, side by side.
 
 The typer function, its ``run`` and its ``--explain`` lines are here; the rest is in
-:mod:`invfut_cli.compare`: the option model (:mod:`~invfut_cli.compare.inputs`), the venues'
-rows (:mod:`~invfut_cli.compare.rows`), the document (:mod:`~invfut_cli.compare.document`)
-and the tables (:mod:`~invfut_cli.compare.table`). Each venue's row is built by the code
+:mod:`invfut_cli.commands.compare`: the option model (:mod:`~invfut_cli.commands.compare.inputs`), the venues'
+rows (:mod:`~invfut_cli.commands.compare.rows`), the document (:mod:`~invfut_cli.commands.compare.document`)
+and the tables (:mod:`~invfut_cli.commands.compare.table`). Each venue's row is built by the code
 ``liq-price`` runs (:func:`invfut_cli.commands.liq_price.run`) with ``--exchange``
 set to that venue, so a row carries exactly the numbers ``invfut liq-price --exchange VENUE``
 prints for the same position. Nothing is computed twice.
@@ -45,9 +45,9 @@ Doc = dict[str, Any]
 
 def run(**values: Any) -> Doc:
     """The ``compare`` document for these option values (``exchange``: the venues, comma-separated)."""
-    from invfut_cli.compare.document import document
-    from invfut_cli.compare.inputs import input_model
-    from invfut_cli.compare.rows import row_for
+    from invfut_cli.commands.compare.document import document
+    from invfut_cli.commands.compare.inputs import input_model
+    from invfut_cli.commands.compare.rows import row_for
 
     venues = values.pop("exchange", None)
     args = build(input_model(), venues=venues, **values)
@@ -137,7 +137,7 @@ def explain_lines(doc: Doc) -> list[str]:
 
 
 def draw_table(doc: Doc, console: Any) -> None:
-    """The venues' tables (:func:`invfut_cli.compare.table.draw_table`)."""
-    from invfut_cli.compare.table import draw_table as draw
+    """The venues' tables (:func:`invfut_cli.commands.compare.table.draw_table`)."""
+    from invfut_cli.commands.compare.table import draw_table as draw
 
     draw(doc, console)

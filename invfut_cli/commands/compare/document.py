@@ -9,7 +9,7 @@ Doc = dict[str, Any]
 
 def document(args: Any, rows: list[Doc]) -> Doc:
     """``invfut compare``: the position asked, and one row per venue (``rows``)."""
-    from invfut_cli.compare.rows import size_coin
+    from invfut_cli.commands.compare.rows import size_coin
     from invfut_cli.rounding import shown_places, usd
 
     for row in rows:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES
 
 if TYPE_CHECKING:
-    from invfut_cli.account.outcome import AccountOutcome
+    from invfut_cli.commands.account.outcome import AccountOutcome
     from invfut_cli.core.account_valuation import AccountResult
 
 Doc = dict[str, Any]

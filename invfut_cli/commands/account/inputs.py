@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from invfut_cli.account.outcome import Addition
+from invfut_cli.commands.account.outcome import Addition
 
 
 def parse_addition(text: Any) -> Addition:

@@ -20,6 +20,7 @@ a table keyed by command names appears anywhere else in the package.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -56,3 +57,16 @@ def hook(command: Any, attribute: str, default: Any = None) -> Any:
     if command not in REGISTRY:
         return default
     return getattr(load(command), attribute, default)
+
+
+def layout_on_use(package: str) -> Callable[[str], Any]:
+    """The module ``__getattr__`` of a command package whose layout is in its ``layout.py``:
+    ``LAYOUT`` and ``OPTIONAL`` are read from there on first use, so ``invfut --help``, which
+    imports every command, imports no layout. (``__getattr__ = layout_on_use(__name__)``.)"""
+
+    def attribute(name: str) -> Any:
+        if name in ("LAYOUT", "OPTIONAL"):
+            return getattr(importlib.import_module(f"{package}.layout"), name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return attribute

@@ -5,16 +5,17 @@ unit the glossary gives, and ``{"*": …}`` an object keyed by a name (a coin). 
 Schema of ``invfut schema`` is made from these and the glossary; tests validate every
 command's answers against it, so a key cannot be added, renamed or dropped unnoticed.
 
-Each command that writes a document has its layout in ``commands/<command>/layout.py`` (the
-package named as in :mod:`invfut_cli.commands`), or in its command module: ``LAYOUT``, and ``OPTIONAL``, the top-level
-keys only some answers carry. :data:`LAYOUTS` and :data:`OPTIONAL` gather them in the
-registry's order, on first use. :mod:`.parts` builds the pieces several documents share.
+Each command that writes a document declares its layout on its command module (see
+:mod:`invfut_cli.commands`): ``LAYOUT``, and ``OPTIONAL``, the top-level keys only some
+answers carry. A command package may write them in its ``layout.py`` and import them in its
+``__init__``; either way the command module is the one place they are looked up.
+:data:`LAYOUTS` and :data:`OPTIONAL` gather them in the registry's order, on first use.
+:mod:`.parts` builds the pieces several documents share, :mod:`.shared` the pieces of layout.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 from types import ModuleType
 from typing import Any
 
@@ -22,15 +23,8 @@ from invfut_cli.commands import REGISTRY, load
 
 
 def layout_module(command: str) -> ModuleType | None:
-    """The module that declares ``command``'s ``LAYOUT`` (and ``OPTIONAL``): its package's
-    ``layout`` module, or else the command's own module (a new command may declare its layout beside its
-    document); ``None`` for a command that writes no document of its own (``batch``)."""
-    name = f"{load(command).__name__}.layout"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
+    """The module that declares ``command``'s ``LAYOUT`` (and ``OPTIONAL``): the command's
+    own module; ``None`` for a command that writes no document of its own (``batch``)."""
     own = load(command)
     return own if hasattr(own, "LAYOUT") else None
 

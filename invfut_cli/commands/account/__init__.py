@@ -32,6 +32,7 @@ from typing import Annotated, Any
 import typer
 
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
+from invfut_cli.commands import layout_on_use
 from invfut_cli.commands.account.file import AccountSource, parse_account, read_file
 from invfut_cli.options import (
     BasisOpt,
@@ -44,6 +45,10 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+
+#: ``LAYOUT`` and ``OPTIONAL``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
+
 
 Doc = dict[str, Any]
 

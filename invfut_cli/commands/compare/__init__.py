@@ -24,6 +24,7 @@ from typing import Annotated, Any
 import typer
 
 from invfut_cli.app import build, command, emit, explained, option_values
+from invfut_cli.commands import layout_on_use
 from invfut_cli.options import (
     POSITION,
     VENUE,
@@ -39,6 +40,10 @@ from invfut_cli.options import (
     SizeCoinOpt,
     SizeUsdOpt,
 )
+
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
+
 
 Doc = dict[str, Any]
 

@@ -9,10 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from invfut_cli.app import command, emit
+from invfut_cli.commands import layout_on_use
 from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
 
 if TYPE_CHECKING:
     from invfut_cli.venues.presets import PresetFile
+
+
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
 
 
 def document(presets: PresetFile, only: str | None) -> dict[str, Any]:

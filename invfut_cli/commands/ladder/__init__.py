@@ -12,6 +12,7 @@ from pydantic import Field
 
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
+from invfut_cli.commands import layout_on_use
 from invfut_cli.documents.parts import Doc, assessed, grid_keys, position_keys, rule_inputs, sensitivity_keys, tier_doc
 from invfut_cli.inputs.fees import FeeInput, costs
 from invfut_cli.inputs.grid import GridInput
@@ -55,6 +56,10 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, safe_price, step_for, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for
+
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
+
 
 #: Rows at or beyond the liquidation price are drawn in red, with a note, not in a column.
 LIQUIDATED_IN_RED = True

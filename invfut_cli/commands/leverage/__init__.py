@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
 from invfut_cli.choices import ExchangeName
+from invfut_cli.commands import layout_on_use
 from invfut_cli.documents.parts import (
     Doc,
     assessed,
@@ -53,6 +54,10 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, step_for, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for
+
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
+
 
 #: The row columns kept to the last when the table is too wide (after the price).
 ESSENTIAL_COLUMNS = ("effective_leverage",)

@@ -10,6 +10,7 @@ import typer
 
 from invfut_cli import core
 from invfut_cli.app import ExitCode, alert_line, build, command, emit, explained, option_values
+from invfut_cli.commands import layout_on_use
 from invfut_cli.documents.parts import (
     Doc,
     liquidation_keys,
@@ -45,6 +46,10 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for, target_margin_for
+
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
+
 
 #: The help panel of the alert options (the shared panels are in ``options``).
 ALERT = "Alert"

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
+from invfut_cli.commands import layout_on_use
 from invfut_cli.core.numbers import CORE_CONTEXT, places_of
 from invfut_cli.documents.parts import Doc, liquidated_keys, position_keys, sensitivity_keys
 from invfut_cli.inputs.fees import Costs, FeeInput, costs
@@ -46,6 +47,10 @@ from invfut_cli.venues import get
 
 if TYPE_CHECKING:
     from invfut_cli.venues.rules import Outcome
+
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
+
 
 #: What the table shows first: the exit, what it makes, the margin's fate and the break-even;
 #: the values, USD margins, price change and sensitivities are under --explain and in JSON.

@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from invfut_cli import core
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
 from invfut_cli.choices import ExchangeName
+from invfut_cli.commands import layout_on_use
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.sizing import RiskSizing, size_by_risk
 from invfut_cli.documents.parts import Doc, inputs, liquidation_keys, venue
@@ -49,6 +50,10 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, pct_up, shown_places, step_for, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for
+
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
+
 
 #: What the table shows first: the size, its margin, the risk and the stop, and where it
 #: liquidates; the rest (fees, rounding, the lot, the exact prices) under --explain and in JSON.

@@ -10,6 +10,7 @@ import typer
 
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
+from invfut_cli.commands import layout_on_use
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.stress import Shock, StressRow, stress
 from invfut_cli.documents.parts import Doc, liquidation_keys, position_keys
@@ -50,6 +51,10 @@ from invfut_cli.rounding import (
 )
 from invfut_cli.scenarios import ALL, Move, ScenarioName, load
 from invfut_cli.venues.rules import Outcome, liquidation_for, rule_for
+
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
+
 
 #: The help panel of the shocks to apply.
 SHOCKS = "Shocks"

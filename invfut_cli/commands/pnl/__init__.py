@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
 from invfut_cli.commands import layout_on_use
+from invfut_cli.commands.pnl.target import Target, target_for, target_keys
 from invfut_cli.core.numbers import CORE_CONTEXT, places_of
 from invfut_cli.documents.parts import Doc, liquidated_keys, position_keys, sensitivity_keys
 from invfut_cli.inputs.fees import Costs, FeeInput, costs
@@ -108,16 +109,6 @@ class PnlInput(PositionInput, MaintenanceInput, FeeInput):
 # --- What it works out --------------------------------------------------------------------
 
 
-class Target(NamedTuple):
-    """A target and the exit price that reaches it, or why none does."""
-
-    kind: str
-    value: Decimal
-    exit_price_usd: Decimal | None
-    reason: str | None
-    limit_coin: Decimal | None
-
-
 class PnlOutcome(NamedTuple):
     """Everything ``pnl`` reports; ``liquidation`` where a margin is known."""
 
@@ -134,38 +125,6 @@ class PnlOutcome(NamedTuple):
     total_pnl_coin: Decimal | None
 
 
-def _target(args: PnlInput, position: core.Position, margin: Decimal | None, fees: Costs) -> Target | None:
-    if args.target_usd is None and args.target_roe is None and args.target_pnl is None:
-        return None  # an exit was given (most lines of a batch)
-    kwargs = {
-        "open_fee_rate": fees.open_fee_rate,
-        "close_fee_rate": fees.close_fee_rate,
-        "funding_coin": fees.funding_coin,
-    }
-    limit = core.net_pnl_limit(position, open_fee_rate=fees.open_fee_rate, funding_coin=fees.funding_coin)
-    side = "long" if position.side is core.Side.LONG else "short"
-    if args.target_usd is not None:
-        price = core.exit_for_usd_pnl(position, args.target_usd, **kwargs)
-        reason = None if price is not None else f"no positive exit price gives {args.target_usd} USD for this {side}"
-        return Target("pnl_usd", args.target_usd, price, reason, None)
-    if args.target_roe is not None:
-        assert margin is not None
-        kind, value, coin_target = "roe_pct", args.target_roe * 100, args.target_roe * margin
-    elif args.target_pnl is not None:
-        kind, value, coin_target = "pnl", args.target_pnl, args.target_pnl
-    else:
-        return None
-    price = core.exit_for_net_pnl(position, coin_target, **kwargs)
-    if price is not None:
-        return Target(kind, value, price, None, None)
-    # Worded for people (the formula is in ``core.net_pnl_limit``); the document adds the limit.
-    if position.side is core.Side.LONG:
-        reason = "whatever the exit price, a long's net PnL is at most"
-    else:
-        reason = "whatever the exit price, a short's net loss is at most"
-    return Target(kind, value, None, reason, limit)
-
-
 def work_out(args: PnlInput) -> PnlOutcome:
     """``pnl``: the open position at the exit price (given, or solved from a target), with
     fees, funding, the break-even exit, and what each ``--close`` realised. When the closes
@@ -178,7 +137,7 @@ def work_out(args: PnlInput) -> PnlOutcome:
     if margin is None and args.leverage is not None:
         margin = position.initial_margin_coin(args.leverage)
     fees = costs(args, position)
-    target = _target(args, position, margin, fees)
+    target = target_for(args, position, margin, fees)
     exit_price = args.exit if target is None else target.exit_price_usd
     result = net = None
     if exit_price is not None:
@@ -244,19 +203,7 @@ def document(args: PnlInput, outcome: PnlOutcome) -> Doc:
         "exit_price": usd(outcome.exit_price_usd, places)
         if target is None
         else safe_price(outcome.exit_price_usd, side, step),
-        "target": None
-        if target is None
-        else {
-            "kind": target.kind,
-            "value": {"roe_pct": pct, "pnl": coin}.get(target.kind, lambda v: usd(v, 2))(target.value),
-            "exit_price_exact": usd(target.exit_price_usd, 8),
-            "reason": None
-            if target.reason is None
-            else target.reason
-            if target.limit_coin is None
-            else f"{target.reason} {coin(abs(target.limit_coin))} {args.coin}",
-            "limit": coin(target.limit_coin),
-        },
+        "target": target_keys(target, args.coin),
         "value_entry": None if args.all_closed else coin(args.position.value_coin(args.entry)),
         "value_exit": field("value_exit_coin", coin),
         "pnl": field("pnl_coin", coin),

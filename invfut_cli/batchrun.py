@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from . import workers
 from .app import describe_error, error_object, explained, load_commands
-from .commands import REGISTRY, hook
+from .commands import REGISTRY, spec
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
 from .errors import ConfigError, PresetError
@@ -73,9 +73,9 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         return _error(number, None, "expected a JSON object with a command"), FAILED
     values: dict[str, Any] = {str(k).replace("-", "_"): v for k, v in request.items()}
     command = values.pop("command", None)
-    run = hook(command, "run")
+    run = spec(command).run
     if run is None:
-        known = ", ".join(sorted(name for name in REGISTRY if hook(name, "run") is not None))
+        known = ", ".join(sorted(name for name in REGISTRY if spec(name).run is not None))
         return _error(number, "command", f"unknown command {command!r}: use one of {known}"), FAILED
     explain = values.pop("explain", False) is True
     for field in OUTPUT_FIELDS:

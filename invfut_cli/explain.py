@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .commands import hook
+from .commands import spec
 
 Doc = dict[str, Any]
 
@@ -115,4 +115,7 @@ def with_explanation(doc: Doc, wanted: bool) -> Doc:
     rows = doc.get("rows")
     if rows is not None and not isinstance(rows, list):
         doc = {**doc, "rows": list(rows)}
-    return {**doc, "explain": hook(doc["command"], "explain_lines")(doc)}
+    explain_lines = spec(doc["command"]).explain_lines
+    if explain_lines is None:  # every command that writes a document has its steps
+        raise TypeError(f"command {doc['command']!r} has no --explain steps")
+    return {**doc, "explain": explain_lines(doc)}

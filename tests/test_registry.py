@@ -1,7 +1,8 @@
 """One registry: :data:`invfut_cli.commands.REGISTRY` is the only list of command names.
 
 Everything else a command has (its batch runner, ``--explain`` steps, table hints, own table,
-document layout) is an attribute of its module, looked up by name. These tests read the
+document layout) is an attribute of its module, read through the contract
+(:func:`invfut_cli.commands.spec`). These tests read the
 package with :mod:`ast` and fail on a table keyed by command names anywhere else: such a
 table is a second list of the commands, which a new command would have to be added to.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from invfut_cli.commands import REGISTRY, hook, load, module_name
+from invfut_cli.commands import REGISTRY, hook, load, module_name, spec
 
 PACKAGE = Path(__file__).resolve().parents[1] / "invfut_cli"
 #: The registry's own file: the one place command names are listed.
@@ -76,7 +77,7 @@ def test_the_check_finds_a_second_list_of_commands(source: str, flagged: bool) -
 
 @pytest.mark.parametrize("name", REGISTRY)
 def test_each_command_lives_in_its_own_module(name: str) -> None:
-    """Command ``NAME`` is ``commands/NAME.py``, which registers it; a command that writes a
+    """Command ``NAME`` is ``commands/NAME.py`` (or the package ``commands/NAME/``), which registers it; a command that writes a
     document (all but ``batch`` and ``schema``) explains it and has a layout, and one that
     ``batch`` runs has ``run``."""
     module = load(name)
@@ -91,9 +92,11 @@ def test_each_command_lives_in_its_own_module(name: str) -> None:
 
     assert name in LAYOUTS
     if name != "exchanges":
-        assert callable(hook(name, "run")) and callable(hook(name, "explain_lines"))
+        assert callable(spec(name).run) and callable(spec(name).explain_lines)
 
 
 def test_hooks_default_for_an_unknown_command() -> None:
+    assert spec(None).run is None and spec("nope").draw_table is None
+    assert spec("nope").ESSENTIAL_COLUMNS == ("pnl",) and spec(None).LIQUIDATED_IN_RED is False
     assert hook(None, "run") is None
     assert hook("nope", "ESSENTIAL_COLUMNS", ("pnl",)) == ("pnl",)

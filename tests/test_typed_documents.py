@@ -16,14 +16,15 @@ from typing import Any
 import pytest
 from conftest import run_cli
 
-from invfut_cli.commands import hook
+from invfut_cli.commands import spec
 from invfut_cli.documents import LAYOUTS
 from invfut_cli.documents.typed import PLACES_EVERY, DocumentError, typed
 from invfut_cli.exitcodes import ExitCode
 
 
 def pnl_doc() -> dict[str, Any]:
-    run = hook("pnl", "run")
+    run = spec("pnl").run
+    assert run is not None
     doc = run(side="long", entry="8000", exit="9000", contracts="10000", leverage="10", exchange="bybit")
     return {**doc, "explain": None}
 
@@ -61,7 +62,8 @@ def test_a_missing_key_and_a_drifted_nested_key_are_refused() -> None:
 
 
 def test_rows_computed_as_they_are_written_are_checked_one_by_one() -> None:
-    run = hook("ladder", "run")
+    run = spec("ladder").run
+    assert run is not None
     doc = {**run(side="long", entry="8000", contracts="10000", leverage="10"), "explain": None}
     rows = list(typed(doc)["rows"])
     assert len(rows) == 11 and all(set(row) <= set(LAYOUTS["ladder"]["rows"][0]) for row in rows)

@@ -1,20 +1,17 @@
 """The commands: :data:`REGISTRY` lists them, and each lives in its own module.
 
 ``REGISTRY`` is the only list of command names. Command ``NAME`` is defined by the module
-``invfut_cli.commands.<NAME with - as _>``, and everything else a command has is an
-attribute of that module, found through :func:`hook` by the document's ``command``:
+``invfut_cli.commands.<NAME with - as _>`` (a package ``commands/NAME/`` for a command with
+several parts), which registers its typer function with
+``@invfut_cli.app.command(NAME, example=...)``. Everything else a command has is an attribute
+of that module, named by the contract :class:`~invfut_cli.commands.contract.CommandSpec`
+(``run``, ``explain_lines``, ``draw_table``, ``ESSENTIAL_COLUMNS``, ``LIQUIDATED_IN_RED``,
+``SUMMARY_KEYS``, ``flat_records``, ``LAYOUT``, ``OPTIONAL``) and read through :func:`spec`:
+``spec(doc["command"]).explain_lines``.
 
-- the typer function, registered with ``@invfut_cli.app.command(NAME, example=...)``;
-- ``run(**option values) -> document``: what the command (and ``invfut batch``) computes;
-- ``explain_lines(document) -> list[str]``: its ``--explain`` steps;
-- ``draw_table(document, console)``: a table of its own, in place of the summary and rows;
-- ``ESSENTIAL_COLUMNS``: the row columns a narrow table keeps to the last (default ``pnl``);
-- ``LIQUIDATED_IN_RED``: liquidated rows are drawn in red with a note, not in a column;
-- ``flat_records(document)``: its CSV/NDJSON records, where they are not its ``rows``.
-
-A module is imported only when its command runs (or a renderer asks for one of its
-attributes), so a run pays only for its own command. ``tests/test_registry.py`` fails if
-a table keyed by command names appears anywhere else in the package.
+A module is imported only when its command runs (or a renderer asks what it provides), so a
+run pays only for its own command. ``tests/test_registry.py`` fails if a table keyed by
+command names appears anywhere else in the package.
 """
 
 from __future__ import annotations
@@ -22,7 +19,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .contract import CommandSpec
 
 #: Every command, in the order ``invfut --help`` lists them (the position commands first).
 REGISTRY: tuple[str, ...] = (
@@ -51,9 +51,18 @@ def load(command: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{module_name(command)}")
 
 
+def spec(command: object) -> CommandSpec:
+    """What ``command`` provides (:class:`~invfut_cli.commands.contract.CommandSpec`): its
+    module's hooks, each defaulted where the module leaves it out; for a value that is not a
+    command (a document without a known ``command``), only the defaults."""
+    from .contract import NOTHING, provided
+
+    return provided(load(command)) if isinstance(command, str) and command in REGISTRY else NOTHING
+
+
 def hook(command: Any, attribute: str, default: Any = None) -> Any:
-    """The ``attribute`` that ``command``'s module declares, or ``default`` (also for a
-    document without a known command)."""
+    """The ``attribute`` that ``command``'s module declares, or ``default``: the untyped
+    lookup, for a hook the contract does not name yet; the package itself uses :func:`spec`."""
     if command not in REGISTRY:
         return default
     return getattr(load(command), attribute, default)

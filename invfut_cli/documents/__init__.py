@@ -16,33 +16,20 @@ answers carry. A command package may write them in its ``layout.py`` and import 
 from __future__ import annotations
 
 import functools
-from types import ModuleType
 from typing import Any
 
-from invfut_cli.commands import REGISTRY, load
-
-
-def layout_module(command: str) -> ModuleType | None:
-    """The module that declares ``command``'s ``LAYOUT`` (and ``OPTIONAL``): the command's
-    own module; ``None`` for a command that writes no document of its own (``batch``)."""
-    own = load(command)
-    return own if hasattr(own, "LAYOUT") else None
-
-
-def _layouts() -> dict[str, ModuleType]:
-    """The layout module of each command that has one, by command name."""
-    return {name: module for name in REGISTRY if (module := layout_module(name)) is not None}
+from invfut_cli.commands import REGISTRY, spec
 
 
 @functools.cache
 def _gathered() -> dict[str, Any]:
-    modules = _layouts()
+    specs = {name: spec(name) for name in REGISTRY}
     return {
-        # Each document's layout, by command name.
-        "LAYOUTS": {name: module.LAYOUT for name, module in modules.items()},
+        # Each document's layout, by command name (``batch`` writes none of its own).
+        "LAYOUTS": {name: s.LAYOUT for name, s in specs.items() if s.LAYOUT is not None},
         # Top-level keys only some answers carry (``account`` with ``--add`` has ``before``
         # and ``after`` in place of the account's own keys), by command name.
-        "OPTIONAL": {name: module.OPTIONAL for name, module in modules.items() if hasattr(module, "OPTIONAL")},
+        "OPTIONAL": {name: s.OPTIONAL for name, s in specs.items() if s.OPTIONAL},
     }
 
 

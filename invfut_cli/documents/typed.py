@@ -25,8 +25,7 @@ from typing import Any
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
-from invfut_cli.commands import REGISTRY
-from invfut_cli.documents import layout_module
+from invfut_cli.commands import REGISTRY, spec
 from invfut_cli.glossary import GLOSSARY, PLACES, TINY_PRICE_PLACES, Unit
 from invfut_cli.rounding import place_step
 
@@ -86,9 +85,9 @@ def _node(key: str, layout: Any, top: frozenset[str] | None = None, places: bool
 
 def _layout(command: str) -> tuple[dict[str, Any], frozenset[str]]:
     """``command``'s layout and its optional top-level keys, without gathering every command's."""
-    module = layout_module(command)
-    assert module is not None  # only a command that writes a document comes here
-    return module.LAYOUT, getattr(module, "OPTIONAL", frozenset())
+    provided = spec(command)
+    assert provided.LAYOUT is not None  # only a command that writes a document comes here
+    return provided.LAYOUT, provided.OPTIONAL
 
 
 #: Of rows computed as they are written, the first row and every this many rows after it

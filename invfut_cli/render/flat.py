@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from invfut_cli import workers
-from invfut_cli.commands import hook
+from invfut_cli.commands import spec
 
 from .json_out import number_text, scalar
 
@@ -23,7 +23,7 @@ from .json_out import number_text, scalar
 def records(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """The rows of ``doc``, or ``doc`` itself flattened into one record."""
     rows = doc.get("rows")
-    own = hook(doc.get("command"), "flat_records")
+    own = spec(doc.get("command")).flat_records
     if rows is not None:
         yield from rows
     elif own is not None:  # a command whose records are not its rows (exchanges: one per contract)

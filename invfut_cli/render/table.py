@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from invfut_cli.commands import hook
+from invfut_cli.commands import spec
 
 from .table_cells import gain_style, text
 from .table_fit import fitted_columns
@@ -111,7 +111,7 @@ def rows_table(doc: Mapping[str, Any], rows: list[Mapping[str, Any]], width: int
         cells["bar"] = [" " * (BAR_WIDTH + 1)]
     # The columns the rows keep to the last (after the price): the command module's
     # ``ESSENTIAL_COLUMNS``, else the PnL.
-    keys = fitted_columns(keys, cells, headers, width, hook(doc.get("command"), "ESSENTIAL_COLUMNS", ("pnl",)))
+    keys = fitted_columns(keys, cells, headers, width, spec(doc.get("command")).ESSENTIAL_COLUMNS)
     table = Table(box=box.SIMPLE_HEAD)
     for key in keys:
         table.add_column(
@@ -180,7 +180,7 @@ def write(doc: Mapping[str, Any], out: IO[str]) -> None:
     """Draw ``doc`` as tables on ``out``."""
     console = _Console(file=out, highlight=False)
     # A command whose module lays out its own table (account, compare, exchanges).
-    draw_table = hook(doc.get("command"), "draw_table")
+    draw_table = spec(doc.get("command")).draw_table
     if draw_table is not None:
         draw_table(doc, console)
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from invfut_cli.commands import hook
+from invfut_cli.commands import spec
 
 #: Labels of the summary keys, in the order shown; ``{coin}`` is the settlement coin.
 LABELS: dict[str, str] = {
@@ -140,14 +140,14 @@ def repeats_another(doc: Mapping[str, Any], key: str) -> bool:
 def liquidated_in_red(doc: Mapping[str, Any]) -> bool:
     """Whether the document's command draws its liquidated rows in red, with a note, instead
     of in a column (its module's ``LIQUIDATED_IN_RED``)."""
-    return bool(hook(doc.get("command"), "LIQUIDATED_IN_RED", False))
+    return spec(doc.get("command")).LIQUIDATED_IN_RED
 
 
 def first_keys(doc: Mapping[str, Any]) -> tuple[str, ...]:
     """The summary keys a table shows, in order: what a trader decides on first, where the
     command says (``SUMMARY_KEYS``), unless ``--explain`` asked for the whole answer; else
     every labelled key."""
-    keys = hook(doc.get("command"), "SUMMARY_KEYS")
+    keys = spec(doc.get("command")).SUMMARY_KEYS
     return tuple(LABELS) if keys is None or doc.get("explain") else keys
 
 

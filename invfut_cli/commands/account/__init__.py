@@ -1,11 +1,10 @@
 """``invfut account``: several positions of one coin on one cross balance (DOMAIN.md §7, §8).
 
-The command, its ``run`` and its ``--explain`` lines are here; the rest is in
-:mod:`invfut_cli.commands.account`: the option model (:mod:`~invfut_cli.commands.account.inputs`), the account
-file's models and reader (:mod:`~invfut_cli.commands.account.file`), its positions as core holdings
-(:mod:`~invfut_cli.commands.account.holdings`), the calls into the core
-(:mod:`~invfut_cli.commands.account.compute`), the document (:mod:`~invfut_cli.commands.account.document`) and
-the table (:mod:`~invfut_cli.commands.account.table`). The file is TOML or JSON (by extension; ``-``
+The command, its ``run`` and its ``--explain`` lines are here; its other parts are beside it
+in this package: the option model (:mod:`.inputs`), the account file's models and reader
+(:mod:`.file`), its positions as core holdings (:mod:`.holdings`), the calls into the core
+(:mod:`.compute`) and what they give (:mod:`.outcome`), the document (:mod:`.document`), its
+layout (:mod:`.layout`) and the table (:mod:`.table`). The file is TOML or JSON (by extension; ``-``
 reads JSON from stdin)::
 
     exchange = "bybit"          # optional: generic

@@ -1,9 +1,8 @@
 """``invfut compare``: one position on several venues, side by side.
 
-The typer function, its ``run`` and its ``--explain`` lines are here; the rest is in
-:mod:`invfut_cli.commands.compare`: the option model (:mod:`~invfut_cli.commands.compare.inputs`), the venues'
-rows (:mod:`~invfut_cli.commands.compare.rows`), the document (:mod:`~invfut_cli.commands.compare.document`)
-and the tables (:mod:`~invfut_cli.commands.compare.table`). Each venue's row is built by the code
+The typer function, its ``run`` and its ``--explain`` lines are here; its other parts are beside
+it in this package: the option model (:mod:`.inputs`), the venues' rows (:mod:`.rows`), the
+document (:mod:`.document`), its layout (:mod:`.layout`) and the tables (:mod:`.table`). Each venue's row is built by the code
 ``liq-price`` runs (:func:`invfut_cli.commands.liq_price.run`) with ``--exchange``
 set to that venue, so a row carries exactly the numbers ``invfut liq-price --exchange VENUE``
 prints for the same position. Nothing is computed twice.

@@ -35,7 +35,7 @@ def options_table(name: str) -> str:
     """Every argument and option of ``invfut NAME`` as a Markdown table, in the order
     ``--help`` lists them: its group (the help's panel), spelling, value and meaning."""
     command, ctx = _command(name)
-    lines = ["| group | option | value | meaning |", "|---|---|---|---|"]
+    rows: dict[str, list[str]] = {}
     for param in command.get_params(ctx):
         if getattr(param, "hidden", False) or "--help" in param.opts:
             continue
@@ -53,7 +53,11 @@ def options_table(name: str) -> str:
             meaning += " Repeatable."
         if param.param_type_name == "argument":
             spelling = f"`{spelling}`"
-        lines.append(f"| {_cell(group)} | {_cell(spelling)} | {_cell(value)} | {_cell(meaning)} |")
+        row = f"| {_cell(group)} | {_cell(spelling)} | {_cell(value)} | {_cell(meaning)} |"
+        rows.setdefault(group, []).append(row)
+    lines = ["| group | option | value | meaning |", "|---|---|---|---|"]
+    for group_rows in rows.values():  # grouped as --help draws its panels: in order of first use
+        lines.extend(group_rows)
     return "\n".join(lines) + "\n"
 
 

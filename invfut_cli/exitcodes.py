@@ -1,4 +1,4 @@
-"""Exit codes of ``invfut``, documented in the README."""
+"""Exit codes of ``invfut``, documented in docs/REFERENCE.md."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The glossary: one key per concept, one unit per key, one rounding step per unit.
 
 Every key a document may carry is here, with its unit and what it means. The JSON Schema
-of each command's document (``invfut schema``) and the README's key table are made from
+of each command's document (``invfut schema``) and the reference's key table are made from
 it, and the tests walk every command's output against it: a number with more places than
 its unit allows, or a key that is not here, fails.
 """
@@ -321,7 +321,7 @@ def step(unit: Unit) -> Decimal | None:
 
 
 def markdown() -> str:
-    """The glossary as the README's table: key, unit, rounding, meaning."""
+    """The glossary as the reference's table (docs/REFERENCE.md): key, unit, rounding, meaning."""
     lines = ["| key | unit | written to | meaning |", "|---|---|---|---|"]
     for key in sorted(GLOSSARY):
         term = GLOSSARY[key]

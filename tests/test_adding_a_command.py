@@ -1,4 +1,4 @@
-"""The README's "Adding a command" is true: its two modules, written into a copy of the
+"""The development guide's "Adding a command" is true: its two modules, written into a copy of the
 package with ``"value"`` added to the registry, make a command that runs, explains itself,
 runs in a batch, publishes its schema, and passes the one-registry check.
 
@@ -21,13 +21,13 @@ import pytest
 from test_registry import command_tables
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+GUIDE = ROOT / "docs" / "DEVELOPMENT.md"
 
 
 def _blocks() -> tuple[str, str]:
-    """The core module and the command module the README's development section shows."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Adding a command") :]
+    """The core module and the command module the development guide shows."""
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text[text.index("## Adding a command") :]
     core_block, command_block = re.findall(r"```python\n(.*?)```", section, flags=re.S)[:2]
     assert "def value(" in core_block and '@command("value"' in command_block
     return core_block, command_block
@@ -35,7 +35,7 @@ def _blocks() -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the package with the README's two modules added and ``value`` registered."""
+    """A copy of the package with the development guide's two modules added and ``value`` registered."""
     root = tmp_path_factory.mktemp("added")
     package = root / "invfut_cli"
     shutil.copytree(ROOT / "invfut_cli", package, ignore=shutil.ignore_patterns("__pycache__"))

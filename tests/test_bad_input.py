@@ -5,7 +5,7 @@ The table is generated: a valid base invocation per command, changed by one
 with the option the error must name. Every case also runs with ``--json``, where the
 error is one JSON object ``{"error": {"option", "message", "exit_code"}}`` on stderr.
 
-The contract checked here is the README's "Errors and exit codes" section and
+The contract checked here is docs/REFERENCE.md's "Errors and exit codes" section and
 :class:`invfut_cli.exitcodes.ExitCode`: bad input is exit 2, a broken config (file or
 ``INVFUT_*`` variable) is exit 6, and a user never sees a traceback.
 """

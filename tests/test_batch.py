@@ -401,7 +401,7 @@ def gnu_parallel() -> str | None:
 
 @pytest.mark.skipif(gnu_parallel() is None, reason="GNU parallel is not installed (apt-get install parallel)")
 def test_gnu_parallel_split_writes_what_one_run_writes(tmp_path: Path) -> None:
-    """The README's recipe: GNU parallel cuts the input into jobs of N lines, each job numbers
+    """The guide's recipe (docs/GUIDE.md): GNU parallel cuts the input into jobs of N lines, each job numbers
     its lines from its own offset, and -k keeps the jobs' output in input order."""
     data = request_lines(120, seed=3, errors=True) + b"\n"
     source = tmp_path / "in.ndjson"

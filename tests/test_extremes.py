@@ -1,7 +1,7 @@
 """Numeric extremes: prices from 1e-8 to 1e12, contracts up to 1e15, leverage 0.01 to 1000.
 
 Over the whole range the commands give exact answers, checked against a
-``fractions.Fraction`` reference after rounding to the documented output steps (README,
+``fractions.Fraction`` reference after rounding to the documented output steps (docs/REFERENCE.md,
 "JSON output": coin amounts to the satoshi, half-even; percentages and leverage to 0.01;
 prices and USD amounts to 0.01 or the input's places; liquidation and bankruptcy prices
 toward safety, a long's up and a short's down). Never an internal error, never a JSON
@@ -75,7 +75,7 @@ def nearest(value: Fraction, places: int) -> Decimal:
 
 def near(value: Fraction, places: int) -> set[Decimal]:
     """What "nearest" allows for a percentage or a leverage: the nearest step, or either
-    neighbour at an exact tie (the README says nearest, not how ties go, for these)."""
+    neighbour at an exact tie (the reference says nearest, not how ties go, for these)."""
     scaled = value * 10**places
     if scaled - math.floor(scaled) == F(1, 2):
         return {D(n).scaleb(-places, context=WIDE) for n in (math.floor(scaled), math.ceil(scaled))}
@@ -84,7 +84,7 @@ def near(value: Fraction, places: int) -> set[Decimal]:
 
 def assert_nearest(shown: Decimal, exact: Fraction, places: int, what: Any) -> None:
     """``shown`` is ``exact`` to ``10^-places``, half-even (an exact tie included: coin amounts
-    round half-even, README)."""
+    round half-even, the reference)."""
     expected = nearest(exact, places)
     assert shown == expected, f"{what}: {shown} != {expected}"
 
@@ -357,7 +357,7 @@ MARK_KEYS = {
 
 
 def mark_rows(out: dict[str, Any], places: int) -> list[dict[str, Any]]:
-    """The ``marks`` rows, each at the price it marks (README: "a row at each marked price")."""
+    """The ``marks`` rows, each at the price it marks (the reference: "a row at each marked price")."""
     rows = []
     marked = set()
     for row in out["marks"]:
@@ -530,7 +530,7 @@ AT_BANKRUPTCY = [
 )
 def test_at_the_bankruptcy_price(run: Callable[..., Run], argv: list[str], price: Decimal, where: str) -> None:
     """Equity at exactly the bankruptcy price is exactly 0, and the effective leverage is null
-    (README: null where equity <= 0)."""
+    (the reference: null where equity <= 0)."""
     out = parse(run(*argv, "--json"))
     row = _bankrupt_row(out[where], price)
     assert row["equity"] == 0
@@ -568,7 +568,7 @@ HALF_SATOSHI = [
 
 @pytest.mark.parametrize("argv", HALF_SATOSHI, ids=[a[0] for a in HALF_SATOSHI])
 def test_half_satoshi_ties_round_half_even(run: Callable[..., Run], argv: list[str]) -> None:
-    """Equity exactly half a satoshi below zero is 0.00000000: coin amounts round half-even (README)."""
+    """Equity exactly half a satoshi below zero is 0.00000000: coin amounts round half-even (the reference)."""
     out = parse(run(*argv, "--json"))
     rows = out.get("rows") or [out]
     (row,) = [r for r in rows if r.get("price", D(24000000)) == D(24000000)]

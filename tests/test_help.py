@@ -1,7 +1,8 @@
 """The help and the messages speak to people: ``-h``, panels, an example per command, every
 exit code at the top, 80 columns, and messages in the words of the command line.
 
-The contract is the README's "Commands" and "Errors and exit codes" sections.
+The contract is docs/REFERENCE.md's "Options every command shares" and "Errors and exit codes"
+sections.
 """
 
 from __future__ import annotations

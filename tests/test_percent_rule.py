@@ -1,5 +1,5 @@
 """The percent rule, on every option it covers: ``N%`` is always N percent, and a bare number
-is read in the unit the option's metavar names (README, "Percentages and rates").
+is read in the unit the option's metavar names (docs/REFERENCE.md, "Percentages and rates").
 
 A percentage option given ``N%`` answers exactly as given ``N``; a rate or fraction option
 given ``N%`` answers as given ``N/100``. The first test walks the app, so an option added

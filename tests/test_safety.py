@@ -288,11 +288,11 @@ def test_the_table_draws_liquidated_rows_and_says_so() -> None:
     assert "True" not in out and "False" not in out
 
 
-# --- the README's cron example --------------------------------------------------------------
+# --- the guide's cron example ---------------------------------------------------------------
 
 
 def cron_example() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "GUIDE.md").read_text(encoding="utf-8")
     start = text.index("For a cron job:")
     block = re.search(r"```sh\n(.*?)```", text[start:], re.S)
     assert block is not None

@@ -347,6 +347,6 @@ def test_a_number_that_escapes_its_rounding_fails_the_schema() -> None:
     assert list(validator("liq-price").iter_errors(doc))
 
 
-def test_the_readme_carries_the_glossary() -> None:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown() in text, "run: python -c 'from invfut_cli.glossary import markdown; print(markdown())'"
+def test_the_reference_carries_the_glossary() -> None:
+    text = (ROOT / "docs" / "REFERENCE.md").read_text(encoding="utf-8")
+    assert markdown() in text, "run: python tests/test_readme.py --update"

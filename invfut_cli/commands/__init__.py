@@ -34,6 +34,7 @@ REGISTRY: tuple[str, ...] = (
     "stress",
     "account",
     "compare",
+    "watch",
     "batch",
     "exchanges",
     "schema",

@@ -60,9 +60,10 @@ LAYOUT: dict[str, Any] = {
     "funding_paid": None,
     "reason": None,
     "hedge": {"side": None, "contracts": None, "size_usd": None, "usd_delta": None, "usd_delta_after": None},
+    "explain": [None],
 }
-#: Only an account's events carry the hedge.
-OPTIONAL = frozenset({"hedge"})
+#: Only an account's events carry the hedge; only a batch line's answer, its --explain steps.
+OPTIONAL = frozenset({"hedge", "explain"})
 
 #: The options that describe one position (not given with --account).
 POSITION_OPTIONS = (

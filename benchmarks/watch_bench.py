@@ -21,7 +21,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REFERENCE = (
@@ -34,7 +33,20 @@ REFERENCE = (
     "        below += 1\n"
     "print(below)\n"
 )
-WATCH = [sys.executable, "-m", "invfut_cli", "watch", "--side", "long", "--entry", "60000", "--contracts", "10000", "--leverage", "5"]
+WATCH = [
+    sys.executable,
+    "-m",
+    "invfut_cli",
+    "watch",
+    "--side",
+    "long",
+    "--entry",
+    "60000",
+    "--contracts",
+    "10000",
+    "--leverage",
+    "5",
+]
 
 
 def marks(path: Path, count: int) -> None:

@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from decimal import Decimal
 from fractions import Fraction
@@ -110,7 +109,10 @@ TRANSITIONS = [
     ([20, 4, 20], ["ok", "critical", "ok"]),
     ([9, 0, 20], ["warn", "liquidated", "liquidated"]),
     ([20, -1], ["ok", "liquidated"]),
-    ([4, Fraction(11, 2), Fraction(56, 10), Fraction(105, 10), Fraction(106, 10)], ["critical", "critical", "warn", "warn", "ok"]),
+    (
+        [4, Fraction(11, 2), Fraction(56, 10), Fraction(105, 10), Fraction(106, 10)],
+        ["critical", "critical", "warn", "warn", "ok"],
+    ),
     ([10, 5, Fraction(1, 100)], ["warn", "critical", "critical"]),
 ]
 
@@ -133,10 +135,10 @@ def test_every_transition_in_both_directions(sign: int, safeties: list[Any], sta
     assert [state.label for state in seen] == states
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     sign=st.sampled_from([1, -1]),
-    safeties=st.lists(st.fractions(min_value=-2, max_value=15, max_denominator=40), min_size=1, max_size=30),
+    safeties=st.lists(st.fractions(min_value=-2, max_value=15, max_denominator=40), min_size=1, max_size=12),
 )
 def test_the_watcher_follows_the_reference_and_its_band_keeps_the_state(sign: int, safeties: list[Fraction]) -> None:
     liq = Fraction(30000)
@@ -144,19 +146,16 @@ def test_the_watcher_follows_the_reference_and_its_band_keeps_the_state(sign: in
     state = None
     for i, a in enumerate(safeties, 1):
         mark = dec(mark_at(sign, liq, a), 12)
-        expected = ref_next(ref_safety(sign, Fraction(mark), liq), state)
-        got = watcher.observe(i, mark).state
-        assert got is expected
-        state = expected
-        lo, hi = band(sign, Decimal(30000), state, LIMITS)
-        # Any mark strictly inside the band keeps the state, by the reference.
-        for probe in (lo, hi):
-            if probe.is_finite() and probe > 0:
-                inside = Fraction(probe) + (Fraction(1, 10**9) if probe == lo else -Fraction(1, 10**9))
-                if Fraction(lo) < inside < (Fraction(hi) if hi.is_finite() else inside + 1):
-                    assert ref_next(ref_safety(sign, inside, liq), state) is state
+        state = ref_next(ref_safety(sign, Fraction(mark), liq), state)
+        assert watcher.observe(i, mark).state is state
         if state is State.LIQUIDATED:
             break
+        # A mark just inside either bound of the fast path keeps the state, by the reference.
+        lo, hi = (Fraction(b) if b.is_finite() else None for b in band(sign, Decimal(30000), state, LIMITS))
+        assert lo is not None
+        for probe in (lo + Fraction(1, 10**9), None if hi is None else hi - Fraction(1, 10**9)):
+            if probe is not None and probe > 0:
+                assert ref_next(ref_safety(sign, probe, liq), state) is state
 
 
 def test_no_liquidation_price_is_ok_at_every_mark() -> None:
@@ -180,6 +179,24 @@ def test_a_mark_dancing_on_the_warn_limit_for_10000_lines_gives_one_event() -> N
     assert [(e["line"], e["previous_state"], e["state"]) for e in events] == [(1, None, "warn"), (10001, "warn", "ok")]
 
 
+@pytest.mark.parametrize(
+    ("side", "sign", "warn", "liq"),
+    # 10x from 60,000, generic 0.5%: E·L/(L ± (1 − m·L)) shown toward safety (DOMAIN.md §5).
+    [("long", 1, 20, Fraction(54794_53, 100)), ("short", -1, 25, Fraction(66298_34, 100))],
+)
+def test_a_bare_mark_exactly_on_a_limit_is_not_missed_by_the_fast_path(
+    side: str, sign: int, warn: int, liq: Fraction
+) -> None:
+    at = mark_at(sign, liq, Fraction(warn))
+    assert Fraction(dec(at, 8)) == at  # a mark written exactly where a = W
+    hair = dec(at + sign * Fraction(1, 10**8), 8)
+    far = dec(at + sign * 5000, 8)
+    args = ("--side", side, "--entry", "60000", "--contracts", "10000", "--leverage", "10", "--warn", str(warn))
+    code, events, _ = watch(*args, marks=lines(far, hair, hair, dec(at, 8)))
+    assert [(e["line"], e["state"]) for e in events] == [(1, "ok"), (4, "warn")]
+    assert events[1]["safety_pct"] == warn and Fraction(events[1]["liquidation_price"]) == liq
+
+
 # --- the margin to add (§10) ----------------------------------------------------------------
 
 
@@ -194,13 +211,18 @@ def ref_margin(sign: int, mark: Fraction, collateral: Fraction) -> Fraction:
 
 
 def liq_shown(side: str, margin: Decimal) -> Fraction:
-    result = CliRunner().invoke(app, ["liq-price", "--side", side, "--entry", "60000", "--contracts", "10000", "--margin", str(margin), "--json"])
+    result = CliRunner().invoke(
+        app,
+        ["liq-price", "--side", side, "--entry", "60000", "--contracts", "10000", "--margin", str(margin), "--json"],
+    )
     return Fraction(json.loads(result.stdout)["liquidation_price"])
 
 
 @pytest.mark.parametrize(("side", "sign", "mark"), [("long", 1, 57000), ("short", -1, 63000)])
 def test_the_margin_to_add_puts_the_liquidation_price_at_warn_plus_hysteresis(side: str, sign: int, mark: int) -> None:
-    code, events, _ = watch("--side", side, "--entry", "60000", "--contracts", "10000", "--margin", "0.02", marks=lines(mark))
+    code, events, _ = watch(
+        "--side", side, "--entry", "60000", "--contracts", "10000", "--margin", "0.02", marks=lines(mark)
+    )
     (event,) = events
     assert event["state"] in ("warn", "critical")
     add = event["margin_to_add"]
@@ -219,7 +241,9 @@ def test_a_safe_enough_position_needs_no_margin() -> None:
 
 
 def test_a_1x_short_without_a_liquidation_price_stays_ok_with_a_reason() -> None:
-    code, events, err = watch(*SHORT, "--leverage", "1", "--mm-basis", "mark", "--every-line", marks=lines(60000, 200000, 10**9))
+    code, events, err = watch(
+        *SHORT, "--leverage", "1", "--mm-basis", "mark", "--every-line", marks=lines(60000, 200000, 10**9)
+    )
     assert code == 0 and err == ""
     assert [e["state"] for e in events] == ["ok"] * 3
     assert all(e["liquidation_price"] is None and e["safety_pct"] is None and e["reason"] for e in events)
@@ -258,7 +282,9 @@ def test_funding_is_paid_at_each_8h_boundary_crossed_and_moves_the_liquidation_p
 
 def test_a_short_receives_positive_funding_and_kraken_pays_hourly() -> None:
     marks = "".join(json.dumps({"price": "60000", "time": 3600 * k}) + "\n" for k in (0, 1, 2, 5))
-    code, events, _ = watch(*SHORT, "--margin", "0.1", "--funding", "0.01%", "--every-line", "--exchange", "kraken", marks=marks)
+    code, events, _ = watch(
+        *SHORT, "--margin", "0.1", "--funding", "0.01%", "--every-line", "--exchange", "kraken", marks=marks
+    )
     # Kraken's contract is $1 (DOMAIN.md §1): Q = 10,000 USD; a short receives rate·Q/P.
     paid = [-Fraction(k) * Fraction(1, 10000) * 10000 / 60000 for k in (0, 1, 1, 3)]
     assert [Fraction(e["funding_paid"]) for e in events] == [round(p / SAT) * SAT for p in paid]
@@ -268,10 +294,29 @@ def test_a_short_receives_positive_funding_and_kraken_pays_hourly() -> None:
 
 
 def test_a_bad_line_is_reported_with_its_number_and_the_stream_goes_on() -> None:
-    marks = lines("60000", "abc", "", '{"time": 1}', '{"mark": -5}', '{"mark": "NaN"}', "[1]", '{"mark": 1, "time": "soon"}', "1e13", "57000")
+    marks = lines(
+        "60000",
+        "abc",
+        "",
+        '{"time": 1}',
+        '{"mark": -5}',
+        '{"mark": "NaN"}',
+        "[1]",
+        '{"mark": 1, "time": "soon"}',
+        "1e13",
+        "57000",
+    )
     code, events, err = watch(*LONG, "--leverage", "10", marks=marks)
     reported = err.splitlines()
-    assert [line.split(":")[1].strip() for line in reported[:7]] == ["line 2", "line 4", "line 5", "line 6", "line 7", "line 8", "line 9"]
+    assert [line.split(":")[1].strip() for line in reported[:7]] == [
+        "line 2",
+        "line 4",
+        "line 5",
+        "line 6",
+        "line 7",
+        "line 8",
+        "line 9",
+    ]
     assert all(line.startswith("invfut watch: line ") for line in reported[:7])
     assert [(e["line"], e["state"]) for e in events] == [(1, "warn"), (10, "critical")]
     assert code == 4  # critical was reached
@@ -295,7 +340,9 @@ def test_bad_limits_are_one_line_and_exit_2(args: tuple[str, ...], option: str) 
 
 
 def test_an_account_takes_no_position_options() -> None:
-    code, events, err = watch("--account", str(ROOT / "examples" / "account.toml"), "--side", "long", marks=lines(60000))
+    code, events, err = watch(
+        "--account", str(ROOT / "examples" / "account.toml"), "--side", "long", marks=lines(60000)
+    )
     assert code == 2 and events == [] and "--account" in err and "--side" in err
 
 
@@ -348,7 +395,10 @@ def test_events_validate_against_the_published_schema() -> None:
     schema = json.loads(CliRunner().invoke(app, ["schema", "watch"]).stdout, parse_float=Decimal)
     check = Draft202012Validator(schema)
     marks = lines(60000, 56000, '{"mark": "54000.5", "time": 1796544000, "symbol": "BTCUSD"}')
-    for args in ((*LONG, "--leverage", "10", "--funding", "0.01%"), ("--account", str(ROOT / "examples" / "account.toml"))):
+    for args in (
+        (*LONG, "--leverage", "10", "--funding", "0.01%"),
+        ("--account", str(ROOT / "examples" / "account.toml")),
+    ):
         result = CliRunner().invoke(app, ["watch", *args, "--every-line"], input=marks)
         events = [json.loads(line, parse_float=Decimal) for line in result.stdout.splitlines()]
         assert len(events) == 3 and events[2]["symbol"] == "BTCUSD"
@@ -357,7 +407,9 @@ def test_events_validate_against_the_published_schema() -> None:
 
 
 def test_batch_answers_a_watch_line_with_the_first_event() -> None:
-    line = json.dumps({"command": "watch", "side": "long", "entry": 60000, "contracts": 10000, "leverage": 10, "mark": 57000})
+    line = json.dumps(
+        {"command": "watch", "side": "long", "entry": 60000, "contracts": 10000, "leverage": 10, "mark": 57000}
+    )
     result = CliRunner().invoke(app, ["batch"], input=line + "\n")
     doc = json.loads(result.stdout, parse_float=Decimal)
     assert doc["command"] == "watch" and doc["state"] == "critical" and doc["line"] == 1

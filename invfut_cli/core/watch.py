@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Protocol
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from typing import Protocol
 
 from .errors import DomainError
 from .numbers import HUNDRED, ZERO, exact
@@ -79,7 +79,9 @@ def _at_most(sign: int, mark: Decimal, liq: Decimal, pct: Decimal) -> bool:
 
 
 @exact
-def raw_state(sign: int, mark_usd: Decimal, liquidation_usd: Decimal | None, limits: Limits, shift: Decimal = ZERO) -> State:
+def raw_state(
+    sign: int, mark_usd: Decimal, liquidation_usd: Decimal | None, limits: Limits, shift: Decimal = ZERO
+) -> State:
     """The state the safety margin alone gives, with every threshold raised by ``shift``
     (the hysteresis, to leave toward safety); ``ok`` without a liquidation price."""
     if liquidation_usd is None:
@@ -155,7 +157,10 @@ def boundaries_crossed(previous_s: Decimal | None, now_s: Decimal, interval_s: D
     mark or a time that goes back."""
     if previous_s is None or now_s <= previous_s or interval_s <= ZERO:
         return 0
-    now, before = (now_s / interval_s).to_integral_value(ROUND_FLOOR), (previous_s / interval_s).to_integral_value(ROUND_FLOOR)
+    now, before = (
+        (now_s / interval_s).to_integral_value(ROUND_FLOOR),
+        (previous_s / interval_s).to_integral_value(ROUND_FLOOR),
+    )
     return int(now - before)
 
 

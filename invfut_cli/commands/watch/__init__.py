@@ -143,7 +143,9 @@ def watched(values: dict[str, Any]) -> Watched:
         if given:
             from invfut_cli.core.errors import DomainError
 
-            raise DomainError(f"--account gives the positions: leave out --{given[0].replace('_', '-')}", option="account")
+            raise DomainError(
+                f"--account gives the positions: leave out --{given[0].replace('_', '-')}", option="account"
+            )
         limits = build(WatchLimits, **{k: v for k, v in values.items() if k in limit_keys})
         subject, exchange = _account_subject(account, {k: v for k, v in values.items() if k not in limit_keys})
     else:
@@ -248,7 +250,12 @@ def watch_command(
     ] = None,
     warn: Annotated[
         str | None,
-        typer.Option("--warn", help="State warn within PCT percent of the liquidation price. (default: 10%)", metavar="PCT", rich_help_panel=LIMITS),
+        typer.Option(
+            "--warn",
+            help="State warn within PCT percent of the liquidation price. (default: 10%)",
+            metavar="PCT",
+            rich_help_panel=LIMITS,
+        ),
     ] = None,
     fail_within: Annotated[
         str | None,
@@ -277,7 +284,8 @@ def watch_command(
     exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
     every_line: Annotated[
-        bool, typer.Option("--every-line", help="Write an event for every mark, not only changes.", rich_help_panel=EVENTS)
+        bool,
+        typer.Option("--every-line", help="Write an event for every mark, not only changes.", rich_help_panel=EVENTS),
     ] = False,
     exec_command: Annotated[
         str | None,
@@ -290,7 +298,12 @@ def watch_command(
     ] = None,
     exec_timeout: Annotated[
         Decimal | None,
-        typer.Option("--exec-timeout", help="Stop a --exec command after SECONDS. (default: 10)", metavar="SECONDS", rich_help_panel=EVENTS),
+        typer.Option(
+            "--exec-timeout",
+            help="Stop a --exec command after SECONDS. (default: 10)",
+            metavar="SECONDS",
+            rich_help_panel=EVENTS,
+        ),
     ] = None,
 ) -> None:
     """Follow a position (or --account) mark by mark from stdin: one JSON line per change of state
@@ -309,7 +322,9 @@ def watch_command(
     status = Status(out) if out.isatty() and not limits.every_line else None
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        worst = follow(ready.watcher, sys.stdin, ready.event, ready.write, out, sys.stderr, limits.every_line, hook, status)
+        worst = follow(
+            ready.watcher, sys.stdin, ready.event, ready.write, out, sys.stderr, limits.every_line, hook, status
+        )
     except Terminated:
         _stopped(status)
         raise typer.Exit(int(ExitCode.TERMINATED)) from None

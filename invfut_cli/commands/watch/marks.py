@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from invfut_cli.inputs.fields import MAX_PRICE
 
 #: A Unix time above this many seconds is read as milliseconds (10^11 s is the year 5138).
 MILLISECONDS_FROM = Decimal(10) ** 11
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX = Decimal(MAX_PRICE)
 
 
@@ -71,7 +71,7 @@ def unix_seconds(value: object) -> Decimal:
             except ValueError:
                 raise BadLine(f"the time {value!r} is not ISO 8601 or Unix seconds") from None
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
+                moment = moment.replace(tzinfo=UTC)
             delta = moment - _EPOCH
             return Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds).scaleb(-6)
     else:
@@ -108,7 +108,7 @@ def parse_line(text: str) -> Mark | None:
 def iso(time_s: Decimal) -> str:
     """Unix seconds as ISO 8601 UTC (``2026-12-06T08:00:00Z``; milliseconds where given)."""
     whole = int(time_s)
-    moment = datetime.fromtimestamp(whole, timezone.utc)
+    moment = datetime.fromtimestamp(whole, UTC)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S")
     fraction = time_s - whole
     if fraction:

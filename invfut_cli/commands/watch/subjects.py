@@ -61,7 +61,9 @@ class AccountSubject:
     """An account's cross part (``account``'s file and rule): its balance moves with funding,
     its liquidation price is the cross one, and the hedge brings the USD delta to zero."""
 
-    def __init__(self, book: Any, cross_rule: Any, isolated_rule: Any, step: Decimal, contract_size: Decimal, lot: Decimal) -> None:
+    def __init__(
+        self, book: Any, cross_rule: Any, isolated_rule: Any, step: Decimal, contract_size: Decimal, lot: Decimal
+    ) -> None:
         self.book, self.cross_rule, self.isolated_rule = book, cross_rule, isolated_rule
         self.step, self.contract_size, self.lot = step, contract_size, lot
         cross = [h.position for h in book.holdings if h.margin_coin is None]
@@ -99,7 +101,9 @@ class AccountSubject:
         from invfut_cli.core.account_risk import NO_AMOUNT_HELPS
         from invfut_cli.core.book import balance_for_liquidation_at
 
-        needed, _strict = balance_for_liquidation_at(self.book, self.cross_rule, aimed(target_usd, self.side, self.step))
+        needed, _strict = balance_for_liquidation_at(
+            self.book, self.cross_rule, aimed(target_usd, self.side, self.step)
+        )
         if needed is None:
             return None, NO_AMOUNT_HELPS
         return max(needed - self.book.balance_coin, Decimal(0)), None

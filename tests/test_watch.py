@@ -472,3 +472,33 @@ def test_a_signal_ends_the_watch_promptly_with_every_event_written(signum: int, 
     assert process.returncode == code and time.monotonic() - started < 5
     assert (first["state"], second["state"]) == ("warn", "critical") and rest == b""
     assert b"Traceback" not in err
+
+
+def test_on_a_terminal_a_status_line_is_drawn_in_place_below_the_events() -> None:
+    pty = pytest.importorskip("pty")
+    main, child = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "invfut_cli", "watch", *LONG, "--leverage", "10"],
+        stdin=subprocess.PIPE,
+        stdout=child,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(child)
+    process.communicate(b"60000\n59000\n", timeout=30)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    text = shown.decode()
+    # The one event, then the status of each mark drawn over the one before, then cleared.
+    assert text.count('"state": "warn"') == 1
+    assert "\r\x1b[Kline 1  mark 60000  warn" in text and "\r\x1b[Kline 2  mark 59000  warn" in text
+    assert text.endswith("\r\x1b[K") and process.returncode == 0

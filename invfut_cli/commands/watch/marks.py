@@ -20,7 +20,7 @@ from invfut_cli.inputs.fields import MAX_PRICE
 #: A Unix time above this many seconds is read as milliseconds (10^11 s is the year 5138).
 MILLISECONDS_FROM = Decimal(10) ** 11
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MAX = Decimal(MAX_PRICE)
+MAX_MARK = Decimal(MAX_PRICE)
 
 
 class BadLine(ValueError):
@@ -52,7 +52,7 @@ def _number(value: object, what: str) -> Decimal:
 def price(value: object, what: str = "the mark") -> Decimal:
     """A mark price: a positive finite number up to 10^12."""
     number = _number(value, what)
-    if not 0 < number <= _MAX:
+    if not 0 < number <= MAX_MARK:
         raise BadLine(f"{what} {number} is not a price (above 0, at most 10^12)")
     return number
 

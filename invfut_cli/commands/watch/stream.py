@@ -11,18 +11,14 @@ times.
 from __future__ import annotations
 
 import sys
-import time as clock
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 from typing import IO, Any
 
-from invfut_cli.core.numbers import CORE_CONTEXT
+from invfut_cli.core.numbers import CENT, CORE_CONTEXT, quantize
 from invfut_cli.core.watch import State, Watcher
 
-from .marks import _MAX, BadLine, parse_line
-
-#: How often a terminal's status line is redrawn, seconds.
-STATUS_EVERY_S = 0.2
+from .marks import MAX_MARK, BadLine, parse_line
 
 
 class Terminated(Exception):
@@ -83,18 +79,15 @@ class Status:
     def __init__(self, out: IO[str]) -> None:
         self.out = out
         self.drawn = False
-        self.last = 0.0
 
     def clear(self) -> None:
         if self.drawn:
             self.out.write("\r\x1b[K")
             self.drawn = False
 
-    def draw(self, text: str, force: bool = False) -> None:
-        now = clock.monotonic()
-        if not force and now - self.last < STATUS_EVERY_S:
-            return
-        self.last = now
+    def draw(self, text: str) -> None:
+        """Show ``text`` in place of the status before (at every mark: marks on a terminal come
+        at a reader's pace, and the status must show the last one)."""
         self.out.write("\r\x1b[K" + text)
         self.out.flush()
         self.drawn = True
@@ -115,7 +108,7 @@ def follow(
     it into a line) at each change of state, or at every mark with ``every_line``; stop
     after ``liquidated``. Returns the least safe state reached (``None``: no mark)."""
     with localcontext(CORE_CONTEXT):
-        lo, hi = watcher.lo, min(watcher.hi, _MAX)
+        lo, hi = watcher.lo, min(watcher.hi, MAX_MARK)
         fast = not every_line and status is None
         for number, text in enumerate(lines, 1):
             if fast:
@@ -135,7 +128,7 @@ def follow(
             if mark is None:
                 continue
             seen = watcher.observe(number, mark.mark_usd, mark.time_s)
-            lo, hi = watcher.lo, min(watcher.hi, _MAX)
+            lo, hi = watcher.lo, min(watcher.hi, MAX_MARK)
             if seen.changed or every_line:
                 doc = event(seen, mark)
                 text_out = write(doc)
@@ -146,11 +139,10 @@ def follow(
                 if hook is not None and seen.changed:
                     hook(text_out + "\n", number)
             if status is not None:
-                safety = "none" if seen.safety_pct is None else f"{seen.safety_pct:.2f}%"
+                safety = "none" if seen.safety_pct is None else f"{quantize(seen.safety_pct, CENT, ROUND_FLOOR)}%"
                 status.draw(
                     f"line {number}  mark {mark.mark_usd}  {seen.state.label}  "
-                    f"liquidation {seen.liquidation_usd}  safety {safety}",
-                    force=seen.changed,
+                    f"liquidation {seen.liquidation_usd}  safety {safety}"
                 )
             if seen.state is State.LIQUIDATED:
                 break

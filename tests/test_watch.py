@@ -502,3 +502,21 @@ def test_on_a_terminal_a_status_line_is_drawn_in_place_below_the_events() -> Non
     assert text.count('"state": "warn"') == 1
     assert "\r\x1b[Kline 1  mark 60000  warn" in text and "\r\x1b[Kline 2  mark 59000  warn" in text
     assert text.endswith("\r\x1b[K") and process.returncode == 0
+
+
+def test_a_reader_that_goes_away_ends_the_watch_quietly() -> None:
+    """``invfut watch … | head -1``: the next write finds the pipe closed; exit 0, no message."""
+    process = _started(*LONG, "--leverage", "5", "--every-line")
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    process.stdin.write(b"60000\n")
+    process.stdin.flush()
+    assert json.loads(process.stdout.readline())["line"] == 1
+    process.stdout.close()
+    try:
+        process.stdin.write(b"".join(b"%d\n" % p for p in range(59000, 58000, -1)))
+        process.stdin.close()
+    except BrokenPipeError:  # it may already have ended
+        pass
+    assert process.wait(timeout=10) == 0
+    with process.stderr:
+        assert process.stderr.read() == b""

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from invfut_cli.app import ExitCode, build, command, option_values
+from invfut_cli.app import ExitCode, PipeClosed, build, command, option_values
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -119,13 +119,12 @@ class Watched:
 
     def write(self, doc: dict[str, Any]) -> str:
         """One event as a line of JSON, checked against its type (the first and every 64th)."""
-        from invfut_cli.documents.typed import validators
         from invfut_cli.render.json_out import scalar
 
         if not self.checked % 64:
-            from invfut_cli.documents.typed import _checked
+            from invfut_cli.documents.typed import typed
 
-            _checked(validators("watch")[0], doc, "watch", "")
+            typed(doc)
         self.checked += 1
         return scalar(doc)
 
@@ -331,6 +330,8 @@ def watch_command(
     except KeyboardInterrupt:
         _stopped(status)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except BrokenPipeError:  # the reader went away (| head): the app ends quietly, as for any command
+        raise PipeClosed from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     from invfut_cli.core.watch import State

@@ -91,8 +91,8 @@ class Fixed:
     def __init__(self, sign: int, liq: Decimal | None) -> None:
         self.sign, self.liq, self.net_size_usd = sign, liq, Decimal(0)
 
-    def liquidation(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None]:
-        return self.liq, None if self.liq is not None else "none"
+    def liquidation(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None, bool]:
+        return self.liq, None if self.liq is not None else "none", False
 
     def pay(self, coin: Decimal) -> None:  # pragma: no cover - no funding here
         raise AssertionError
@@ -384,6 +384,24 @@ def test_an_account_is_watched_with_the_hedge_to_a_zero_usd_delta() -> None:
     needed = s / target + mm - a
     assert Fraction(second["margin_to_add"]) == math.ceil((needed - b) / SAT) * SAT
     assert code == 4
+
+
+def test_an_account_liquidated_at_every_price_is_liquidated_not_ok(tmp_path: Path) -> None:
+    """Equal and opposite positions (S = 0) on a balance below the maintenance margin: no
+    liquidation price, and no safe mark either (DOMAIN.md §8): the first mark is ``liquidated``."""
+    file = tmp_path / "flat.toml"
+    file.write_text(
+        'coin = "BTC"\nbalance = 0.001\n'
+        '[[position]]\nside = "long"\ncontracts = 10000\nentry = 60000\n'
+        '[[position]]\nside = "short"\ncontracts = 10000\nentry = 60000\n',
+        encoding="utf-8",
+    )
+    code, events, err = watch("--account", str(file), marks=lines(60000, 70000))
+    (event,) = events
+    assert code == 4 and event["state"] == "liquidated" and event["liquidation_price"] is None and event["reason"]
+    # Equity B + A = B (A = 0) must exceed MM = m·Σ Qᵢ/Eᵢ: the smallest whole satoshi above the gap.
+    gap = M * Fraction(20000, 60000) - Fraction(1, 1000)
+    assert Fraction(event["margin_to_add"]) == (math.floor(gap / SAT) + 1) * SAT
 
 
 # --- the document and its schema ----------------------------------------------------------------

@@ -180,8 +180,10 @@ class Subject(Protocol):
     sign: int
     net_size_usd: Decimal
 
-    def liquidation(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None]:
-        """The shown liquidation price (rounded toward safety) and, where there is none, why."""
+    def liquidation(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None, bool]:
+        """The shown liquidation price (rounded toward safety), where there is none why, and
+        whether it is liquidated at every price (an account whose equity is at or below its
+        maintenance margin whatever the price)."""
         ...
 
     def pay(self, coin: Decimal) -> None:
@@ -230,7 +232,7 @@ class Watcher:
         self.worst: State | None = None
         self.last_time: Decimal | None = None
         self.lo, self.hi = ZERO, ZERO  # nothing is inside until the first mark
-        self._liq: tuple[Decimal | None, str | None] | None = None
+        self._liq: tuple[Decimal | None, str | None, bool] | None = None
 
     @exact
     def observe(self, line: int, mark_usd: Decimal, time_s: Decimal | None = None) -> Observation:
@@ -249,10 +251,10 @@ class Watcher:
                 self._liq = None
         if self._liq is None:
             self._liq = self.subject.liquidation(mark_usd)
-        liq, reason = self._liq
+        liq, reason, everywhere = self._liq
         sign = self.subject.sign
         previous = self.state
-        state = next_state(sign, mark_usd, liq, previous, self.limits)
+        state = State.LIQUIDATED if everywhere else next_state(sign, mark_usd, liq, previous, self.limits)
         self.state = state
         self.worst = state if self.worst is None else max(self.worst, state)
         if state is not previous or paid:
@@ -273,11 +275,14 @@ class Watcher:
     def margin_to_add(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None]:
         """The collateral to add so the liquidation price is at distance ``W + h`` from this
         mark (:func:`target_liquidation`), exact; 0 when it is already that far or more."""
-        liq, reason = self._liq if self._liq is not None else self.subject.liquidation(mark_usd)
-        if liq is None:
-            return ZERO, None
+        liq, _reason, everywhere = self._liq if self._liq is not None else self.subject.liquidation(mark_usd)
         distance = self.limits.warn_pct + self.limits.hysteresis_pct
         sign = self.subject.sign
+        if everywhere:
+            target = target_liquidation(sign, mark_usd, distance)
+            return self.subject.margin_to_add(target if target is not None else mark_usd, mark_usd)
+        if liq is None:
+            return ZERO, None
         if HUNDRED * sign * (mark_usd - liq) >= distance * mark_usd:
             return ZERO, None
         target = target_liquidation(sign, mark_usd, distance)

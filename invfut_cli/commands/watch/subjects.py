@@ -29,13 +29,14 @@ class PositionSubject:
         self.collateral: Decimal = args.collateral
         self.step = price_step(args)
 
-    def liquidation(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None]:
-        """The shown liquidation price at the collateral now (``liq-price``'s), or why there is none."""
+    def liquidation(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None, bool]:
+        """The shown liquidation price at the collateral now (``liq-price``'s), or why there is
+        none (a position with no liquidation price is never liquidated)."""
         from invfut_cli.venues.rules import liquidation_for
 
         outcome = liquidation_for(self.args, self.position, self.collateral)
         answer = outcome.result.liquidation
-        return safe_price(answer.price_usd, self.side, self.step), answer.reason
+        return safe_price(answer.price_usd, self.side, self.step), answer.reason, False
 
     def pay(self, coin: Decimal) -> None:
         """Funding: ``coin`` leaves the collateral."""
@@ -81,12 +82,15 @@ class AccountSubject:
             self.last = account(self.book, mark_usd, self.cross_rule, self.isolated_rule)
         return self.last
 
-    def liquidation(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None]:
-        """The account's shown cross liquidation price at the balance now, or why there is none."""
+    def liquidation(self, mark_usd: Decimal) -> tuple[Decimal | None, str | None, bool]:
+        """The account's shown cross liquidation price at the balance now, or why there is none,
+        and whether it is liquidated at every price (its equity at or below the maintenance
+        margin whatever the price: no price, and no safe mark either)."""
         result = self.value(mark_usd)
         answer = result.liquidation
         side = result.side or self.side
-        return safe_price(answer.price_usd, side, self.step), answer.reason
+        everywhere = answer.price_usd is None and bool(result.liquidated)
+        return safe_price(answer.price_usd, side, self.step), answer.reason, everywhere
 
     def pay(self, coin: Decimal) -> None:
         """Funding: ``coin`` leaves the cross balance."""
@@ -101,12 +105,13 @@ class AccountSubject:
         from invfut_cli.core.account_risk import NO_AMOUNT_HELPS
         from invfut_cli.core.book import balance_for_liquidation_at
 
-        needed, _strict = balance_for_liquidation_at(
-            self.book, self.cross_rule, aimed(target_usd, self.side, self.step)
-        )
+        needed, strict = balance_for_liquidation_at(self.book, self.cross_rule, aimed(target_usd, self.side, self.step))
         if needed is None:
             return None, NO_AMOUNT_HELPS
-        return max(needed - self.book.balance_coin, Decimal(0)), None
+        add = max(needed - self.book.balance_coin, Decimal(0))
+        if strict:  # exactly that balance still liquidates: the next whole satoshi above it does not
+            add = core.quantize(add, core.SATOSHI, ROUND_FLOOR) + core.SATOSHI
+        return add, None
 
     def collateral_coin(self) -> Decimal:
         """The cross balance now."""

@@ -24,6 +24,8 @@ class ExitCode(enum.IntEnum):
     CONFIG = 6
     #: Interrupted (Ctrl-C).
     INTERRUPTED = 130
+    #: Ended by SIGTERM (``watch``: everything written so far is flushed).
+    TERMINATED = 143
 
 
 #: Each code in a few words, as ``invfut --help`` lists them (a test checks every member is here).
@@ -36,4 +38,5 @@ MEANINGS: dict[ExitCode, str] = {
     ExitCode.BATCH_ERRORS: "batch: at least one input line gave an error record",
     ExitCode.CONFIG: "a broken config file, INVFUT_* variable or preset data file",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+    ExitCode.TERMINATED: "terminated (SIGTERM), what was written is flushed",
 }

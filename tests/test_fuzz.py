@@ -37,8 +37,10 @@ from invfut_cli.exitcodes import ExitCode
 #: Exit codes that come with an answer on stdout, and those that come with an error on stderr.
 ANSWER_CODES = {ExitCode.OK, ExitCode.STOP_BEYOND_LIQUIDATION, ExitCode.ALERT}
 ERROR_CODES = {ExitCode.USAGE, ExitCode.CONFIG}
-#: Commands not fuzzed here: ``batch`` reads NDJSON requests on stdin and has no options.
-NOT_FUZZED = {"batch"}
+#: Commands not fuzzed here: ``batch`` reads NDJSON requests on stdin and has no options;
+#: ``watch`` reads marks on stdin, writes a stream of events and runs ``--exec`` commands
+#: (tests/test_watch.py drives it).
+NOT_FUZZED = {"batch", "watch"}
 #: Options left out: ``--help`` prints help text (not JSON) by design; ``--json`` is always
 #: given; ``--format`` is drawn apart (json, junk, or table, csv and ndjson, which conflict
 #: with ``--json``: exit 2).

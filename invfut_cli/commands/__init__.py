@@ -35,6 +35,7 @@ REGISTRY: tuple[str, ...] = (
     "stress",
     "account",
     "compare",
+    "watch",
     "batch",
     "exchanges",
     "schema",

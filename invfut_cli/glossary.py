@@ -335,3 +335,4 @@ def markdown() -> str:
             written = "1 satoshi (8 places)"
         lines.append(f"| `{key}` | {term.unit.value} | {written} | {term.meaning} |")
     return "\n".join(lines) + "\n"
+GLOSSARY.update(__import__("invfut_cli.glossary_contracts", fromlist=["CONTRACT_TERMS"]).CONTRACT_TERMS)  # §15

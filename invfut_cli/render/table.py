@@ -199,6 +199,10 @@ def write(doc: Mapping[str, Any], out: IO[str]) -> None:
                 f"{'; only the marked prices are drawn' if marked else ''}. For every row: "
                 f"invfut {command} ... --format csv > {command}.csv (or --format ndjson, or --json)\n"
             )
+    if doc.get("versus"):  # ladder --versus: the seeds' comparison, with this position's numbers
+        from invfut_cli.contract_types.render import comparison_table
+
+        console.print(comparison_table(doc))
     for line in notes(doc):
         # Notes wrap at spaces to the terminal's width (a number is never split).
         console.print(line, style="bold red" if "LIQUIDATED" in line else "yellow", overflow="fold")

@@ -123,6 +123,11 @@ COLUMNS: dict[str, str] = {
     "move_pct": "Move %",
     "liquidated": "Liquidated",
     "margin_to_add": "Add {coin}",
+    # ladder --versus: the same dollars as a linear or quanto contract
+    "versus_pnl": "Versus PnL",
+    "versus_pnl_usd": "Versus PnL USD",
+    "versus_effective_leverage": "Versus lev. x",
+    "versus_liquidated": "Versus liq.",
 }
 
 

@@ -50,4 +50,6 @@ CONTRACT_TERMS: dict[str, Term] = {
         Unit.LEVERAGE, "the versus contract's value / its equity at the row's price; null when liquidated"
     ),
     "versus_liquidated": Term(Unit.FLAG, "the versus contract is at or beyond its liquidation price at the row's price"),
+    "settle_move_pct": Term(Unit.PCT, "stress, quanto: the settlement coin's move in this shock"),
+    "usd_change": Term(Unit.USD, "stress, linear and quanto: equity in USD after the shock less the collateral's USD value before it"),
 }

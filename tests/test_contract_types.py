@@ -231,3 +231,59 @@ def test_real_subprocess() -> None:
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout, parse_float=Decimal)["liquidation_price"] == D("65671.64")
+
+
+# --- presets ---------------------------------------------------------------------------------
+
+
+def test_bitmex_quanto_preset_liquidates_a_50x_long_after_a_one_percent_fall() -> None:
+    """BitMEX's blog: at 2% initial and 1% maintenance margin, a 1% fall of ETH/USD liquidates."""
+    doc = run_cli("liq-price", "--side", "long", "--entry", "500", "--contracts", "10000", "--leverage", "50",
+                  "--contract-type", "quanto", "--exchange", "bitmex", "--json").json()  # fmt: skip
+    assert doc["liquidation_price"] == D(500) * (1 - D("0.01"))
+    assert doc["preset"]["symbol"] == "ETHUSD" and doc["coin"] == "BTC" and doc["units"] == D("0.01")
+
+
+def test_okx_linear_preset_contract_is_a_hundredth_of_a_coin() -> None:
+    doc = run_cli("pnl", "--side", "long", "--entry", "60000", "--exit", "61000", "--contracts", "10",
+                  "--contract-type", "linear", "--exchange", "okx", "--json").json()  # fmt: skip
+    assert doc["pnl"] == D("0.1") * 1000  # 10 contracts x 0.01 BTC x 1,000 USDT
+    assert doc["preset"]["symbol"] == "BTC-USDT-SWAP"
+
+
+def test_a_venue_without_the_contract_is_refused() -> None:
+    run = run_cli("pnl", "--side", "long", "--entry", "500", "--exit", "550", "--contracts", "1",
+                  "--contract-type", "quanto", "--exchange", "okx")  # fmt: skip
+    assert run.exit_code == 2 and run.stdout == "" and "--exchange" in run.stderr
+
+
+# --- quanto stress ---------------------------------------------------------------------------
+
+STRESS = ("stress", "--side", "long", "--entry", "2000", "--contracts", "1000", "--contract-type", "quanto",
+          "--multiplier", "0.0001", "--settle-price", "60000", "--leverage", "10")  # fmt: skip
+
+
+def test_quanto_stress_loses_twice_when_both_fall() -> None:
+    doc = run_cli(*STRESS, "--move", "-5%", "--move", "-5%", "--settle-move", "0", "--settle-move", "-30%",
+                  "--json").json()  # fmt: skip
+    alone, both = doc["rows"]
+    u, e, c, b = Fraction(1, 10), Fraction(2000), Fraction(20), Fraction(60000)  # u = N·M, C = u·E/L
+    pnl = u * (Fraction(1900) - e)
+    assert Fraction(alone["pnl"]) == Fraction(both["pnl"]) == pnl  # the coin PnL ignores the coin's price
+    assert Fraction(alone["usd_change"]) == (c + pnl) * b - c * b
+    assert Fraction(both["usd_change"]) == (c + pnl) * b * Fraction(7, 10) - c * b
+    assert both["usd_change"] < alone["usd_change"] < 0
+    assert alone["liquidated"] is False and both["liquidated"] is False  # −5% is above 1809.05
+
+
+def test_quanto_scenarios_move_both_prices_together() -> None:
+    doc = run_cli(*STRESS, "--scenario", "covid-2020", "--json").json()
+    (row,) = doc["rows"]
+    assert row["move_pct"] == row["settle_move_pct"] == D(-50) and row["liquidated"] is True
+    assert row["settle_price"] == D(30000)
+
+
+def test_settle_move_is_for_quantos() -> None:
+    run = run_cli("stress", "--side", "long", "--entry", "8000", "--contracts", "1000", "--leverage", "10",
+                  "--move", "-10%", "--settle-move", "-10%")  # fmt: skip
+    assert run.exit_code == 2 and run.stdout == "" and "--settle-move" in run.stderr

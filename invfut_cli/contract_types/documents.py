@@ -53,7 +53,7 @@ def head(command: str, args: ContractInput) -> Doc:
             "command": command,
             "coin": args.currency,
             "exchange": args.exchange.value,
-            "preset": None,
+            "preset": args.preset,
             "inputs": _echo(args),
             "size_usd": usd(contract.usd(contract.value(args.entry)), places) if args.usd_known else None,
             "average_entry": usd(args.entry, places),

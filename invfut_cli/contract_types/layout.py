@@ -26,6 +26,9 @@ VERSUS_ROW: dict[str, Any] = dict.fromkeys(
     ("versus_pnl", "versus_pnl_usd", "versus_effective_leverage", "versus_liquidated")
 )
 
+#: The row keys a linear or quanto ``stress`` adds.
+STRESS_ROW: dict[str, Any] = dict.fromkeys(("settle_move_pct", "settle_price", "pnl_usd", "usd_change"))
+
 #: Top-level keys only some answers carry.
 OPTIONAL = frozenset(CONTRACT)
 LADDER_OPTIONAL = frozenset(CONTRACT) | frozenset(VERSUS)

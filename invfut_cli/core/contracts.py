@@ -173,6 +173,22 @@ class LinearPayoff(Contract):
         return PriceAnswer(None, _no_price(side, "liquidated"))
 
     @exact
+    def collateral_for(self, side: Side, entry: Decimal, price: Decimal, spec: MaintenanceSpec) -> Decimal:
+        """The collateral whose liquidation price is ``price``: the liquidation equation solved
+        for ``C``, ``C = k + (s + a)·u·E − P·u·(s − b)``; with the fee to close at the bankruptcy
+        price (``k = f·u·BP − d``, ``BP = (s·u·E − C)/(u·(s − f))``) that is
+        ``C = (f·s·u·E/(s − f) − d + (s + a)·u·E − P·u·(s − b))·(s − f)/s``."""
+        s, u = side.sign, self.units
+        treatment = spec.treatment
+        rate = spec.rate + (spec.taker_fee if treatment is FeeTreatment.ADDED_TO_RATE else ZERO)
+        a, b = (rate, ZERO) if spec.basis is Basis.ENTRY else (ZERO, rate)
+        base = -spec.deduction_coin + (s + a) * u * entry - price * u * (s - b)
+        if treatment is not FeeTreatment.CLOSE_AT_BANKRUPTCY:
+            return base
+        f = spec.taker_fee
+        return (f * s * u * entry / (s - f) + base) * (s - f) / s
+
+    @exact
     def maintenance_margin(self, entry: Decimal, price: Decimal | None, spec: MaintenanceSpec) -> Decimal | None:
         """The maintenance margin at ``price`` (the liquidation price), without the fee to close:
         ``m·u·E − d`` (entry family) or ``m·u·P − d`` (mark family)."""

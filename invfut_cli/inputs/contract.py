@@ -163,13 +163,32 @@ class ContractInput(Model):
             data["coin"] = data["coin"].strip().upper()
         if isinstance(data.get("quote"), str):
             data["quote"] = data["quote"].strip().upper()
+        exchange = getattr(data.get("exchange"), "value", data.get("exchange"))
+        if exchange not in (None, "generic") and isinstance(kind, str):
+            from invfut_cli.contract_types import presets
+
+            found = presets.find(exchange, kind, data.get("coin"))
+            if found is None:
+                has = ", ".join(presets.names(exchange)) or "none"
+                raise conflict("exchange", f"{exchange} has no {kind} preset for {data.get('coin') or 'BTC'} (it has: {has})")
+            for key, value in presets.defaults(found[1]).items():
+                data.setdefault(key, value)
         return data
+
+    @property
+    def preset(self) -> dict[str, Any] | None:
+        """The preset used (``describe``d for the document), or ``None`` for generic."""
+        if self.exchange is ExchangeName.generic:
+            return None
+        from invfut_cli.contract_types import presets
+
+        coin = self.coin if self.kind is ContractKind.LINEAR else None
+        found = presets.find(self.exchange.value, self.contract_type.value, coin)
+        return None if found is None else presets.describe(found[1])
 
     @model_validator(mode="after")
     def _contract(self) -> ContractInput:
         kind = self.contract_type
-        if self.exchange is not ExchangeName.generic:
-            raise conflict("exchange", f"the presets are inverse contracts; give a {kind.value} contract's figures")
         if kind is ContractTypeName.linear:
             if self.multiplier is not None:
                 raise conflict("multiplier", "is for quanto contracts (linear ones take --contract-size)")

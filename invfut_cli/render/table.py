@@ -50,7 +50,15 @@ def _title(doc: Mapping[str, Any]) -> str:
     side = inputs.get("side", "")
     parts = [doc["command"]]
     if "contracts" in inputs and inputs.get("contracts") is not None:
-        parts.append(f"{side} {text(inputs['contracts'])} × {text(inputs.get('contract_size'))} USD")
+        kind = doc.get("contract_type")  # a linear contract is coin, a quanto's size is its multiplier
+        size = (
+            f"{text(inputs.get('contract_size') or 1)} {doc.get('underlying')} {kind}"
+            if kind == "linear"
+            else f"{text(inputs.get('multiplier'))} {doc.get('coin')}/USD quanto"
+            if kind == "quanto"
+            else f"{text(inputs.get('contract_size'))} USD"
+        )
+        parts.append(f"{side} {text(inputs['contracts'])} × {size}")
     if doc.get("average_entry") is not None or "entry" in inputs:
         parts.append(f"at {text(doc.get('average_entry') or inputs['entry'])}")
     preset = doc.get("preset")

@@ -128,6 +128,9 @@ COLUMNS: dict[str, str] = {
     "versus_pnl_usd": "Versus PnL USD",
     "versus_effective_leverage": "Versus lev. x",
     "versus_liquidated": "Versus liq.",
+    # stress --contract-type quanto: the settlement coin's move and the USD it takes with it
+    "settle_move_pct": "Coin move %",
+    "usd_change": "USD change",
 }
 
 

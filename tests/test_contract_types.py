@@ -287,3 +287,11 @@ def test_settle_move_is_for_quantos() -> None:
     run = run_cli("stress", "--side", "long", "--entry", "8000", "--contracts", "1000", "--leverage", "10",
                   "--move", "-10%", "--settle-move", "-10%")  # fmt: skip
     assert run.exit_code == 2 and run.stdout == "" and "--settle-move" in run.stderr
+
+
+def test_explain_gives_the_linear_equations() -> None:
+    run = run_cli("pnl", "--side", "long", "--entry", "60000", "--exit", "50000", "--contracts", "1",
+                  "--contract-type", "linear", "--leverage", "10", "--explain", "--json")  # fmt: skip
+    lines = run.json()["explain"]
+    assert any("s·u·(P − E)" in line for line in lines)
+    assert not any("1/E" in line for line in lines)

@@ -78,9 +78,16 @@ def contract_keys(args: ContractInput) -> Doc:
         "margin_currency": args.currency,
         "underlying": args.coin if linear else None,
         "quote": args.currency if linear else "USD",
-        "units": usd(contract.units, DELTA_PLACES),
+        "units": units_shown(contract.units),
         "settle_price": args.settle_price,
     }
+
+
+def units_shown(units: Decimal) -> Decimal:
+    """``u`` to 12 places (nearest), without trailing zeros: ``0.01``, ``1``."""
+    shown = usd(units, DELTA_PLACES)
+    assert shown is not None
+    return shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown.normalize()
 
 
 def _usd(args: ContractInput, amount: Decimal | None, places: int) -> Decimal | None:
@@ -119,6 +126,8 @@ def pnl_document(args: ContractInput) -> Doc:
             "pnl_usd": _usd(args, pnl, places),
             "price_change_pct": pct(contract.price_change_pct(entry, exit_)),
             "initial_margin": coin(None if args.leverage is None else contract.initial_margin(entry, args.leverage)),
+            # Without fees or funding the PnL is zero at the entry and nowhere else.
+            "break_even_price": usd(entry, places),
         }
     )
     if collateral is not None:

@@ -18,7 +18,8 @@ from invfut_cli import core
 from invfut_cli.core.contracts import ContractKind, LinearPayoff, same_dollars
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT
-from invfut_cli.rounding import DELTA_PLACES, coin, pct, safe_price, usd
+from invfut_cli.contract_types.documents import units_shown
+from invfut_cli.rounding import coin, pct, safe_price, usd
 
 Doc = dict[str, Any]
 
@@ -110,7 +111,7 @@ class Versus:
         return {
             "contract_type": self.kind.value,
             "margin_currency": self.currency,
-            "units": usd(contract.units, DELTA_PLACES),
+            "units": units_shown(contract.units),
             "contracts": None if contracts is None else usd(contracts, 8),
             "settle_price": None if self.kind is ContractKind.LINEAR else self.rate,
             "collateral": coin(self.collateral),

@@ -46,6 +46,9 @@ CONTRACT_TERMS: dict[str, Term] = {
     "other": Term(Unit.TEXT, "the linear or quanto contract's side of the comparison"),
     "versus_pnl": Term(Unit.COIN, f"the versus contract's PnL at the row's price, {_FOLLOWS} of versus"),
     "versus_pnl_usd": Term(Unit.USD, "the versus contract's PnL at the row's price, in USD"),
+    "versus_equity_usd": Term(
+        Unit.USD, "the versus contract's equity (its collateral plus PnL) at the row's price, in USD"
+    ),
     "versus_effective_leverage": Term(
         Unit.LEVERAGE, "the versus contract's value / its equity at the row's price; null when liquidated"
     ),

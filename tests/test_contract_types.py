@@ -295,3 +295,20 @@ def test_explain_gives_the_linear_equations() -> None:
     lines = run.json()["explain"]
     assert any("s·u·(P − E)" in line for line in lines)
     assert not any("1/E" in line for line in lines)
+
+
+def test_versus_plot_draws_both_equity_curves() -> None:
+    run = run_cli(*LADDER, "--versus", "linear", "--plot")
+    assert run.exit_code == 0, run.stderr
+    assert "Equity USD: inverse (green) and linear (magenta)" in run.stdout
+
+
+def test_versus_equity_differs_by_the_coin_collateral_revalued() -> None:
+    """Same PnL in USD, different equity: the inverse collateral C coin is worth C·P, the linear
+    one C·E; so inverse − linear equity in USD is C·(P − E) + PnL_coin·P − PnL_usd = C·(P − E)."""
+    doc = run_cli(*LADDER, "--versus", "linear", "--json").json()
+    c = Fraction(10000) / 60000 / 10
+    for row in doc["rows"]:
+        p = Fraction(row["price"])
+        gap = Fraction(row["equity_usd"]) - Fraction(row["versus_equity_usd"])
+        assert abs(gap - c * (p - 60000)) <= Fraction(2, 100)

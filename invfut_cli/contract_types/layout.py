@@ -23,7 +23,7 @@ VERSUS: dict[str, Any] = {
 
 #: The row keys ``--versus`` adds.
 VERSUS_ROW: dict[str, Any] = dict.fromkeys(
-    ("versus_pnl", "versus_pnl_usd", "versus_effective_leverage", "versus_liquidated")
+    ("versus_pnl", "versus_pnl_usd", "versus_equity_usd", "versus_effective_leverage", "versus_liquidated")
 )
 
 #: The row keys a linear or quanto ``stress`` adds.

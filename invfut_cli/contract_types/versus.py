@@ -24,7 +24,7 @@ from invfut_cli.rounding import coin, pct, safe_price, usd
 Doc = dict[str, Any]
 
 #: The row keys ``--versus`` adds.
-ROW_KEYS = ("versus_pnl", "versus_pnl_usd", "versus_effective_leverage", "versus_liquidated")
+ROW_KEYS = ("versus_pnl", "versus_pnl_usd", "versus_equity_usd", "versus_effective_leverage", "versus_liquidated")
 
 
 def take(values: dict[str, Any]) -> dict[str, Any] | None:
@@ -81,13 +81,15 @@ class Versus:
         pnl = contract.pnl(side, entry, price)
         shown = safe_price(self.liquidation, side, step)
         liquidated = None
-        leverage = None
+        leverage = equity_usd = None
         if self.collateral is not None:
+            equity_usd = usd(contract.usd(contract.equity(side, entry, self.collateral, price)), places)
             liquidated = False if shown is None else core.is_liquidated(side, price, shown)
             leverage = None if liquidated else contract.effective_leverage(side, entry, self.collateral, price)
         return {
             "versus_pnl": coin(pnl),
             "versus_pnl_usd": usd(contract.usd(pnl), places),
+            "versus_equity_usd": equity_usd,
             "versus_effective_leverage": pct(leverage),
             "versus_liquidated": liquidated,
         }

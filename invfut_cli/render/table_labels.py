@@ -126,6 +126,7 @@ COLUMNS: dict[str, str] = {
     # ladder --versus: the same dollars as a linear or quanto contract
     "versus_pnl": "Versus PnL",
     "versus_pnl_usd": "Versus PnL USD",
+    "versus_equity_usd": "Versus equity USD",
     "versus_effective_leverage": "Versus lev. x",
     "versus_liquidated": "Versus liq.",
     # stress --contract-type quanto: the settlement coin's move and the USD it takes with it

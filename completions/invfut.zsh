@@ -141,6 +141,10 @@ _invfut__leverage() {
         '--pct-step=[Step of the range around entry, percent\: 5 or 5% (default\: 10).]:PCT: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%) for the largest order\: fees to open and...]:RATE: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
+        '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
+        '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
+        '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \

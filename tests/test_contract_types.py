@@ -312,3 +312,20 @@ def test_versus_equity_differs_by_the_coin_collateral_revalued() -> None:
         p = Fraction(row["price"])
         gap = Fraction(row["equity_usd"]) - Fraction(row["versus_equity_usd"])
         assert abs(gap - c * (p - 60000)) <= Fraction(2, 100)
+
+
+def test_leverage_solves_and_drifts_with_the_linear_equations() -> None:
+    doc = run_cli("leverage", "--entry", "60000", "--margin", "1000", "--leverage", "10", "--contract-type", "linear",
+                  "--from", "50000", "--to", "70000", "--step", "5000", "--json").json()  # fmt: skip
+    assert doc["solved"] == "contracts"
+    u = Fraction(doc["contracts"])
+    assert u == Fraction(int(Fraction(1000 * 10, 60000) * 10**8), 10**8)  # C·L/E, down to 10^-8
+    for row in doc["rows"]:
+        p = Fraction(row["price"])
+        equity = 1000 + u * (p - 60000)
+        assert abs(Fraction(row["equity"]) - equity) <= Fraction(1, 10**8)
+        if not row["liquidated"]:
+            assert abs(Fraction(row["effective_leverage"]) - u * p / equity) <= Fraction(1, 200)
+    solved = run_cli("leverage", "--entry", "60000", "--contracts", "0.5", "--margin", "3000",
+                     "--contract-type", "linear", "--json").json()  # fmt: skip
+    assert solved["solved"] == "leverage" and solved["leverage"] == D(10)  # u·E/C

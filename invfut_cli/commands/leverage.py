@@ -27,6 +27,7 @@ from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, Count, Levera
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput
 from invfut_cli.inputs.position import SizeAsked, check_venue_limits, lot_of, preset_defaults, size_to_contracts
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.options import (
     FEES,
     POSITION,
@@ -221,6 +222,12 @@ def largest_order_keys(args: LeverageInput, found: core.LargestOrder | None) -> 
 
 def run(**values: Any) -> dict[str, Any]:
     """The ``leverage`` document for these option values."""
+    chosen = split(values)
+    if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
+        from invfut_cli.contract_types.leverage import LeverageContractInput, leverage_document
+
+        given = {k: v for k, v in chosen.items() if v is not None}
+        return leverage_document(build(LeverageContractInput, **with_grid(values), **given))
     args = build(LeverageInput, **with_grid(values))
     sizing, rows, outcome = work_out(args)
     return {**document(args, sizing, rows, outcome), **largest_order_keys(args, largest_order(args))}
@@ -256,6 +263,10 @@ def leverage_command(
         ),
     ] = None,
     exchange: ExchangeOpt = None,
+    contract_type: ContractTypeOpt = None,
+    multiplier: MultiplierOpt = None,
+    quote: QuoteOpt = None,
+    settle_price: SettlePriceOpt = None,
     coin: CoinOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,

@@ -26,7 +26,7 @@ def explain_lines(doc: dict[str, Any]) -> list[str]:
         lines.append(f"PnL = s·u·(P − E) = {sign} × {n(doc['units'])} × ({n(doc['exit_price'])} − {e}) = {n(doc['pnl'])} {cur}")
     if doc.get("initial_margin") is not None:
         lines.append(f"initial margin = u·E/L = {n(doc['initial_margin'])} {cur}")
-    if command in ("liq-price", "stress"):
+    if doc.get("formula_family") is not None:  # a document with the liquidation keys
         rate = "m + f" if doc["fee_treatment"] == "added-to-rate" else "m"
         base = "u·E" if doc["formula_family"] == "entry" else "u·P"
         lines.append(

@@ -129,7 +129,8 @@ class ContractInput(Model):
     contract_type: ContractTypeName
     side: Side
     entry: Price
-    contracts: Count
+    #: ``None`` only in ``leverage``, which may solve it.
+    contracts: Count | None
     contract_size: Annotated[Decimal, Field(allow_inf_nan=False, le=MAX_COIN)] | None = None
     multiplier: Annotated[Decimal, Field(allow_inf_nan=False, le=MAX_MULTIPLIER)] | None = None
     quote: CoinName | None = None
@@ -206,7 +207,7 @@ class ContractInput(Model):
             if self.quote is not None:
                 raise conflict("quote", "is for linear contracts (a quanto is settled in --coin)")
         given = [n for n in ("leverage", "margin", "balance") if getattr(self, n) is not None]
-        if len(given) > 1 and not (given == ["leverage", "balance"]):
+        if len(given) > 1 and given != ["leverage", "balance"] and self.contracts is not None:
             raise conflict(given[1], f"give one of --leverage, --margin, --balance (got {', '.join(given)})")
         return self
 

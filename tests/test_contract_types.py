@@ -329,3 +329,16 @@ def test_leverage_solves_and_drifts_with_the_linear_equations() -> None:
     solved = run_cli("leverage", "--entry", "60000", "--contracts", "0.5", "--margin", "3000",
                      "--contract-type", "linear", "--json").json()  # fmt: skip
     assert solved["solved"] == "leverage" and solved["leverage"] == D(10)  # u·E/C
+
+
+def test_fail_within_alerts_on_a_linear_position() -> None:
+    """A mark 1% above the long's liquidation price 54,271.36 is within 2%: exit 4."""
+    args = ("liq-price", "--side", "long", "--entry", "60000", "--contracts", "1", "--leverage", "10",
+            "--contract-type", "linear", "--json")  # fmt: skip
+    near = run_cli(*args, "--mark", "54814.07", "--fail-within", "2")
+    assert near.exit_code == 4
+    doc = near.json()
+    assert doc["alert"] is True and doc["beyond"] is False
+    assert doc["distance_from_mark_pct"] == D("-0.99")  # 100·(54,271.36 − 54,814.07)/54,814.07
+    far = run_cli(*args, "--mark", "60000", "--fail-within", "2")
+    assert far.exit_code == 0 and far.json()["alert"] is False

@@ -22,7 +22,7 @@ from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import places_of
 
 from .grid import GridInput
-from .fields import MAX_COIN, MIN_AMOUNT, CoinName, Count, Leverage, Model, Price, Rate, Side, conflict
+from .fields import MAX_COIN, MIN_AMOUNT, CoinName, Count, Leverage, Model, Percent, Price, Rate, Side, conflict
 
 #: The help panel of these options.
 CONTRACT = "Contract type"
@@ -98,7 +98,7 @@ CONTRACT_KEYS = ("contract_type", "multiplier", "quote", "settle_price")
 #: Options of an inverse position that a linear or quanto one does not take (yet).
 INVERSE_ONLY = (
     "fill", "close", "size_usd", "size_coin", "entry_fee", "exit_fee", "funding", "periods", "hours",
-    "target_roe", "target_pnl", "target_usd", "fail_within", "target_liquidation", "sensitivities",
+    "target_roe", "target_pnl", "target_usd", "target_liquidation", "sensitivities",
 )  # fmt: skip
 
 #: A multiplier above this is not a quanto's (coin per USD of price, per contract).
@@ -138,6 +138,8 @@ class ContractInput(Model):
     settle_price: Price | None = None
     exit: Price | None = None
     mark: Price | None = None
+    #: ``liq-price``: alert (exit 4) when the mark is within this percent of the liquidation price.
+    fail_within: Percent | None = None
     leverage: Leverage | None = None
     margin: Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_COIN, allow_inf_nan=False)] | None = None
     balance: Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_COIN, allow_inf_nan=False)] | None = None

@@ -28,7 +28,9 @@ CONTRACT_TERMS: dict[str, Term] = {
         "for quanto (and the coin for inverse)",
     ),
     "underlying": Term(Unit.TEXT, "the coin a linear contract is on (its price is the grid's); null for a quanto"),
-    "quote": Term(Unit.TEXT, "the currency the price is quoted in: the linear quote (USDT, taken as 1 USD); USD for a quanto"),
+    "quote": Term(
+        Unit.TEXT, "the currency the price is quoted in: the linear quote (USDT, taken as 1 USD); USD for a quanto"
+    ),
     "units": Term(
         Unit.DELTA,
         "the position's value per unit of price, in margin_currency: q = contracts x contract size (coin) for "
@@ -52,7 +54,11 @@ CONTRACT_TERMS: dict[str, Term] = {
     "versus_effective_leverage": Term(
         Unit.LEVERAGE, "the versus contract's value / its equity at the row's price; null when liquidated"
     ),
-    "versus_liquidated": Term(Unit.FLAG, "the versus contract is at or beyond its liquidation price at the row's price"),
+    "versus_liquidated": Term(
+        Unit.FLAG, "the versus contract is at or beyond its liquidation price at the row's price"
+    ),
     "settle_move_pct": Term(Unit.PCT, "stress, quanto: the settlement coin's move in this shock"),
-    "usd_change": Term(Unit.USD, "stress, linear and quanto: equity in USD after the shock less the collateral's USD value before it"),
+    "usd_change": Term(
+        Unit.USD, "stress, linear and quanto: equity in USD after the shock less the collateral's USD value before it"
+    ),
 }

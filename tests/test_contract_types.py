@@ -11,14 +11,13 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 
 import pytest
+from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invfut_cli.core.contracts import linear, quanto
 from invfut_cli.core.margin import Basis, FeeTreatment, MaintenanceSpec
 from invfut_cli.core.position import Side
-
-from conftest import run_cli
 
 D = Decimal
 
@@ -46,7 +45,12 @@ def test_linear_liquidation_matches_section_15(side: str, published: Decimal, ex
     assert doc["liquidation_price"] == published == rounding(exact)
     # The bankruptcy price: equity C + s·q·(P − E) is 0 at E·(1 ∓ 1/L).
     assert doc["bankruptcy_price"] == (D(54000) if side == "long" else D(66000))
-    assert (doc["contract_type"], doc["margin_currency"], doc["coin"], doc["quote"]) == ("linear", "USDT", "USDT", "USDT")
+    assert (doc["contract_type"], doc["margin_currency"], doc["coin"], doc["quote"]) == (
+        "linear",
+        "USDT",
+        "USDT",
+        "USDT",
+    )
     assert doc["initial_margin"] == D(6000)  # q·E/L in USDT
 
 
@@ -131,7 +135,10 @@ def test_fraction_reference_agrees(kind, side, basis, entry, contracts, size, le
     assert Fraction(contract.pnl(Side.LONG, D(entry), D(777))) == -Fraction(contract.pnl(Side.SHORT, D(entry), D(777)))
     for got, want in (
         (contract.liquidation(side, D(entry), collateral, spec).price_usd, _reference(s, u, e, c, a, b)),
-        (contract.bankruptcy(side, D(entry), collateral, spec).price_usd, _reference(s, u, e, c, Fraction(0), Fraction(0))),
+        (
+            contract.bankruptcy(side, D(entry), collateral, spec).price_usd,
+            _reference(s, u, e, c, Fraction(0), Fraction(0)),
+        ),
     ):
         if want is None:
             assert got is None
@@ -186,7 +193,11 @@ def test_versus_linear_done_when_figures() -> None:
     assert last["versus_effective_leverage"] > last["effective_leverage"]
     versus = doc["versus"]
     assert versus["margin_currency"] == "USDT" and versus["collateral"] == D(1000)
-    assert [row["aspect"] for row in versus["comparison"]] == ["margin currency", "value fixed in", "effective leverage"]
+    assert [row["aspect"] for row in versus["comparison"]] == [
+        "margin currency",
+        "value fixed in",
+        "effective leverage",
+    ]
 
 
 def test_versus_table_shows_the_comparison() -> None:

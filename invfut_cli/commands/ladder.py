@@ -11,14 +11,14 @@ import typer
 from pydantic import Field
 
 from invfut_cli import core
-from invfut_cli.core.errors import DomainError
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
+from invfut_cli.core.errors import DomainError
 from invfut_cli.documents.parts import Doc, assessed, grid_keys, position_keys, rule_inputs, sensitivity_keys, tier_doc
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, VersusOpt, split
 from invfut_cli.inputs.fees import FeeInput, costs
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput
 from invfut_cli.inputs.position import PositionInput
-from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, VersusOpt, split
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -229,7 +229,9 @@ def run(**values: Any) -> dict[str, Any]:
     chosen = split(values)
     if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
         if versus is not None:
-            raise DomainError("--versus compares an inverse position with another type: leave out --contract-type", "versus")
+            raise DomainError(
+                "--versus compares an inverse position with another type: leave out --contract-type", "versus"
+            )
         from invfut_cli.contract_types import run as contract_run
 
         return contract_run("ladder_document", with_grid(values), chosen)

@@ -18,8 +18,8 @@ from invfut_cli.documents.parts import (
     rule_inputs,
     sensitivity_keys,
 )
-from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
+from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     MARGIN,
     BalanceOpt,

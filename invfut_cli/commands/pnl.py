@@ -13,11 +13,11 @@ from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
 from invfut_cli.core.numbers import CORE_CONTEXT, places_of
 from invfut_cli.documents.parts import Doc, liquidated_keys, position_keys, sensitivity_keys
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.fees import Costs, FeeInput, costs
 from invfut_cli.inputs.fields import MAX_COIN, Price, SignedRate, conflict
 from invfut_cli.inputs.margin import MaintenanceInput
 from invfut_cli.inputs.position import PositionInput
-from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.options import (
     POSITION,
     BalanceOpt,

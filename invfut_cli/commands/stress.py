@@ -10,12 +10,12 @@ import typer
 
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
+from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.stress import Shock, StressRow, stress
 from invfut_cli.documents.parts import Doc, liquidation_keys, position_keys
-from invfut_cli.inputs.margin import LiqInput
-from invfut_cli.core.errors import DomainError
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
+from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,

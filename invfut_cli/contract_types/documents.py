@@ -209,7 +209,13 @@ def _alert(args: ContractInput, shown: Decimal | None) -> Doc:
     """``--mark``/``--fail-within`` as ``liq-price`` has them for an inverse position: the
     signed distance from the mark to the liquidation price as shown, and the alert."""
     if args.mark is None and args.fail_within is None:
-        return {"mark_price": None, "distance_from_mark_pct": None, "fail_within_pct": None, "beyond": None, "alert": False}
+        return {
+            "mark_price": None,
+            "distance_from_mark_pct": None,
+            "fail_within_pct": None,
+            "beyond": None,
+            "alert": False,
+        }
     mark = args.mark if args.mark is not None else args.entry
     safety = core.mark_safety(args.side_enum, mark, shown, args.fail_within)
     return {
@@ -273,7 +279,9 @@ def ladder_document(args: ContractInput) -> Doc:
     contract = args.contract
     doc.update(
         {
-            "initial_margin": coin(None if args.leverage is None else contract.initial_margin(args.entry, args.leverage)),
+            "initial_margin": coin(
+                None if args.leverage is None else contract.initial_margin(args.entry, args.leverage)
+            ),
             "collateral": coin(args.collateral),
             "break_even_price": usd(args.entry, places),
             "liquidation_price": liq,

@@ -19,11 +19,19 @@ def explain_lines(doc: dict[str, Any]) -> list[str]:
     lines = [
         f"{doc['contract_type']}: u = contracts × {size.split(' =')[0]} = {n(i['contracts'])} × {size.split('= ')[1]} "
         f"= {n(doc['units'])}; amounts in {cur}"
-        + ("" if linear else f", worth {n(doc['settle_price'])} USD each" if doc.get("settle_price") else ", USD unknown")
+        + (
+            ""
+            if linear
+            else f", worth {n(doc['settle_price'])} USD each"
+            if doc.get("settle_price")
+            else ", USD unknown"
+        )
     ]
     command = doc["command"]
     if command == "pnl":
-        lines.append(f"PnL = s·u·(P − E) = {sign} × {n(doc['units'])} × ({n(doc['exit_price'])} − {e}) = {n(doc['pnl'])} {cur}")
+        lines.append(
+            f"PnL = s·u·(P − E) = {sign} × {n(doc['units'])} × ({n(doc['exit_price'])} − {e}) = {n(doc['pnl'])} {cur}"
+        )
     if doc.get("initial_margin") is not None:
         lines.append(f"initial margin = u·E/L = {n(doc['initial_margin'])} {cur}")
     if doc.get("formula_family") is not None:  # a document with the liquidation keys

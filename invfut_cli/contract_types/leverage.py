@@ -43,7 +43,9 @@ class LeverageContractInput(ContractInput):
         given = [v for v in (self.contracts, collateral, self.leverage) if v is not None]
         if len(given) != 2:
             option = "leverage" if self.leverage is None else "contracts"
-            raise conflict(option, f"give exactly two of --contracts, --margin (or --balance) and --leverage; got {len(given)}")
+            raise conflict(
+                option, f"give exactly two of --contracts, --margin (or --balance) and --leverage; got {len(given)}"
+            )
         return self
 
     @property

@@ -4,14 +4,18 @@ linear (or quanto) contracts, with this position's numbers."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.table import Table  # noqa: TID251
 
 
 def comparison_table(doc: Mapping[str, Any]) -> Table:
-    """Aspect, the inverse contract, the other one; the other's margin and prices in the title."""
+    """Aspect, the inverse contract, the other one; the other's margin and prices in the title
+    (rich is imported here: only a table drawn loads it)."""
+    from rich import box  # noqa: TID251
+    from rich.table import Table  # noqa: TID251
+
     versus = doc["versus"]
     other = versus["contract_type"]
     title = (

@@ -15,10 +15,10 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from invfut_cli import core
+from invfut_cli.contract_types.documents import units_shown
 from invfut_cli.core.contracts import ContractKind, LinearPayoff, same_dollars
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT
-from invfut_cli.contract_types.documents import units_shown
 from invfut_cli.rounding import coin, pct, safe_price, usd
 
 Doc = dict[str, Any]

@@ -131,7 +131,14 @@ class LinearPayoff(Contract):
 
     @exact
     def solve(
-        self, side: Side, entry: Decimal, collateral: Decimal, *, entry_rate: Decimal, price_rate: Decimal, fixed: Decimal
+        self,
+        side: Side,
+        entry: Decimal,
+        collateral: Decimal,
+        *,
+        entry_rate: Decimal,
+        price_rate: Decimal,
+        fixed: Decimal,
     ) -> Decimal | None:
         """The price where ``C + s·u·(P − E) = a·u·E + b·u·P + k``:
         ``P = (k + (s + a)·u·E − C) / (u·(s − b))``; ``None`` where the denominator is zero or
@@ -232,7 +239,9 @@ def quanto(contracts: Decimal, multiplier: Decimal, coin: str, coin_usd: Decimal
 
 
 @exact
-def same_dollars(kind: ContractKind, size_usd: Decimal, entry: Decimal, currency: str, currency_usd: Decimal) -> Contract:
+def same_dollars(
+    kind: ContractKind, size_usd: Decimal, entry: Decimal, currency: str, currency_usd: Decimal
+) -> Contract:
     """The position worth ``size_usd`` USD at ``entry`` held as a contract of ``kind``: inverse
     ``Q``; linear ``q = Q/E`` coin; quanto ``u = Q/(E·B)`` (``N·M`` with ``B`` the settlement
     coin's price)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.contract_types.layout import CONTRACT, VERSUS, VERSUS_ROW, LADDER_OPTIONAL
+from invfut_cli.contract_types.layout import CONTRACT, LADDER_OPTIONAL, VERSUS, VERSUS_ROW
 from invfut_cli.documents.shared import (
     CLOSED,
     FEE_INPUTS,

@@ -21,8 +21,8 @@ from invfut_cli.core.contracts import Contract, ContractKind
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import places_of
 
-from .grid import GridInput
 from .fields import MAX_COIN, MIN_AMOUNT, CoinName, Count, Leverage, Model, Percent, Price, Rate, Side, conflict
+from .grid import GridInput
 
 #: The help panel of these options.
 CONTRACT = "Contract type"
@@ -173,7 +173,9 @@ class ContractInput(Model):
             found = presets.find(exchange, kind, data.get("coin"))
             if found is None:
                 has = ", ".join(presets.names(exchange)) or "none"
-                raise conflict("exchange", f"{exchange} has no {kind} preset for {data.get('coin') or 'BTC'} (it has: {has})")
+                raise conflict(
+                    "exchange", f"{exchange} has no {kind} preset for {data.get('coin') or 'BTC'} (it has: {has})"
+                )
             for key, value in presets.defaults(found[1]).items():
                 data.setdefault(key, value)
         return data
@@ -198,10 +200,14 @@ class ContractInput(Model):
             if self.settle_price is not None:
                 raise conflict("settle_price", "is for quanto contracts (a linear one is margined in --quote)")
             if self.contract_size is not None and self.contract_size <= 0:
-                raise conflict("contract_size", f"a linear contract's size in coin must be above 0 (got {self.contract_size})")
+                raise conflict(
+                    "contract_size", f"a linear contract's size in coin must be above 0 (got {self.contract_size})"
+                )
         else:
             if self.multiplier is None:
-                raise conflict("multiplier", "a quanto contract needs one: settlement coin per USD of price, per contract")
+                raise conflict(
+                    "multiplier", "a quanto contract needs one: settlement coin per USD of price, per contract"
+                )
             if self.multiplier <= 0:
                 raise conflict("multiplier", f"must be above 0 (got {self.multiplier})")
             if self.contract_size is not None:

@@ -232,7 +232,7 @@ def run(**values: Any) -> dict[str, Any]:
             raise DomainError(
                 "--versus compares an inverse position with another type: leave out --contract-type", "versus"
             )
-        from invfut_cli.contract_types import run as contract_run
+        from invfut_cli.contract_types.run import run as contract_run
 
         return contract_run("ladder_document", with_grid(values), chosen)
     args = build(LadderInput, **with_grid(values))

@@ -157,7 +157,7 @@ def run(**values: Any) -> dict[str, Any]:
     """The ``liq-price`` document for these option values."""
     chosen = split(values)
     if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
-        from invfut_cli.contract_types import run as contract_run
+        from invfut_cli.contract_types.run import run as contract_run
 
         return contract_run("liq_document", values, chosen)
     args = build(LiqInput, **values)

@@ -310,7 +310,7 @@ def run(**values: Any) -> dict[str, Any]:
     """The ``pnl`` document for these option values."""
     chosen = split(values)
     if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
-        from invfut_cli.contract_types import run as contract_run
+        from invfut_cli.contract_types.run import run as contract_run
 
         return contract_run("pnl_document", values, chosen)
     args = build(PnlInput, **values)

@@ -4,13 +4,20 @@ margin currency in place of the coin."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+
+
+def n(value: Any) -> str:
+    """A number as the steps write it (plain digits), or a dash for null (as ``invfut_cli.explain``
+    writes it; not imported from there, which calls this module)."""
+    if value is None:
+        return "—"
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 def explain_lines(doc: dict[str, Any]) -> list[str]:
     """The formula steps of ``doc`` with its numbers."""
-    from invfut_cli.explain import n
-
     i, cur = doc["inputs"], doc["margin_currency"]
     linear = doc["contract_type"] == "linear"
     sign = "+1" if i["side"] == "long" else "−1"

@@ -78,6 +78,10 @@ _invfut__pnl() {
         '--periods=[Funding payments the position was held through. (default\: 1)]:N: ' \
         '--hours=[Hours held\: the whole funding intervals in it (8 h generic), or pro rata...]:H: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
+        '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
+        '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
+        '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
@@ -108,6 +112,10 @@ _invfut__liq_price() {
         '--fail-within=[Exit with code 4 when the mark is within PCT percent of the liquidation...]:PCT: ' \
         '--target-liquidation=[Solve the margin (or balance) that puts the liquidation price here, rounded...]:PRICE: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
+        '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
+        '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
+        '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
@@ -135,6 +143,10 @@ _invfut__leverage() {
         '--pct-step=[Step of the range around entry, percent\: 5 or 5% (default\: 10).]:PCT: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%) for the largest order\: fees to open and...]:RATE: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
+        '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
+        '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
+        '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
@@ -173,6 +185,11 @@ _invfut__ladder() {
         '--periods=[Funding payments the position was held through. (default\: 1)]:N: ' \
         '--hours=[Hours held\: the whole funding intervals in it (8 h generic), or pro rata...]:H: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
+        '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
+        '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
+        '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
+        '--versus=[Add the same dollar exposure held as a linear (or quanto, with --multiplier)...]:linear|quanto:(linear quanto)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
@@ -253,6 +270,11 @@ _invfut__stress() {
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
+        '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
+        '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
+        '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
+        '*--settle-move=[Quanto\: the settlement coin'\''s move with each --move (one for all, or one...]:MOVE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \

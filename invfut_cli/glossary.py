@@ -338,3 +338,4 @@ def markdown() -> str:
 
 
 GLOSSARY.update(__import__("invfut_cli.glossary_watch", fromlist=["WATCH_TERMS"]).WATCH_TERMS)
+GLOSSARY.update(__import__("invfut_cli.glossary_contracts", fromlist=["CONTRACT_TERMS"]).CONTRACT_TERMS)  # §15

@@ -142,6 +142,7 @@ BY_NAME: dict[str, st.SearchStrategy[str]] = {
     "--funding": st.sampled_from(["0.01%", "-0.01%", "0.0001", "0"]),
     "--scenario": st.sampled_from(["all", "covid-2020", "ftx-2022"]),
     "--coin": st.sampled_from(["BTC", "ETH", "btc", "XRP"]),
+    "--quote": st.sampled_from(["USDT", "usdc", "USD"]),
     "--add": st.builds(
         lambda side, n, p: f"{side}:{n}@{p}", st.sampled_from(["long", "short"]), st.integers(1, 5000), PRICE
     ),

@@ -126,31 +126,52 @@ def terminal(doc: Mapping[str, Any], width: int, colour: bool) -> str:
     for label, values, line_colour, lettered in panels:
         lines.append("")
         lines += _panel(chart, label, values, line_colour, lettered, width, colour)
+    if chart.versus_equity_usd:  # ladder --versus: both positions' equity in USD
+        other = doc["versus"]["contract_type"]
+        lines += ["", f"Equity USD: inverse (green) and {other} (magenta), the same dollars at entry"]
+        lines += _panel(chart, "Equity USD", chart.equity_usd, "green", False, width, colour, chart.versus_equity_usd)
     return "\n".join(lines)
 
 
 def _panel(
-    chart: Chart, label: str, values: list[Decimal], line_colour: str, lettered: bool, width: int, colour: bool
+    chart: Chart,
+    label: str,
+    values: list[Decimal],
+    line_colour: str,
+    lettered: bool,
+    width: int,
+    colour: bool,
+    second: list[Decimal] | None = None,
 ) -> list[str]:
-    """One panel, its widest line at most ``width`` columns (escape codes aside)."""
+    """One panel, its widest line at most ``width`` columns (escape codes aside); ``second``:
+    a second curve drawn in magenta."""
     canvas = width - _GUTTER - len(f"|-> ({_X_LABEL})")
     while True:
-        drawn = _draw(chart, label, values, line_colour, lettered, canvas, colour).splitlines()
+        drawn = _draw(chart, label, values, line_colour, lettered, canvas, colour, second).splitlines()
         if max(len(ANSI.sub("", line)) for line in drawn) <= width or canvas <= 10:
             return [line.rstrip() for line in drawn]
         canvas -= 1
 
 
 def _draw(
-    chart: Chart, label: str, values: list[Decimal], line_colour: str, lettered: bool, canvas: int, colour: bool
+    chart: Chart,
+    label: str,
+    values: list[Decimal],
+    line_colour: str,
+    lettered: bool,
+    canvas: int,
+    colour: bool,
+    second: list[Decimal] | None = None,
 ) -> str:
     import plotille
 
     xs = [float(p) for p in chart.prices]
     ys = [float(v) for v in values]
+    others = [float(v) for v in second or []]
+    every = ys + others
     # Round numbers at the ticks: every row's on the y axis (zero among them), every tenth
     # column's on the x axis.
-    y_low, y_step = nice_axis(min(min(ys), 0.0), max(max(ys), 0.0), PANEL_HEIGHT)
+    y_low, y_step = nice_axis(min(min(every), 0.0), max(max(every), 0.0), PANEL_HEIGHT)
     y_high = y_low + PANEL_HEIGHT * y_step
     x_low, x_step = nice_axis(xs[0], xs[-1], canvas / 10, FINE_NICE)
     x_high = x_low + canvas / 10 * x_step
@@ -165,6 +186,8 @@ def _draw(
     for mark, price in on_chart(chart):
         figure.plot([float(price)] * 2, [y_low, y_high], lc=mark.colour)
     figure.plot(xs, ys, lc=line_colour)
+    if others:
+        figure.plot(xs, others, lc="magenta")
     if lettered:
         for x, letters, mark in _letters(chart, x_low, x_high, canvas):
             # In the top row: half a row below the top edge.

@@ -50,6 +50,10 @@ class Chart(NamedTuple):
     marks: list[tuple[Mark, Decimal]]
     grid_rows: int
     drawn_rows: int
+    #: ``ladder --versus``: the equity in USD of the inverse position and of the other
+    #: contract at each price (empty without ``--versus``).
+    equity_usd: list[Decimal] = []
+    versus_equity_usd: list[Decimal] = []
 
 
 def grid_rows(rows: Any) -> tuple[list[Mapping[str, Any]], int]:
@@ -89,7 +93,20 @@ def chart_data(doc: Mapping[str, Any]) -> Chart:
         marks=[(mark, doc[mark.key]) for mark in MARKS if doc.get(mark.key) is not None],
         grid_rows=count,
         drawn_rows=drawn,
+        **_versus(doc, points),
     )
+
+
+def _versus(doc: Mapping[str, Any], points: list[Mapping[str, Any]]) -> dict[str, list[Decimal]]:
+    """The two equity curves of ``ladder --versus`` (where both are known at every point)."""
+    if not doc.get("versus") or any(
+        row.get("equity_usd") is None or row.get("versus_equity_usd") is None for row in points
+    ):
+        return {}
+    return {
+        "equity_usd": [row["equity_usd"] for row in points],
+        "versus_equity_usd": [row["versus_equity_usd"] for row in points],
+    }
 
 
 def on_chart(chart: Chart) -> list[tuple[Mark, Decimal]]:

@@ -50,7 +50,15 @@ def _title(doc: Mapping[str, Any]) -> str:
     side = inputs.get("side", "")
     parts = [doc["command"]]
     if "contracts" in inputs and inputs.get("contracts") is not None:
-        parts.append(f"{side} {text(inputs['contracts'])} × {text(inputs.get('contract_size'))} USD")
+        kind = doc.get("contract_type")  # a linear contract is coin, a quanto's size is its multiplier
+        size = (
+            f"{text(inputs.get('contract_size') or 1)} {doc.get('underlying')} {kind}"
+            if kind == "linear"
+            else f"{text(inputs.get('multiplier'))} {doc.get('coin')}/USD quanto"
+            if kind == "quanto"
+            else f"{text(inputs.get('contract_size'))} USD"
+        )
+        parts.append(f"{side} {text(inputs['contracts'])} × {size}")
     if doc.get("average_entry") is not None or "entry" in inputs:
         parts.append(f"at {text(doc.get('average_entry') or inputs['entry'])}")
     preset = doc.get("preset")
@@ -199,6 +207,10 @@ def write(doc: Mapping[str, Any], out: IO[str]) -> None:
                 f"{'; only the marked prices are drawn' if marked else ''}. For every row: "
                 f"invfut {command} ... --format csv > {command}.csv (or --format ndjson, or --json)\n"
             )
+    if doc.get("versus"):  # ladder --versus: the seeds' comparison, with this position's numbers
+        from invfut_cli.contract_types.render import comparison_table
+
+        console.print(comparison_table(doc))
     for line in notes(doc):
         # Notes wrap at spaces to the terminal's width (a number is never split).
         console.print(line, style="bold red" if "LIQUIDATED" in line else "yellow", overflow="fold")

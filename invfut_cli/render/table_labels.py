@@ -123,6 +123,15 @@ COLUMNS: dict[str, str] = {
     "move_pct": "Move %",
     "liquidated": "Liquidated",
     "margin_to_add": "Add {coin}",
+    # ladder --versus: the same dollars as a linear or quanto contract
+    "versus_pnl": "Versus PnL",
+    "versus_pnl_usd": "Versus PnL USD",
+    "versus_equity_usd": "Versus equity USD",
+    "versus_effective_leverage": "Versus lev. x",
+    "versus_liquidated": "Versus liq.",
+    # stress --contract-type quanto: the settlement coin's move and the USD it takes with it
+    "settle_move_pct": "Coin move %",
+    "usd_change": "USD change",
 }
 
 

@@ -13,7 +13,9 @@ from pydantic import Field
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
 from invfut_cli.commands import layout_on_use
+from invfut_cli.core.errors import DomainError
 from invfut_cli.documents.parts import Doc, assessed, grid_keys, position_keys, rule_inputs, sensitivity_keys, tier_doc
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, VersusOpt, split
 from invfut_cli.inputs.fees import FeeInput, costs
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput
@@ -224,10 +226,24 @@ def document(args: LadderInput, marks: dict[str, Decimal | None], outcome: Outco
 
 
 def run(**values: Any) -> dict[str, Any]:
-    """The ``ladder`` document for these option values; its rows are an iterator."""
+    """The ``ladder`` document for these option values; its rows are an iterator (a list
+    with ``--versus``, whose comparison reads the first and last rows)."""
+    from invfut_cli.contract_types.versus import add_versus, take
+
+    versus = take(values)
+    chosen = split(values)
+    if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
+        if versus is not None:
+            raise DomainError(
+                "--versus compares an inverse position with another type: leave out --contract-type", "versus"
+            )
+        from invfut_cli.contract_types.run import run as contract_run
+
+        return contract_run("ladder_document", with_grid(values), chosen)
     args = build(LadderInput, **with_grid(values))
     marks, outcome = work_out(args)
-    return document(args, marks, outcome)
+    doc = document(args, marks, outcome)
+    return doc if versus is None else add_versus(doc, args, versus)
 
 
 @command("ladder", example="invfut ladder --side long --entry 8000 --contracts 10000 --leverage 10")
@@ -260,6 +276,11 @@ def ladder_command(
     periods: PeriodsOpt = None,
     hours: HoursOpt = None,
     exchange: ExchangeOpt = None,
+    contract_type: ContractTypeOpt = None,
+    multiplier: MultiplierOpt = None,
+    quote: QuoteOpt = None,
+    settle_price: SettlePriceOpt = None,
+    versus: VersusOpt = None,
     coin: CoinOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.contract_types.layout import CONTRACT, LADDER_OPTIONAL, VERSUS, VERSUS_ROW
 from invfut_cli.documents.shared import (
     CLOSED,
     FEE_INPUTS,
@@ -20,7 +21,7 @@ from invfut_cli.documents.shared import (
 ROW: dict[str, Any] = dict.fromkeys(
     ("price", "pnl", "step_pnl", "pnl_usd", "roe_pct", "equity", "equity_usd", "effective_leverage", "mark",
      "liquidated", "exposure", "coin_delta", "coin_gamma", "usd_delta")
-)  # fmt: skip
+) | VERSUS_ROW  # fmt: skip
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -47,4 +48,7 @@ LAYOUT: dict[str, Any] = {
     "grid": {"price_step": None, "last_step": None, "note": None},
     "rows": [ROW],
     "explain": None,
+    **VERSUS,
+    **CONTRACT,
 }
+OPTIONAL = LADDER_OPTIONAL

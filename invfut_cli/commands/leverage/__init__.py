@@ -24,6 +24,7 @@ from invfut_cli.documents.parts import (
     size_asked_doc,
     venue,
 )
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, Count, Leverage, Price, Side, conflict
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput
@@ -226,6 +227,12 @@ def largest_order_keys(args: LeverageInput, found: core.LargestOrder | None) -> 
 
 def run(**values: Any) -> dict[str, Any]:
     """The ``leverage`` document for these option values."""
+    chosen = split(values)
+    if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
+        from invfut_cli.contract_types.leverage import LeverageContractInput, leverage_document
+
+        given = {k: v for k, v in chosen.items() if v is not None}
+        return leverage_document(build(LeverageContractInput, **with_grid(values), **given))
     args = build(LeverageInput, **with_grid(values))
     sizing, rows, outcome = work_out(args)
     return {**document(args, sizing, rows, outcome), **largest_order_keys(args, largest_order(args))}
@@ -261,6 +268,10 @@ def leverage_command(
         ),
     ] = None,
     exchange: ExchangeOpt = None,
+    contract_type: ContractTypeOpt = None,
+    multiplier: MultiplierOpt = None,
+    quote: QuoteOpt = None,
+    settle_price: SettlePriceOpt = None,
     coin: CoinOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,

@@ -19,6 +19,7 @@ from invfut_cli.documents.parts import (
     rule_inputs,
     sensitivity_keys,
 )
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     MARGIN,
@@ -159,6 +160,11 @@ def order_keys(args: LiqInput, order: LiqOrder) -> Doc:
 
 def run(**values: Any) -> dict[str, Any]:
     """The ``liq-price`` document for these option values."""
+    chosen = split(values)
+    if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
+        from invfut_cli.contract_types.run import run as contract_run
+
+        return contract_run("liq_document", values, chosen)
     args = build(LiqInput, **values)
     return {**document(args, liquidation_for(args)), **order_keys(args, liq_order(args))}
 
@@ -214,6 +220,10 @@ def liq_price_command(
         ),
     ] = None,
     exchange: ExchangeOpt = None,
+    contract_type: ContractTypeOpt = None,
+    multiplier: MultiplierOpt = None,
+    quote: QuoteOpt = None,
+    settle_price: SettlePriceOpt = None,
     coin: CoinOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,

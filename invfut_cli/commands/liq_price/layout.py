@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.contract_types.layout import CONTRACT
+from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import (
     CLOSED,
     FILL_INPUTS,
@@ -57,4 +59,6 @@ LAYOUT: dict[str, Any] = {
         "reason": None,
     },
     "explain": None,
+    **CONTRACT,
 }
+OPTIONAL = CONTRACT_OPTIONAL

@@ -15,6 +15,7 @@ from invfut_cli.commands import layout_on_use
 from invfut_cli.commands.pnl.target import Target, target_for, target_keys
 from invfut_cli.core.numbers import CORE_CONTEXT, places_of
 from invfut_cli.documents.parts import Doc, liquidated_keys, position_keys, sensitivity_keys
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.fees import Costs, FeeInput, costs
 from invfut_cli.inputs.fields import MAX_COIN, Price, SignedRate, conflict
 from invfut_cli.inputs.margin import MaintenanceInput
@@ -259,6 +260,11 @@ def venue_pnl_keys(rounded: core.RoundedPnl | None) -> Doc:
 
 def run(**values: Any) -> dict[str, Any]:
     """The ``pnl`` document for these option values."""
+    chosen = split(values)
+    if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
+        from invfut_cli.contract_types.run import run as contract_run
+
+        return contract_run("pnl_document", values, chosen)
     args = build(PnlInput, **values)
     outcome = work_out(args)
     return {**document(args, outcome), **venue_pnl_keys(venue_pnl(args, outcome))}
@@ -311,6 +317,10 @@ def pnl_command(
     periods: PeriodsOpt = None,
     hours: HoursOpt = None,
     exchange: ExchangeOpt = None,
+    contract_type: ContractTypeOpt = None,
+    multiplier: MultiplierOpt = None,
+    quote: QuoteOpt = None,
+    settle_price: SettlePriceOpt = None,
     coin: CoinOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,

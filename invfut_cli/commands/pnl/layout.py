@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.contract_types.layout import CONTRACT
+from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import CLOSED, FEE_INPUTS, FILL_INPUTS, HEAD, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 
 LAYOUT: dict[str, Any] = {
@@ -62,4 +64,6 @@ LAYOUT: dict[str, Any] = {
         "rule": None,
     },
     "explain": None,
+    **CONTRACT,
 }
+OPTIONAL = CONTRACT_OPTIONAL

@@ -11,9 +11,11 @@ import typer
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
 from invfut_cli.commands import layout_on_use
+from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.stress import Shock, StressRow, stress
 from invfut_cli.documents.parts import Doc, liquidation_keys, position_keys
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     BalanceOpt,
@@ -215,6 +217,15 @@ def document(args: StressInput, outcome: StressOutcome) -> Doc:
 
 def run(**values: Any) -> dict[str, Any]:
     """The ``stress`` document for these option values."""
+    settle_move = values.pop("settle_move", None)
+    chosen = split(values)
+    if chosen is not None:  # a linear or quanto position (DOMAIN.md §15)
+        from invfut_cli.contract_types.stress import StressContractInput, stress_document
+
+        given = {k: v for k, v in chosen.items() if v is not None}
+        return stress_document(build(StressContractInput, **values, **given, settle_move=settle_move))
+    if settle_move:
+        raise DomainError("--settle-move is for --contract-type quanto (the settlement coin's move)", "settle_move")
     args = build(StressInput, **values)
     return document(args, work_out(args))
 
@@ -260,6 +271,20 @@ def stress_command(
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
     exchange: ExchangeOpt = None,
+    contract_type: ContractTypeOpt = None,
+    multiplier: MultiplierOpt = None,
+    quote: QuoteOpt = None,
+    settle_price: SettlePriceOpt = None,
+    settle_move: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--settle-move",
+            help="Quanto: the settlement coin's move with each --move (one for all, or one each): -30% or -0.3. "
+            "Scenarios move it with the underlying.",
+            metavar="MOVE",
+            rich_help_panel=SHOCKS,
+        ),
+    ] = None,
     coin: CoinOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.contract_types.layout import CONTRACT, STRESS_ROW
+from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, LIQUIDATION, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 
 LAYOUT: dict[str, Any] = {
@@ -57,7 +59,10 @@ LAYOUT: dict[str, Any] = {
             "liquidated": None,
             "margin_to_add": None,
             "reason": None,
+            **STRESS_ROW,
         }
     ],
     "explain": None,
+    **CONTRACT,
 }
+OPTIONAL = CONTRACT_OPTIONAL

@@ -163,11 +163,11 @@ def watched(values: dict[str, Any]) -> Watched:
 def _account_subject(file: str, values: dict[str, Any]) -> tuple[Any, Any]:
     """The account file as the watched subject, under the rule ``account`` uses."""
     from invfut_cli import core
-    from invfut_cli.account.compute import margin_rule
-    from invfut_cli.account.document import account_places
-    from invfut_cli.account.file import parse_account, read_file
-    from invfut_cli.account.holdings import holdings as file_holdings
-    from invfut_cli.account.inputs import input_model
+    from invfut_cli.commands.account.compute import margin_rule
+    from invfut_cli.commands.account.document import account_places
+    from invfut_cli.commands.account.file import parse_account, read_file
+    from invfut_cli.commands.account.holdings import holdings as file_holdings
+    from invfut_cli.commands.account.inputs import input_model
     from invfut_cli.core.book import Book
     from invfut_cli.rounding import step_for
     from invfut_cli.venues import GENERIC, find, get

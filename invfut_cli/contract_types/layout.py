@@ -1,0 +1,34 @@
+"""The layout pieces of linear and quanto documents and of ``ladder --versus`` (see
+:mod:`invfut_cli.documents`): top-level keys an inverse document does not carry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: The contract keys of a linear or quanto ``pnl``, ``liq-price`` or ``ladder``.
+CONTRACT: dict[str, Any] = dict.fromkeys(
+    ("contract_type", "margin_currency", "underlying", "quote", "units", "settle_price")
+)
+
+#: ``ladder --versus``'s summary.
+VERSUS: dict[str, Any] = {
+    "versus": {
+        **dict.fromkeys(
+            ("contract_type", "margin_currency", "units", "contracts", "settle_price", "collateral",
+             "liquidation_price", "bankruptcy_price")
+        ),
+        "comparison": [{"aspect": None, "inverse": None, "other": None}],
+    }
+}  # fmt: skip
+
+#: The row keys ``--versus`` adds.
+VERSUS_ROW: dict[str, Any] = dict.fromkeys(
+    ("versus_pnl", "versus_pnl_usd", "versus_equity_usd", "versus_effective_leverage", "versus_liquidated")
+)
+
+#: The row keys a linear or quanto ``stress`` adds.
+STRESS_ROW: dict[str, Any] = dict.fromkeys(("settle_move_pct", "settle_price", "pnl_usd", "usd_change"))
+
+#: Top-level keys only some answers carry.
+OPTIONAL = frozenset(CONTRACT)
+LADDER_OPTIONAL = frozenset(CONTRACT) | frozenset(VERSUS)

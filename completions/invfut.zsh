@@ -102,11 +102,12 @@ _invfut__liq_price() {
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
-        '--mark=[Current mark price, for --fail-within. (default\: the entry)]:PRICE: ' \
+        '--mark=[Current mark price, for --fail-within, or live\: the venue'\''s mark now (needs...]:PRICE: ' \
         '--fail-within=[Exit with code 4 when the mark is within PCT percent of the liquidation...]:PCT: ' \
         '--target-liquidation=[Solve the margin (or balance) that puts the liquidation price here, rounded...]:PRICE: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
@@ -244,7 +245,7 @@ _invfut__stress() {
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
         '*--move=[A price move to apply\: -30% or -0.3 (repeatable).]:MOVE: ' \
         '*--scenario=[A named move from BTC history, or all (repeatable; see the scenarios in the...]:NAME: ' \
-        '--mark=[Price the moves start from. Default\: the entry.]:PRICE: ' \
+        '--mark=[Price the moves start from, or live\: the venue'\''s mark now (needs...]:PRICE: ' \
         '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
         '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
@@ -252,6 +253,7 @@ _invfut__stress() {
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \

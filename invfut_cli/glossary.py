@@ -335,3 +335,6 @@ def markdown() -> str:
             written = "1 satoshi (8 places)"
         lines.append(f"| `{key}` | {term.unit.value} | {written} | {term.meaning} |")
     return "\n".join(lines) + "\n"
+from invfut_cli.glossary_live import LIVE_TERMS as _LIVE_TERMS  # noqa: E402
+
+GLOSSARY.update({key: Term(Unit[unit], meaning) for key, (unit, meaning) in _LIVE_TERMS.items()})

@@ -18,6 +18,7 @@ from invfut_cli.documents.parts import (
     rule_inputs,
     sensitivity_keys,
 )
+from invfut_cli.inputs.live import TimeoutOpt, live_price
 from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     MARGIN,
@@ -181,10 +182,11 @@ def liq_price_command(
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
     mark: Annotated[
-        Decimal | None,
+        str | None,
         typer.Option(
             "--mark",
-            help="Current mark price, for --fail-within. (default: the entry)",
+            help="Current mark price, for --fail-within, or live: the venue's mark now (needs --exchange and "
+            "the live extra). (default: the entry)",
             metavar="PRICE",
             rich_help_panel=ALERT,
         ),
@@ -210,12 +212,17 @@ def liq_price_command(
     ] = None,
     exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
+    timeout: TimeoutOpt = 10.0,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
-    doc = run(**option_values(locals()))
+    values = option_values(locals())
+    source = live_price(values, "mark", "--mark")
+    doc = run(**values)
+    if source is not None:
+        doc["mark_source"] = source
     emit(explained(doc, explain), as_json, fmt)
     if doc["alert"]:
         alert_line("liq-price", doc)

@@ -14,6 +14,10 @@ from invfut_cli.documents.shared import (
     RULE_INPUTS,
     SIZE_ASKED,
 )
+from invfut_cli.inputs.live import MARK_SOURCE
+
+#: Top-level keys only some answers carry (``mark_source`` with ``--mark live``).
+OPTIONAL: frozenset[str] = frozenset({"mark_source"})
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -57,4 +61,5 @@ LAYOUT: dict[str, Any] = {
         "reason": None,
     },
     "explain": None,
+    "mark_source": MARK_SOURCE,
 }

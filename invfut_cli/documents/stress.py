@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, LIQUIDATION, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
+from invfut_cli.inputs.live import MARK_SOURCE
+
+#: Top-level keys only some answers carry (``mark_source`` with ``--mark live``).
+OPTIONAL: frozenset[str] = frozenset({"mark_source"})
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -60,4 +64,5 @@ LAYOUT: dict[str, Any] = {
         }
     ],
     "explain": None,
+    "mark_source": MARK_SOURCE,
 }

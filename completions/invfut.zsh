@@ -263,7 +263,7 @@ _invfut__stress() {
 
 _invfut__account() {
     _arguments -S \
-        '--price=[The mark price now, USD per coin.]:PRICE: ' \
+        '--price=[The mark price now, USD per coin, or live\: the venue'\''s mark now (the file'\''s...]:PRICE: ' \
         '*--add=[A prospective order SIDE\:CONTRACTS@PRICE (repeatable)\: the account before...]:SIDE\:N@PRICE: ' \
         '--fail-within=[Exit with code 4 when the account (after --add) is liquidated, or its...]:PCT: ' \
         '*--move=[A price move applied to every position at once\: -30% or -0.3 (repeatable).]:MOVE: ' \
@@ -275,6 +275,7 @@ _invfut__account() {
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \

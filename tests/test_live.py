@@ -263,3 +263,32 @@ def test_every_recording_names_its_source() -> None:
     for venue in VENUES:
         record = recorded(venue, "mark")
         assert record["source"].startswith("https://") and record["path"].startswith("/")
+
+
+def test_account_at_the_live_mark(venues: Venues, cli: Any, tmp_path: Any) -> None:
+    venues.serve_recorded("kraken")
+    book = tmp_path / "book.toml"
+    book.write_text(
+        'coin = "BTC"\nexchange = "kraken"\nbalance = 1.0\n'
+        '[[position]]\nside = "long"\ncontracts = 20000\nentry = 20000\n'
+        '[[position]]\nside = "short"\ncontracts = 10000\nentry = 22000\n',
+        encoding="utf-8",
+    )
+    run = cli("account", str(book), "--price", "live", "--json")
+    assert run.exit_code == 0, run.stderr
+    doc = run.json()
+    price, stamp = expected_mark("kraken")
+    assert Decimal(doc["mark_source"]["price"]) == price and int(doc["mark_source"]["timestamp_ms"]) == stamp
+    assert Decimal(doc["price"]) == price
+    # the equity at the live mark, from DOMAIN §8: B + A − S/P with S = Σ s·Q, A = Σ s·Q/E
+    s_sum = Fraction(20000 - 10000)
+    a_sum = Fraction(20000, 20000) - Fraction(10000, 22000)
+    equity = 1 + a_sum - s_sum / Fraction(price)
+    assert abs(Fraction(doc["equity"]) - equity) <= Fraction(1, 10**8)
+
+
+def test_account_live_needs_a_venue(venues: Venues, cli: Any, tmp_path: Any) -> None:
+    book = tmp_path / "book.toml"
+    book.write_text('coin = "BTC"\nbalance = 1.0\n[[position]]\nside = "long"\ncontracts = 100\nentry = 20000\n')
+    one_line_error(cli("account", str(book), "--price", "live"), ExitCode.USAGE, "--price", "--exchange")
+    assert venues.sent == []

@@ -33,6 +33,7 @@ import typer
 
 from invfut_cli.account.file import AccountSource, parse_account, read_file
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
+from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import (
     BasisOpt,
     DeductionOpt,
@@ -82,14 +83,18 @@ def run(**values: Any) -> Doc:
     from invfut_cli.rounding import step_for
     from invfut_cli.venues import GENERIC, find
 
+    from invfut_cli.inputs.live import live_price
+
     venue = find(values.get("exchange") or GENERIC.key)
     if venue is not None and venue.contract(coin) is None:
         raise source.fail("coin", venue.no_contract(coin))
+    mark_source = live_price(values, "price", "--price", coin)
     args = build(input_model(), coin=coin, **values)
     holdings, prices = file_holdings(account_file, args, source)
     step = step_for(args.tick, account_places(args, prices))
     outcome = compute(args, account_file.balance, holdings, step)
-    return document(args, outcome, prices, None if file is None else str(file))
+    doc = document(args, outcome, prices, None if file is None else str(file))
+    return doc if mark_source is None else {**doc, "mark_source": mark_source}
 
 
 @command("account", example="invfut account examples/account.toml --price 60000 --add long:5000@60000")
@@ -98,8 +103,13 @@ def account_command(
         str, typer.Argument(help="The account file: .toml or .json; - reads JSON from stdin.", metavar="FILE")
     ],
     price: Annotated[
-        Decimal,
-        typer.Option("--price", help="The mark price now, USD per coin.", metavar="PRICE", rich_help_panel=ACCOUNT),
+        str,
+        typer.Option(
+            "--price",
+            help="The mark price now, USD per coin, or live: the venue's mark now (the file's or --exchange's venue).",
+            metavar="PRICE",
+            rich_help_panel=ACCOUNT,
+        ),
     ],
     add: Annotated[
         list[str] | None,
@@ -152,6 +162,7 @@ def account_command(
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
     exchange: ExchangeOpt = None,
+    timeout: TimeoutOpt = 10.0,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,

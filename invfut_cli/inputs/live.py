@@ -25,9 +25,9 @@ TimeoutOpt = Annotated[
 ]
 
 
-def live_price(values: dict[str, Any], key: str, option: str) -> dict[str, Any] | None:
+def live_price(values: dict[str, Any], key: str, option: str, coin: str | None = None) -> dict[str, Any] | None:
     """With ``live`` as ``values[key]``: reads the venue's mark for ``--exchange`` and
-    ``--coin``, puts the price in ``values[key]`` and returns the answer's ``mark_source``
+    ``--coin`` (or ``coin``: an account file's), puts the price in ``values[key]`` and returns the answer's ``mark_source``
     object; otherwise ``None`` (the value stays for the input model to read). Takes
     ``timeout`` out of ``values`` either way."""
     timeout = values.pop("timeout", 10.0)
@@ -40,7 +40,7 @@ def live_price(values: dict[str, Any], key: str, option: str) -> dict[str, Any] 
     name = getattr(exchange, "value", exchange)
     if name in (None, "generic"):
         raise LiveError(f"{option} live needs --exchange: the venue to read the mark price from", ExitCode.USAGE, option)
-    coin = (values.get("coin") or "BTC").upper()
+    coin = (coin or values.get("coin") or "BTC").upper()
     mark = fetch_mark(name, coin, timeout=timeout, option=option)
     values[key] = mark.price
     return source_doc(mark)

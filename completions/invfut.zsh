@@ -10,6 +10,7 @@ _invfut() {
     local -A opt_args
     _arguments -C \
         '--version[Print the version and exit.]' \
+        '--offline[Use the shipped presets, not the rules '\''exchanges --refresh'\'' cached.]' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         ': :->command' \
@@ -312,6 +313,8 @@ _invfut__batch() {
 
 _invfut__exchanges() {
     _arguments -S \
+        '--refresh[Read the current contract size, tick, lot, maximum leverage and tiers from...]' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
         '(-h --help)-h[Show this message and exit.]' \

@@ -142,12 +142,19 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
     ] = False,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Use the shipped presets, not the rules 'exchanges --refresh' cached."),
+    ] = False,
 ) -> None:
     """Position calculator for inverse (coin-margined) futures: PnL, liquidation, leverage, ladders.
 
     Every command prints a table, or one JSON document with --json.
     'invfut COMMAND -h' shows a command's options and an example.
     """
+    from .venues import refreshed as cache
+
+    cache.OFFLINE = offline or os.environ.get("INVFUT_OFFLINE", "") not in ("", "0")
 
 
 #: The names of the commands (:data:`invfut_cli.commands.REGISTRY` lists them, in order).

@@ -14,4 +14,12 @@ LIVE_TERMS: dict[str, tuple[str, str]] = {
         "COUNT",
         "the venue's time of a live value, milliseconds since 1970-01-01 UTC (null if it sent none)",
     ),
+    "cache_file": ("TEXT", "the file the refreshed rules were written to (exchanges --refresh)"),
+    "refreshed": ("NESTED", "per venue read by exchanges --refresh: when, what changed, what was not read"),
+    "read_at": ("TEXT", "when the venue's rules were read, ISO 8601 UTC"),
+    "changes": ("NESTED", "each rule that differs from the shipped preset"),
+    "field": ("TEXT", "the preset's rule that changed: contract_size_usd, tick, lot, max_leverage or tiers"),
+    "shipped": ("TEXT", "the rule as the shipped preset has it"),
+    "current": ("TEXT", "the rule as the venue answered"),
+    "not_read": ("NESTED", "the rules the venue's public API does not give, kept from the shipped preset"),
 }

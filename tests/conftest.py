@@ -119,6 +119,15 @@ def fixed_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
 
 
 @pytest.fixture(autouse=True)
+def empty_cache(fixed_terminal: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No refreshed rules: each test has its own empty cache directory, and is not offline."""
+    from invfut_cli.venues import refreshed as cache
+
+    monkeypatch.setenv("INVFUT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "OFFLINE", False)
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """The suite never opens a network socket: connecting an AF_INET/AF_INET6 socket fails
     the test (AF_UNIX stays allowed). Live tests serve recorded venue answers instead."""

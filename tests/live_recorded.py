@@ -36,15 +36,23 @@ class Venues(BaseAdapter):
     """Answers by ``(method, path)``: a list of replies served in turn (the last one repeats),
     each ``(status, body text)`` or an exception to raise as requests would."""
 
-    replies: dict[tuple[str, str], list[Reply]] = field(default_factory=dict)
+    replies: dict[tuple[str, str, str], list[Reply]] = field(default_factory=dict)
     sent: list[requests.PreparedRequest] = field(default_factory=list)
     timeouts: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__()
 
-    def serve(self, method: str, path: str, *replies: Reply) -> None:
-        self.replies[(method, path)] = list(replies)
+    def serve(self, method: str, path: str, *replies: Reply, query: str = "") -> None:
+        """Serve ``replies`` to ``method path`` (whose URL holds ``query``, if given)."""
+        self.replies[(method, path, query)] = list(replies)
+
+    def serve_rules(self, venue: str) -> dict[str, Any]:
+        """Every recorded answer of ``venue``'s rules (``rules.json``: a list of answers)."""
+        record = recorded(venue, "rules")
+        for answer in record["answers"]:
+            self.serve("GET", answer["path"], (200, json.dumps(answer["body"])), query=answer.get("query", ""))
+        return record
 
     def serve_recorded(self, venue: str, name: str = "mark") -> dict[str, Any]:
         record = recorded(venue, name)
@@ -55,7 +63,10 @@ class Venues(BaseAdapter):
         self.sent.append(request)
         self.timeouts.append(kwargs.get("timeout"))
         path = requests.utils.urlparse(request.url).path
-        queue = self.replies.get((request.method or "GET", path))
+        queue = next(
+            (q for (m, p, query), q in self.replies.items() if m == request.method and p == path and query in (request.url or "")),
+            None,
+        )
         if not queue:
             reply: Reply = (404, '{"error": "not recorded"}')
         else:

@@ -29,6 +29,7 @@ _invfut() {
                 'compare:One position on several venues side by side: contracts bought, margin, fees...'
                 'batch:Read NDJSON requests on stdin (one per line, with "command"), write one...'
                 'exchanges:The exchange presets: contracts, sizes, ticks, fees, tiers, formula family,...'
+                'keys:The read-only API keys for account --live: set (prompted, never echoed), list...'
                 'schema:The JSON Schema (2020-12) of a command'\''s --json document: every key, its unit...'
             )
             _describe -t commands 'invfut command' commands && ret=0
@@ -47,6 +48,7 @@ _invfut() {
                 'compare') _invfut__compare && ret=0 ;;
                 'batch') _invfut__batch && ret=0 ;;
                 'exchanges') _invfut__exchanges && ret=0 ;;
+                'keys') _invfut__keys && ret=0 ;;
                 'schema') _invfut__schema && ret=0 ;;
             esac
             ;;
@@ -276,6 +278,8 @@ _invfut__account() {
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--live=[Read the open inverse positions and the balance from the venue (VENUE or...]:VENUE: ' \
+        '--save=[With --live\: write the account read to FILE (.toml or .json; never the key)...]:FILE: ' \
         '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
@@ -315,6 +319,15 @@ _invfut__exchanges() {
     _arguments -S \
         '--refresh[Read the current contract size, tick, lot, maximum leverage and tiers from...]' \
         '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
+        '*:: :_files'
+}
+
+_invfut__keys() {
+    _arguments -S \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
         '(-h --help)-h[Show this message and exit.]' \

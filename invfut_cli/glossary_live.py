@@ -22,4 +22,16 @@ LIVE_TERMS: dict[str, tuple[str, str]] = {
     "shipped": ("TEXT", "the rule as the shipped preset has it"),
     "current": ("TEXT", "the rule as the venue answered"),
     "not_read": ("NESTED", "the rules the venue's public API does not give, kept from the shipped preset"),
+    "action": ("TEXT", "what keys did: set, list or delete"),
+    "venues": ("NESTED", "the venues keys acted on, or (list) the venues with a key; never a key"),
+    "venue_positions": (
+        "NESTED",
+        "account --live: each position with the venue's liquidation price beside invfut's, the difference in "
+        "price steps and percent of the price, flagged above 1%",
+    ),
+    "venue_liquidation_price": ("PRICE", "the liquidation price the venue reports for the position (null if none)"),
+    "difference_steps": ("COUNT", "invfut's liquidation price less the venue's, in price steps (nearest, a half away from zero)"),
+    "difference_pct": ("PCT", "invfut's liquidation price less the venue's, in percent of the price now"),
+    "flagged": ("FLAG", "the two liquidation prices differ by more than 1% of the price"),
+    "skipped": ("NESTED", "positions the venue reported that invfut did not read (linear contracts), with the reason"),
 }

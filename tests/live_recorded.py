@@ -96,3 +96,12 @@ def session_factory(adapter: Venues) -> Callable[[], requests.Session]:
         return session
 
     return new_session
+
+
+def serve_account(adapter: Venues, venue: str, replace: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Serve ``venue``'s recorded account answers (``replace``: path -> another body)."""
+    record = recorded(venue, "account")
+    for answer in record["answers"]:
+        body = (replace or {}).get(answer["path"], answer["body"])
+        adapter.serve("GET", answer["path"], (200, json.dumps(body)))
+    return record

@@ -36,6 +36,7 @@ REGISTRY: tuple[str, ...] = (
     "compare",
     "batch",
     "exchanges",
+    "keys",
     "schema",
 )
 

@@ -36,6 +36,8 @@ OPTIONAL: frozenset[str] = frozenset(
         "liquidation_side",
         "maintenance_margin",
         "mark_source",
+        "skipped",
+        "venue_positions",
         "net_entry_value",
         "net_size_usd",
         "positions",
@@ -194,4 +196,17 @@ LAYOUT: dict[str, Any] = {
     "liquidation_price_change": None,
     "liquidation_price_exact_change": None,
     "mark_source": MARK_SOURCE,
+    "venue_positions": [
+        {
+            "name": None,
+            "side": None,
+            "contracts": None,
+            "venue_liquidation_price": None,
+            "liquidation_price": None,
+            "difference_steps": None,
+            "difference_pct": None,
+            "flagged": None,
+        }
+    ],
+    "skipped": [{"symbol": None, "reason": None}],
 }

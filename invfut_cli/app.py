@@ -152,9 +152,9 @@ def _root(
     Every command prints a table, or one JSON document with --json.
     'invfut COMMAND -h' shows a command's options and an example.
     """
-    from .venues import refreshed as cache
+    from . import offline as shipped_only
 
-    cache.OFFLINE = offline or os.environ.get("INVFUT_OFFLINE", "") not in ("", "0")
+    shipped_only.OFFLINE = offline or os.environ.get("INVFUT_OFFLINE", "") not in ("", "0")
 
 
 #: The names of the commands (:data:`invfut_cli.commands.REGISTRY` lists them, in order).

@@ -120,11 +120,13 @@ def fixed_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
 
 @pytest.fixture(autouse=True)
 def empty_cache(fixed_terminal: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No refreshed rules: each test has its own empty cache directory, and is not offline."""
-    from invfut_cli.venues import refreshed as cache
+    """No refreshed rules: each test has its own empty cache directory, and is not offline;
+    no system keyring (the null backend: nothing stored, nothing read)."""
+    from invfut_cli import offline
 
     monkeypatch.setenv("INVFUT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "OFFLINE", False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.setattr(offline, "OFFLINE", False)
 
 
 @pytest.fixture(autouse=True)

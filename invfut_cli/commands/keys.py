@@ -68,3 +68,19 @@ def draw_table(doc: dict[str, Any], console: Any) -> None:
 def flat_records(doc: dict[str, Any]) -> Any:
     for venue in doc["venues"]:
         yield {"action": doc["action"], "venue": venue}
+
+
+def run(**values: Any) -> dict[str, Any]:
+    """``keys list``'s document (the one action without a prompt or a change)."""
+    from invfut_cli.live import keys
+    from invfut_cli.live.transport import VENUES
+
+    return {"command": "keys", "action": "list", "venues": keys.stored_venues([k for k, v in VENUES.items() if v.ccxt_id])}
+
+
+def explain_lines(doc: dict[str, Any]) -> list[str]:
+    """What ``keys`` looked at: the venues only, never a key's text."""
+    return [
+        "keys are read from INVFUT_<VENUE>_API_KEY / _API_SECRET / _API_PASSWORD, else the system keyring "
+        f"(service invfut); {doc['action']}: {', '.join(doc['venues']) or 'none'}"
+    ]

@@ -52,11 +52,11 @@ def _keyring() -> Any | None:
     """The keyring module, or ``None`` where it is not installed or has no usable backend."""
     try:
         import keyring
-        from keyring.backends import fail
+        from keyring.backends import fail, null
     except ImportError:
         return None
     try:
-        if isinstance(keyring.get_keyring(), fail.Keyring):
+        if isinstance(keyring.get_keyring(), fail.Keyring | null.Keyring):
             return None
     except Exception:  # a broken backend is no keyring
         return None

@@ -17,9 +17,6 @@ from typing import Any
 
 from invfut_cli.errors import ConfigError
 
-#: ``invfut --offline``: the shipped presets only, whatever the cache holds.
-OFFLINE = False
-
 #: The contract fields a refresh may replace.
 FIELDS = ("contract_size_usd", "tick", "lot", "max_leverage")
 
@@ -44,7 +41,9 @@ def cache_path() -> Path:
 def stamp() -> tuple[str, int] | None:
     """What identifies the cache now (path and modification time), or ``None`` when it is
     not to be read (offline) or missing."""
-    if OFFLINE:
+    from invfut_cli import offline
+
+    if offline.OFFLINE:
         return None
     try:
         path = cache_path()

@@ -10,6 +10,7 @@ _invfut() {
     local -A opt_args
     _arguments -C \
         '--version[Print the version and exit.]' \
+        '--offline[Use the shipped presets, not the rules '\''exchanges --refresh'\'' cached.]' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         ': :->command' \
@@ -29,6 +30,7 @@ _invfut() {
                 'watch:Follow a position (or --account) mark by mark from stdin: one JSON line per...'
                 'batch:Read NDJSON requests on stdin (one per line, with "command"), write one...'
                 'exchanges:The exchange presets: contracts, sizes, ticks, fees, tiers, formula family,...'
+                'keys:The read-only API keys for account --live: set (prompted, never echoed), list...'
                 'schema:The JSON Schema (2020-12) of a command'\''s --json document: every key, its unit...'
             )
             _describe -t commands 'invfut command' commands && ret=0
@@ -48,6 +50,7 @@ _invfut() {
                 'watch') _invfut__watch && ret=0 ;;
                 'batch') _invfut__batch && ret=0 ;;
                 'exchanges') _invfut__exchanges && ret=0 ;;
+                'keys') _invfut__keys && ret=0 ;;
                 'schema') _invfut__schema && ret=0 ;;
             esac
             ;;
@@ -108,7 +111,7 @@ _invfut__liq_price() {
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
-        '--mark=[Current mark price, for --fail-within. (default\: the entry)]:PRICE: ' \
+        '--mark=[Current mark price, for --fail-within, or live\: the venue'\''s mark now (needs...]:PRICE: ' \
         '--fail-within=[Exit with code 4 when the mark is within PCT percent of the liquidation...]:PCT: ' \
         '--target-liquidation=[Solve the margin (or balance) that puts the liquidation price here, rounded...]:PRICE: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
@@ -117,6 +120,7 @@ _invfut__liq_price() {
         '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
         '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
@@ -263,7 +267,7 @@ _invfut__stress() {
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
         '*--move=[A price move to apply\: -30% or -0.3 (repeatable).]:MOVE: ' \
         '*--scenario=[A named move from BTC history, or all (repeatable; see the scenarios in the...]:NAME: ' \
-        '--mark=[Price the moves start from. Default\: the entry.]:PRICE: ' \
+        '--mark=[Price the moves start from, or live\: the venue'\''s mark now (needs...]:PRICE: ' \
         '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
         '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
@@ -276,6 +280,7 @@ _invfut__stress() {
         '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '*--settle-move=[Quanto\: the settlement coin'\''s move with each --move (one for all, or one...]:MOVE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
@@ -285,7 +290,7 @@ _invfut__stress() {
 
 _invfut__account() {
     _arguments -S \
-        '--price=[The mark price now, USD per coin.]:PRICE: ' \
+        '--price=[The mark price now, USD per coin, or live\: the venue'\''s mark now (the file'\''s...]:PRICE: ' \
         '*--add=[A prospective order SIDE\:CONTRACTS@PRICE (repeatable)\: the account before...]:SIDE\:N@PRICE: ' \
         '--fail-within=[Exit with code 4 when the account (after --add) is liquidated, or its...]:PCT: ' \
         '*--move=[A price move applied to every position at once\: -30% or -0.3 (repeatable).]:MOVE: ' \
@@ -297,6 +302,9 @@ _invfut__account() {
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--live=[Read the open inverse positions and the balance from the venue (VENUE or...]:VENUE: ' \
+        '--save=[With --live\: write the account read to FILE (.toml or .json; never the key)...]:FILE: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
@@ -364,6 +372,17 @@ _invfut__batch() {
 }
 
 _invfut__exchanges() {
+    _arguments -S \
+        '--refresh[Read the current contract size, tick, lot, maximum leverage and tiers from...]' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
+        '*:: :_files'
+}
+
+_invfut__keys() {
     _arguments -S \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \

@@ -339,3 +339,6 @@ def markdown() -> str:
 
 GLOSSARY.update(__import__("invfut_cli.glossary_watch", fromlist=["WATCH_TERMS"]).WATCH_TERMS)
 GLOSSARY.update(__import__("invfut_cli.glossary_contracts", fromlist=["CONTRACT_TERMS"]).CONTRACT_TERMS)  # §15
+from invfut_cli.glossary_live import LIVE_TERMS as _LIVE_TERMS  # noqa: E402
+
+GLOSSARY.update({key: Term(Unit[unit], meaning) for key, (unit, meaning) in _LIVE_TERMS.items()})

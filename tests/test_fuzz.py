@@ -43,8 +43,9 @@ ERROR_CODES = {ExitCode.USAGE, ExitCode.CONFIG}
 NOT_FUZZED = {"batch", "watch"}
 #: Options left out: ``--help`` prints help text (not JSON) by design; ``--json`` is always
 #: given; ``--format`` is drawn apart (json, junk, or table, csv and ndjson, which conflict
-#: with ``--json``: exit 2).
-LEFT_OUT = {"--help", "--json", "--format"}
+#: with ``--json``: exit 2). The live options (which read the network or a key) are the
+#: live tests' business, and so is ``keys``.
+LEFT_OUT = {"--help", "--json", "--format", "--refresh", "--live", "--save", "--timeout"}
 #: Formats other than JSON: with ``--json`` they are conflicting options (exit 2).
 OTHER_FORMATS = {"csv", "ndjson", "table"}
 
@@ -110,7 +111,7 @@ def grammar() -> dict[str, tuple[Param, ...]]:
 
 
 GRAMMAR = grammar()
-COMMANDS = sorted(GRAMMAR)
+COMMANDS = sorted(set(GRAMMAR) - {"keys"})
 
 # --- values ---------------------------------------------------------------------------------
 

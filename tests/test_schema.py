@@ -194,6 +194,7 @@ RUNS: dict[str, list[tuple[str, ...]]] = {
         ),
     ],  # fmt: skip
     "exchanges": [(), ("bitmex",), ("deribit",)],
+    "keys": [("list",)],
     "account": [
         (ACCOUNT, "--price", "60000"),
         (ACCOUNT, "--price", "60000", "--add", "long:1000@60000", "--move", "-30%", "--usd-delta", "0"),

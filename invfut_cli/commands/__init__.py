@@ -38,6 +38,7 @@ REGISTRY: tuple[str, ...] = (
     "watch",
     "batch",
     "exchanges",
+    "keys",
     "schema",
 )
 

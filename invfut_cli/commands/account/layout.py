@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.inputs.live import MARK_SOURCE
+
 #: Top-level keys only some answers carry (with ``--add``, ``before`` and ``after`` in
 #: place of the account's own keys).
 OPTIONAL: frozenset[str] = frozenset(
@@ -33,6 +35,9 @@ OPTIONAL: frozenset[str] = frozenset(
         "liquidation_price_exact_change",
         "liquidation_side",
         "maintenance_margin",
+        "mark_source",
+        "skipped",
+        "venue_positions",
         "net_entry_value",
         "net_size_usd",
         "positions",
@@ -190,4 +195,18 @@ LAYOUT: dict[str, Any] = {
     "added": [{"side": None, "contracts": None, "price": None}],
     "liquidation_price_change": None,
     "liquidation_price_exact_change": None,
+    "mark_source": MARK_SOURCE,
+    "venue_positions": [
+        {
+            "name": None,
+            "side": None,
+            "contracts": None,
+            "venue_liquidation_price": None,
+            "liquidation_price": None,
+            "difference_steps": None,
+            "difference_pct": None,
+            "flagged": None,
+        }
+    ],
+    "skipped": [{"symbol": None, "reason": None}],
 }

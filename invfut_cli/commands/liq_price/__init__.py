@@ -20,6 +20,7 @@ from invfut_cli.documents.parts import (
     sensitivity_keys,
 )
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
+from invfut_cli.inputs.live import TimeoutOpt, live_price
 from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     MARGIN,
@@ -192,10 +193,11 @@ def liq_price_command(
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
     mark: Annotated[
-        Decimal | None,
+        str | None,
         typer.Option(
             "--mark",
-            help="Current mark price, for --fail-within. (default: the entry)",
+            help="Current mark price, for --fail-within, or live: the venue's mark now (needs --exchange and "
+            "the live extra). (default: the entry)",
             metavar="PRICE",
             rich_help_panel=ALERT,
         ),
@@ -225,12 +227,17 @@ def liq_price_command(
     quote: QuoteOpt = None,
     settle_price: SettlePriceOpt = None,
     coin: CoinOpt = None,
+    timeout: TimeoutOpt = 10.0,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
-    doc = run(**option_values(locals()))
+    values = option_values(locals())
+    source = live_price(values, "mark", "--mark")
+    doc = run(**values)
+    if source is not None:
+        doc["mark_source"] = source
     emit(explained(doc, explain), as_json, fmt)
     if doc["alert"]:
         alert_line("liq-price", doc)

@@ -16,6 +16,7 @@ from invfut_cli.documents.shared import (
     RULE_INPUTS,
     SIZE_ASKED,
 )
+from invfut_cli.inputs.live import MARK_SOURCE
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -60,5 +61,7 @@ LAYOUT: dict[str, Any] = {
     },
     "explain": None,
     **CONTRACT,
+    "mark_source": MARK_SOURCE,
 }
-OPTIONAL = CONTRACT_OPTIONAL
+#: Keys only some answers carry: a linear or quanto contract's, and the live mark's source.
+OPTIONAL: frozenset[str] = CONTRACT_OPTIONAL | {"mark_source"}

@@ -105,6 +105,11 @@ _invfut__liq_price() {
         '--mark=[Current mark price, for --fail-within. (default\: the entry)]:PRICE: ' \
         '--fail-within=[Exit with code 4 when the mark is within PCT percent of the liquidation...]:PCT: ' \
         '--target-liquidation=[Solve the margin (or balance) that puts the liquidation price here, rounded...]:PRICE: ' \
+        '--vol=[Annual volatility for the model probability of liquidation\: 0.6 or 60%.]:RATE: ' \
+        '--vol-from=[Take the volatility from the closes of a candle CSV...]:FILE: ' \
+        '--horizon=[Horizon of the model probability\: 30m, 24h, 7d, 2w, 1y.]:DURATION: ' \
+        '--drift=[Annual drift of the model price\: -0.2 or -20%. (default\: 0)]:RATE: ' \
+        '--max-probability=[Solve the liquidation price, margin and leverage whose model probability of...]:PCT: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \

@@ -335,3 +335,6 @@ def markdown() -> str:
             written = "1 satoshi (8 places)"
         lines.append(f"| `{key}` | {term.unit.value} | {written} | {term.meaning} |")
     return "\n".join(lines) + "\n"
+
+from .glossary_risk import RISK_TERMS  # noqa: E402 - plain pairs, merged once the classes exist
+GLOSSARY.update({key: Term(Unit(unit), meaning) for key, (unit, meaning) in RISK_TERMS.items()})

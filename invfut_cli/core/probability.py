@@ -191,10 +191,16 @@ class RealisedVol:
 @exact
 def realised_vol(closes: Iterable[Decimal], period_seconds: Decimal) -> RealisedVol:
     """The sample standard deviation of the log close-to-close returns, and it times
-    ``√(periods a year)`` (``365·86400 / period_seconds``). Streaming (Welford), so a long
-    series keeps constant memory. At least two returns (three closes) are needed."""
-    if period_seconds <= ZERO:
-        raise DomainError("the candles' interval must be above 0 seconds")
+    ``√(periods a year)`` (``365·86400 / period_seconds``)."""
+    per_period, count = return_spread(closes)
+    return annualise(per_period, count, period_seconds)
+
+
+@exact
+def return_spread(closes: Iterable[Decimal]) -> tuple[Decimal, int]:
+    """The sample standard deviation of the log close-to-close returns ``ln(Cᵢ/Cᵢ₋₁)`` and
+    their count. Streaming (Welford), so a long series keeps constant memory. At least two
+    returns (three closes) are needed."""
     previous: Decimal | None = None
     count = 0
     mean = ZERO
@@ -211,6 +217,13 @@ def realised_vol(closes: Iterable[Decimal], period_seconds: Decimal) -> Realised
         previous = close
     if count < 2:
         raise DomainError("the volatility needs at least three closes")
-    per_period = (squares / (count - 1)).sqrt()
+    return (squares / (count - 1)).sqrt(), count
+
+
+@exact
+def annualise(per_period: Decimal, returns: int, period_seconds: Decimal) -> RealisedVol:
+    """A volatility per period of ``period_seconds`` as a year's: ``σ·√(365·86400/period)``."""
+    if period_seconds <= ZERO:
+        raise DomainError("the candles' interval must be above 0 seconds")
     annual = per_period * (SECONDS_A_YEAR / period_seconds).sqrt()
-    return RealisedVol(per_period, annual, count, period_seconds)
+    return RealisedVol(per_period, annual, returns, period_seconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import (
     CLOSED,
     FILL_INPUTS,
@@ -24,6 +25,7 @@ LAYOUT: dict[str, Any] = {
         "mark": None,
         "fail_within": None,
         "target_liquidation": None,
+        **RISK_INPUTS,
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,
@@ -56,5 +58,10 @@ LAYOUT: dict[str, Any] = {
         "tier": None,
         "reason": None,
     },
+    "liquidation_probability": PROBABILITY,
+    "probability_target": PROBABILITY_TARGET,
     "explain": None,
 }
+
+#: Only with ``--vol``/``--vol-from`` and ``--horizon``.
+OPTIONAL = frozenset({"liquidation_probability", "probability_target"})

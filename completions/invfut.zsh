@@ -26,6 +26,7 @@ _invfut() {
                 'stress:Each shock'\''s price, equity and effective leverage, whether it liquidates (at...'
                 'account:Several positions on one cross balance: equity, maintenance margin, USD delta...'
                 'compare:One position on several venues side by side: contracts bought, margin, fees...'
+                'replay:Walk a position along candles: liquidated or not (when, where), the lowest...'
                 'batch:Read NDJSON requests on stdin (one per line, with "command"), write one...'
                 'exchanges:The exchange presets: contracts, sizes, ticks, fees, tiers, formula family,...'
                 'schema:The JSON Schema (2020-12) of a command'\''s --json document: every key, its unit...'
@@ -44,6 +45,7 @@ _invfut() {
                 'stress') _invfut__stress && ret=0 ;;
                 'account') _invfut__account && ret=0 ;;
                 'compare') _invfut__compare && ret=0 ;;
+                'replay') _invfut__replay && ret=0 ;;
                 'batch') _invfut__batch && ret=0 ;;
                 'exchanges') _invfut__exchanges && ret=0 ;;
                 'schema') _invfut__schema && ret=0 ;;
@@ -303,6 +305,34 @@ _invfut__compare() {
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
+}
+
+_invfut__replay() {
+    _arguments -S \
+        '--side=[long or short (buy/sell also accepted).]:long|short:(long short buy sell)' \
+        '--entry=[Entry price. (default\: the first candle'\''s open)]:PRICE: ' \
+        '--contracts=[Number of contracts.]:N: ' \
+        '--size-usd=[Position size in USD, instead of --contracts\: the venue'\''s contracts it buys...]:USD: ' \
+        '--size-coin=[Position size in coin at the entry price, instead of --contracts\: size x...]:COIN: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
+        '--margin=[Isolated margin, coin.]:COIN: ' \
+        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
+        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
+        '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
+        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
+        '--from=[Start at the first candle at or after TIME (ISO 8601, or Unix seconds or ms).]:TIME: ' \
+        '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
+        '*:: :_files'
 }
 
 _invfut__batch() {

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 
@@ -124,83 +124,124 @@ def _number(text: str) -> Decimal | None:
 
 
 class CandleReader:
-    """The candles of ``path``, in order, one at a time (iterate it once). After reading,
-    ``columns`` says which columns the file had, ``count`` how many candles were read."""
+    """The candles of ``path``, in order, one at a time (iterate it once). :meth:`chunks`
+    gives the raw lines in blocks of about a megabyte (for a reader of its own, such as the
+    replay's); :meth:`candle` reads one line in full. After :meth:`open`, ``columns`` says
+    where each column is; ``count`` is how many candles iteration has read."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self.columns: dict[str, int] = {}
         self.count = 0
+        self._handle: Any = None
+        self._pending: tuple[int, bytes] | None = None
+        self._number = 0
 
     def fail(self, line: int | None, message: str) -> CandleFileError:
         """The error for ``line`` (``None``: the file as a whole)."""
         return CandleFileError(self.path, message, None if line is None else f"line {line}")
 
-    def _lines(self) -> Iterator[tuple[int, str]]:
+    def open(self) -> None:
+        """Open the file and read its header (or its first line, for a file without one)."""
         try:
-            handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
+            self._handle = open(self.path, "rb")  # noqa: SIM115 - closed when the lines end
         except FileNotFoundError:
             raise self.fail(None, "no such file") from None
         except OSError as exc:
             raise self.fail(None, f"cannot be read: {exc.strerror}") from None
-        with handle:
-            number = 0
-            while True:
-                try:
-                    line = handle.readline(MAX_LINE + 1)
-                except UnicodeDecodeError:
-                    raise self.fail(number + 1, "not valid UTF-8") from None
-                if not line:
-                    return
-                number += 1
-                if len(line) > MAX_LINE:
-                    raise self.fail(number, f"longer than {MAX_LINE} characters")
-                line = line.rstrip("\r\n")
-                if line.strip():
-                    yield number, line
-
-    def __iter__(self) -> Iterator[Candle]:
-        lines = self._lines()
-        first = next(lines, None)
-        if first is None:
-            raise self.fail(None, "no candles (the file is empty)")
-        number, text = first
+        first = b""
+        while not first.strip():
+            first = self._handle.readline(MAX_LINE + 1)
+            if not first:
+                self._handle.close()
+                raise self.fail(None, "no candles (the file is empty)")
+            self._number += 1
+            if len(first) > MAX_LINE:
+                raise self.fail(self._number, f"longer than {MAX_LINE} characters")
+        first = first.removeprefix(b"\xef\xbb\xbf")
+        text = self._text(self._number, first)
         header = _columns(text.split(","))
         if header is None:
-            columns = dict(HEADERLESS)
-            pending: tuple[int, str] | None = first
-        else:
-            missing = [c for c in ("time", "open", "high", "low", "close") if c not in header]
-            if missing:
-                raise self.fail(number, f"the header has no {', '.join(missing)} column (time,open,high,low,close)")
-            columns, pending = header, None
-        self.columns = columns
-        t_at, o_at, h_at, l_at, c_at = (columns[k] for k in ("time", "open", "high", "low", "close"))
-        m_at, f_at = columns.get("mark"), columns.get("funding")
+            self.columns = dict(HEADERLESS)
+            self._pending = (self._number, first)
+            return
+        missing = [c for c in ("time", "open", "high", "low", "close") if c not in header]
+        if missing:
+            raise self.fail(self._number, f"the header has no {', '.join(missing)} column (time,open,high,low,close)")
+        self.columns = header
+
+    def _text(self, number: int, raw: bytes) -> str:
+        try:
+            return raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise self.fail(number, "not valid UTF-8") from None
+
+    def chunks(self) -> Iterator[tuple[int, list[bytes]]]:
+        """Blocks of raw lines (without their newline), each with the line number of its
+        first line; a line longer than :data:`MAX_LINE` stops the reading before it is held."""
+        if self._handle is None:
+            self.open()
+        handle, number = self._handle, self._number
+        with handle:
+            if self._pending is not None:
+                yield self._pending[0], [self._pending[1].rstrip(b"\r\n")]
+            rest = b""
+            while True:
+                chunk = handle.read(1 << 20)
+                if not chunk:
+                    break
+                lines = (rest + chunk).split(b"\n")
+                rest = lines.pop()
+                if len(rest) > MAX_LINE or (lines and max(map(len, lines)) > MAX_LINE):
+                    too_long = next((i for i, line in enumerate(lines) if len(line) > MAX_LINE), len(lines))
+                    raise self.fail(number + too_long + 1, f"longer than {MAX_LINE} characters")
+                yield number + 1, lines
+                number += len(lines)
+            if rest:
+                yield number + 1, [rest]
+
+    def candle(self, number: int, raw: bytes) -> Candle | None:
+        """Line ``number`` read in full and checked (all but the order of times); ``None`` for
+        a blank line."""
+        text = self._text(number, raw)
+        if not text.strip():
+            return None
+        columns = self.columns
+        cells = text.split(",")
         width = max(columns.values()) + 1
+        if len(cells) < width:
+            raise self.fail(number, f"{len(cells)} columns where {width} are needed")
+        t_at = columns["time"]
+        moment = time_ms(cells[t_at])
+        if moment is None:
+            raise self.fail(number, f"{cells[t_at].strip()!r} is not a time (ISO 8601 or Unix seconds or ms)")
+        o, h, lo, c = (self._price(number, cells[columns[name]], name) for name in ("open", "high", "low", "close"))
+        if lo > h:
+            raise self.fail(number, f"the low {lo} is above the high {h}")
+        if not (lo <= o <= h and lo <= c <= h):
+            raise self.fail(number, "the open or the close lies outside the low and the high")
+        m_at, f_at = columns.get("mark"), columns.get("funding")
+        mark = None if m_at is None else self._price(number, cells[m_at], "mark")
+        funding = None if f_at is None else self._funding(number, cells[f_at])
+        return Candle(number, moment, o, h, lo, c, mark, funding)
+
+    def order(self, number: int, moment: int, previous: int | None) -> None:
+        """Refuse a time that is not after the one before it."""
+        if previous is not None and moment <= previous:
+            where = "the same as" if moment == previous else "before"
+            raise self.fail(number, f"the time {iso(moment)} is {where} the line before's")
+
+    def __iter__(self) -> Iterator[Candle]:
         previous = None
-        for number, text in _chain(pending, lines):
-            cells = text.split(",")
-            if len(cells) < width:
-                raise self.fail(number, f"{len(cells)} columns where {width} are needed")
-            moment = time_ms(cells[t_at])
-            if moment is None:
-                raise self.fail(number, f"{cells[t_at].strip()!r} is not a time (ISO 8601 or Unix seconds or ms)")
-            if previous is not None and moment <= previous:
-                raise self.fail(
-                    number, f"the time {iso(moment)} is {'the same as' if moment == previous else 'before'} the line before's"
-                )
-            previous = moment
-            o, h, lo, c = (self._price(number, cells[i], name) for i, name in
-                           ((o_at, "open"), (h_at, "high"), (l_at, "low"), (c_at, "close")))  # fmt: skip
-            if lo > h:
-                raise self.fail(number, f"the low {lo} is above the high {h}")
-            if not (lo <= o <= h and lo <= c <= h):
-                raise self.fail(number, "the open or the close lies outside the low and the high")
-            mark = None if m_at is None else self._price(number, cells[m_at], "mark")
-            funding = None if f_at is None else self._funding(number, cells[f_at])
-            self.count += 1
-            yield Candle(number, moment, o, h, lo, c, mark, funding)
+        for start, lines in self.chunks():
+            for offset, raw in enumerate(lines):
+                found = self.candle(start + offset, raw)
+                if found is None:
+                    continue
+                self.order(found.line, found.time_ms, previous)
+                previous = found.time_ms
+                self.count += 1
+                yield found
 
     def _price(self, line: int, text: str, name: str) -> Decimal:
         value = _number(text)
@@ -215,12 +256,6 @@ class CandleReader:
         if value is None or abs(value) > MAX_FUNDING:
             raise self.fail(line, f"the funding {text.strip()!r} is not a rate between -1 and 1")
         return value
-
-
-def _chain(first: tuple[int, str] | None, rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
-    if first is not None:
-        yield first
-    yield from rest
 
 
 def interval_of(differences: Counter[int]) -> int:

@@ -34,6 +34,7 @@ REGISTRY: tuple[str, ...] = (
     "stress",
     "account",
     "compare",
+    "replay",
     "batch",
     "exchanges",
     "schema",

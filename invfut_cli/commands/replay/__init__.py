@@ -173,7 +173,7 @@ class Rows:
 @command(
     "replay",
     example="invfut replay candles.csv --side long --contracts 10000 --leverage 10\n"
-    "invfut replay 1m.csv --side short --contracts 500 --leverage 5 --funding 1e-4",
+    "invfut replay 1m.csv --side short --contracts 500 --margin 1 --funding 1e-4",
 )
 def replay_command(
     file: Annotated[

@@ -149,11 +149,17 @@ class CandleReader:
             raise self.fail(None, "no such file") from None
         except OSError as exc:
             raise self.fail(None, f"cannot be read: {exc.strerror}") from None
+        try:
+            self._header()
+        except BaseException:
+            self._handle.close()
+            raise
+
+    def _header(self) -> None:
         first = b""
         while not first.strip():
             first = self._handle.readline(MAX_LINE + 1)
             if not first:
-                self._handle.close()
                 raise self.fail(None, "no candles (the file is empty)")
             self._number += 1
             if len(first) > MAX_LINE:

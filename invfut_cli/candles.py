@@ -198,9 +198,10 @@ class CandleReader:
                     break
                 lines = (rest + chunk).split(b"\n")
                 rest = lines.pop()
-                if len(rest) > MAX_LINE or (lines and max(map(len, lines)) > MAX_LINE):
-                    too_long = next((i for i, line in enumerate(lines) if len(line) > MAX_LINE), len(lines))
-                    raise self.fail(number + too_long + 1, f"longer than {MAX_LINE} characters")
+                # A line is never held longer than a block and this: lines within a block are
+                # measured when read in full (:meth:`candle`).
+                if len(rest) > MAX_LINE:
+                    raise self.fail(number + len(lines) + 1, f"longer than {MAX_LINE} characters")
                 yield number + 1, lines
                 number += len(lines)
             if rest:
@@ -209,6 +210,8 @@ class CandleReader:
     def candle(self, number: int, raw: bytes) -> Candle | None:
         """Line ``number`` read in full and checked (all but the order of times); ``None`` for
         a blank line."""
+        if len(raw) > MAX_LINE:
+            raise self.fail(number, f"longer than {MAX_LINE} characters")
         text = self._text(number, raw)
         if not text.strip():
             return None

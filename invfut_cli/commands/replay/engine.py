@@ -136,90 +136,109 @@ class Replay:
     # --- the walk -------------------------------------------------------------------------
 
     def summary(self) -> Walk:
-        """Walk every candle once; the answer."""
+        """Walk every candle once; the answer.
+
+        The hot loop parses a line's time, high and low (and mark) and checks them: the time
+        after the one before and in the file's unit, ``0 < low ≤ high ≤ 10^12``. Any line that
+        fails, and the first, funding boundaries' and liquidating ones, are read in full
+        (:meth:`CandleReader.candle`), which says what is wrong or takes what the fast
+        reading cannot (ISO times, blank lines)."""
         reader, t, w = self.reader, self.terms, self.walk
         cols = reader.columns
-        t_at, o_at, h_at, l_at, c_at = (cols[k] for k in ("time", "open", "high", "low", "close"))
+        t_at, h_at, l_at = cols["time"], cols["high"], cols["low"]
         m_at, f_at = cols.get("mark"), cols.get("funding")
         s = t.sign
         long = s > 0
+        marked = m_at is not None
         x_at = m_at if m_at is not None else (l_at if long else h_at)
-        w.price_source = "mark" if m_at is not None else "last"
+        w.price_source = "mark" if marked else "last"
         self._set_collateral(t.collateral)
         w.liquidation_start = self.liq
-        liquidated = False
-        previous: int | None = None  # time of the candle before, ms
+        liq_y = self.liq_y
+        previous: int | None = None  # time of the last candle taken, ms
+        before: int | None = None  # time of the last candle before --from, ms
         scale = 0  # ms per unit of the file's integer times (0: not known yet)
         limit = 0  # integer times stay below this (the unit told apart by size)
         worst_y = float("inf")
         worst_cell = b""
         worst_ms = 0
-        next_boundary: float = float("inf")
+        never = 1 << 62
+        next_boundary = never
         interval = t.funding_ms
         paying = interval > 0 and (t.funding_rate != ZERO or f_at is not None)
-        from_ms = t.from_ms
-        count = 0
+        from_ms = -1 if t.from_ms is None else t.from_ms
+        lines_read = 0
+        left_out = 0  # blank lines and candles before --from
+        y = 0.0
+        tm = 0
         for start, lines in reader.chunks():
+            lines_read += len(lines)
             for offset, raw in enumerate(lines):
                 cells = raw.split(b",")
                 try:
                     tm = int(cells[t_at]) * scale
-                    o, hi, lo, c = float(cells[o_at]), float(cells[h_at]), float(cells[l_at]), float(cells[c_at])
-                    if m_at is None:
-                        y = lo if long else -hi
-                        fast = previous < tm < limit and 0.0 < lo <= o <= hi <= 1e12 and lo <= c <= hi  # type: ignore[operator]
+                    hi = float(cells[h_at])
+                    lo = float(cells[l_at])
+                    fast = previous < tm < limit and 0.0 < lo <= hi <= 1e12  # type: ignore[operator]
+                    if marked:
+                        y = float(cells[m_at]) * s  # type: ignore[index]
+                        fast = fast and 0.0 < y * s <= 1e12
                     else:
-                        mark = float(cells[m_at])
-                        y = mark * s
-                        fast = (previous < tm < limit and 0.0 < lo <= o <= hi <= 1e12 and lo <= c <= hi  # type: ignore[operator]
-                                and 0.0 < mark <= 1e12)  # fmt: skip
+                        y = lo if long else -hi
                 except (ValueError, IndexError, TypeError):
                     fast = False
                 if not fast:
-                    # The careful reading: a precise error, an ISO time, a blank line, the first candle.
+                    # The careful reading: a precise error, an ISO time, a blank line, the first
+                    # candle (and every one before --from).
                     candle = reader.candle(start + offset, raw)
                     if candle is None:
+                        left_out += 1
                         continue
-                    reader.order(candle.line, candle.time_ms, previous)
+                    reader.order(candle.line, candle.time_ms, previous if previous is not None else before)
                     tm = candle.time_ms
                     if scale == 0:
                         scale, limit = _unit(cells[t_at])
+                    if tm < from_ms:
+                        before = tm
+                        left_out += 1
+                        continue
                     extreme = candle.mark if candle.mark is not None else (candle.low if long else candle.high)
                     y = float(extreme) * s
+                    if previous is None:
+                        w.first_ms = tm
+                        if paying:
+                            next_boundary = (tm // interval + 1) * interval
                 previous = tm
-                if from_ms is not None and tm < from_ms:
-                    continue
-                count += 1
-                if w.first_ms is None:
-                    w.first_ms = tm
-                    if paying:
-                        next_boundary = (tm // interval + 1) * interval
                 if tm >= next_boundary:
                     if worst_cell:
-                        self._settle(Decimal(worst_cell.decode()), worst_ms, not liquidated)
+                        self._settle(Decimal(worst_cell.decode()), worst_ms, not self.done)
                         worst_y, worst_cell = float("inf"), b""
-                    crossed = int(tm - next_boundary) // interval + 1
+                    crossed = (tm - next_boundary) // interval + 1
                     next_boundary += crossed * interval
                     here = reader.candle(start + offset, raw)
                     assert here is not None
                     rate = here.funding if here.funding is not None else t.funding_rate
                     self._pay(crossed, here.mark if here.mark is not None else here.open, rate)
+                    if not self.done:
+                        liq_y = self.liq_y
                 if y < worst_y:
                     worst_y, worst_cell, worst_ms = y, cells[x_at], tm
-                if not liquidated and y <= self.liq_y and self._reaches(cells[x_at]):
-                    liquidated = self.done = True
+                if y <= liq_y and self._reaches(cells[x_at]):
+                    self.done = True
+                    liq_y = float("-inf")
                     w.liquidated_ms, w.liquidated_line = tm, start + offset
                     w.liquidated_price = self.liq
                     w.collateral_end = self.collateral
                     self._settle(Decimal(cells[x_at].decode()), tm, True)
                     worst_y, worst_cell = float("inf"), b""
+        count = lines_read - left_out
         if worst_cell:
-            self._settle(Decimal(worst_cell.decode()), worst_ms, not liquidated)
+            self._settle(Decimal(worst_cell.decode()), worst_ms, not self.done)
         if count == 0:
-            raise reader.fail(None, "no candles at or after --from" if from_ms is not None else "no candles")
+            raise reader.fail(None, "no candles at or after --from" if t.from_ms is not None else "no candles")
         w.candles = count
         w.last_ms = previous
-        if not liquidated:
+        if not self.done:
             w.collateral_end = self.collateral
         return w
 

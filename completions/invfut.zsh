@@ -139,6 +139,11 @@ _invfut__leverage() {
         '--pct=[Range around entry, percent either side\: 20 or 20% (default\: 50).]:PCT: ' \
         '--pct-step=[Step of the range around entry, percent\: 5 or 5% (default\: 10).]:PCT: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%) for the largest order\: fees to open and...]:RATE: ' \
+        '--vol=[Annual volatility for the model probability of liquidation\: 0.6 or 60%.]:RATE: ' \
+        '--vol-from=[Take the volatility from the closes of a candle CSV...]:FILE: ' \
+        '--horizon=[Horizon of the model probability\: 30m, 24h, 7d, 2w, 1y.]:DURATION: ' \
+        '--drift=[Annual drift of the model price\: -0.2 or -20%. (default\: 0)]:RATE: ' \
+        '--max-probability=[Solve the liquidation price, margin and leverage whose model probability of...]:PCT: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \

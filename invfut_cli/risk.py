@@ -174,3 +174,48 @@ def probability_notes(doc: Mapping[str, Any]) -> Iterable[str]:
                 f"For a model probability at most the target: liquidation at {text(target['price'])} or beyond, "
                 f"{text(target['collateral'])} {coin} of margin (rounded up; leverage {text(target['leverage'])}x)."
             )
+
+
+class _Sized:
+    """A command's input with the position and collateral it solved (``leverage``), as the
+    venue rules read an input."""
+
+    def __init__(self, args: Any, position: core.Position, collateral: Decimal) -> None:
+        self._args = args
+        self.position = position
+        self.collateral = collateral
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._args, name)
+
+
+def leverage_keys(args: Any, doc: Doc, position: core.Position, collateral: Decimal) -> Doc:
+    """``leverage`` with the model's options: ``liquidation_probability`` from the entry, each
+    row's ``touch_pct`` from the row's price (100 at or beyond the liquidation price), and
+    ``probability_target``: the largest leverage (and smallest collateral) for the target."""
+    from invfut_cli.rounding import step_for
+    from invfut_cli.venues.rules import target_margin_for
+
+    from .risk_layout import RISK_INPUTS
+
+    if not args.wants_probability:
+        for key in RISK_INPUTS:
+            doc["inputs"].pop(key, None)
+        return doc
+    side = core.Side(args.side)
+    barrier = doc["liquidation_price"]
+    places = args.grid.places(args.entry, args.tick)
+    model, _ = touch_model(args)
+    for row in doc["rows"]:
+        row["touch_pct"] = (
+            None if barrier is None else pct(touch_probability(side, row["price"], barrier, model).touch * HUNDRED)
+        )
+    sized = _Sized(args, position, collateral)
+    reason = None if barrier is not None else "there is no liquidation price"
+    return {
+        **doc,
+        "liquidation_probability": probability_doc(args, side, args.entry, barrier, reason, max(2, places)),
+        "probability_target": target_doc(
+            args, side, args.entry, step_for(args.tick, max(2, places)), lambda price: target_margin_for(sized, price)[0]
+        ),
+    }

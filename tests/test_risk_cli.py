@@ -173,3 +173,21 @@ def test_a_broken_candle_file_is_the_file_error(tmp_path: Path, rows: list[str],
 def test_a_missing_candle_file_is_the_file_error(tmp_path: Path) -> None:
     run = run_cli(*LONG_10X, "--leverage", "10", "--vol-from", str(tmp_path / "none.csv"), "--horizon", "7d")
     assert run.exit_code == 6 and run.stdout == "" and "no such file" in run.stderr
+
+
+def test_leverage_rows_carry_the_chance_from_their_price() -> None:
+    run = run_cli("leverage", "--entry", "60000", "--contracts", "10000", "--leverage", "10", "--vol", "60%",
+                  "--horizon", "7d", "--pct", "15", "--pct-step", "5", "--max-probability", "1", "--json")  # fmt: skip
+    doc = run.json()
+    rows = doc["rows"]
+    assert [r["touch_pct"] for r in rows if r["liquidated"]] == [100] * sum(r["liquidated"] for r in rows)
+    safe = [r["touch_pct"] for r in rows if not r["liquidated"]]
+    assert safe == sorted(safe, reverse=True)  # further from the liquidation price, less likely
+    at_entry = next(r for r in rows if r["price"] == 60000)
+    assert abs(at_entry["touch_pct"] - D("28.73")) <= D("0.01")  # DOMAIN.md §14
+    assert doc["probability_target"]["leverage"] == D("4.04")
+
+
+def test_leverage_without_the_options_is_as_before() -> None:
+    doc = run_cli("leverage", "--entry", "60000", "--contracts", "10000", "--leverage", "10", "--json").json()
+    assert "liquidation_probability" not in doc and "touch_pct" not in doc["rows"][0]

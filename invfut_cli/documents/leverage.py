@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD, ORDER_COST, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 
 LAYOUT: dict[str, Any] = {
@@ -12,6 +13,7 @@ LAYOUT: dict[str, Any] = {
         **POSITION_INPUTS,
         **RULE_INPUTS,
         **GRID_INPUTS,
+        **RISK_INPUTS,
     },
     "size_asked": SIZE_ASKED,
     "solved": None,
@@ -24,7 +26,7 @@ LAYOUT: dict[str, Any] = {
     "effective_leverage": None,
     "liquidation_price": None,
     "grid": {"price_step": None, "last_step": None, "note": None},
-    "rows": [{"price": None, "equity": None, "effective_leverage": None, "liquidated": None}],
+    "rows": [{"price": None, "equity": None, "effective_leverage": None, "liquidated": None, "touch_pct": None}],
     "largest_order": {
         "contracts": None,
         "lot": None,
@@ -33,5 +35,10 @@ LAYOUT: dict[str, Any] = {
         "one_more_lot_total": None,
         "reason": None,
     },
+    "liquidation_probability": PROBABILITY,
+    "probability_target": PROBABILITY_TARGET,
     "explain": None,
 }
+
+#: Only with ``--vol``/``--vol-from`` and ``--horizon`` (each row's ``touch_pct`` too).
+OPTIONAL = frozenset({"liquidation_probability", "probability_target"})

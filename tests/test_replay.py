@@ -200,3 +200,19 @@ def test_a_real_process(tmp_path: Path) -> None:
                           check=False)  # fmt: skip
     assert done.returncode == 6 and done.stdout == "" and "line 2" in done.stderr
     assert "Traceback" not in done.stderr and sys.executable
+
+
+def test_a_funding_column_is_paid_at_each_boundary(tmp_path: Path) -> None:
+    rates = ["0.0001", "-0.0003", "0.0002", "0.0005"]
+    rows = []
+    for i in range(32):  # hourly: boundaries at 08:00, 16:00, 00:00, 08:00
+        rate = rates[i // 8 - 1] if i % 8 == 0 and i else ""
+        rows.append((T0 + 3600 * i, str(60000 + i), str(60100 + i), str(59900 + i), str(60000 + i), rate))
+    file = write(tmp_path / "f.csv", rows, header="time,open,high,low,close,funding")  # type: ignore[arg-type]
+    doc = run_cli("replay", str(file), *SHORT, "--json").json()
+    expected = sum(-Fraction(rates[k]) * 10000 / (60000 + 8 * (k + 1)) for k in range(3))
+    assert doc["funding_payments"] == 3
+    assert abs(Fraction(doc["funding_paid"]) - expected) <= Fraction(1, 2 * 10**8)
+    lines = run_cli("replay", str(file), *SHORT, "--format", "ndjson").stdout.splitlines()
+    paid = sum(D(json.loads(line, parse_float=D)["funding"]) for line in lines)
+    assert abs(paid - doc["funding_paid"]) <= 3 * SAT

@@ -103,8 +103,9 @@ def document(args: Any, replay: Any, hours: Decimal, walk: Any) -> Doc:
     """The answer: §16's report, each figure rounded as the glossary says (the collateral
     that survives, and the margin to add for it, up to the satoshi)."""
     from invfut_cli.candles import iso
-    from invfut_cli.documents.parts import liquidation_shown, position_keys  # noqa: F401
+    from invfut_cli.documents.parts import position_keys, rule_inputs
     from invfut_cli.rounding import coin, coin_up, pct, price_step
+    from invfut_cli.venues.rules import liquidation_for
 
     liquidated = walk.liquidated_ms is not None
     need = walk.need
@@ -114,7 +115,7 @@ def document(args: Any, replay: Any, hours: Decimal, walk: Any) -> Doc:
     return {
         "command": "replay",
         "coin": args.coin,
-        **position_keys(args),
+        **position_keys(args, rule_inputs(args, liquidation_for(args).tier)),
         "file": args.file,
         "price_source": walk.price_source,
         "candles": walk.candles,

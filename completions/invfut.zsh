@@ -305,6 +305,11 @@ _invfut__compare() {
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
         '--exchange=[Venues to compare, separated by commas (bybit,binance,okx). (default\: every...]:NAMES: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--vol=[Annual volatility for the model probability of liquidation\: 0.6 or 60%.]:RATE: ' \
+        '--vol-from=[Take the volatility from the closes of a candle CSV...]:FILE: ' \
+        '--horizon=[Horizon of the model probability\: 30m, 24h, 7d, 2w, 1y.]:DURATION: ' \
+        '--drift=[Annual drift of the model price\: -0.2 or -20%. (default\: 0)]:RATE: ' \
+        '--max-probability=[Solve the liquidation price, margin and leverage whose model probability of...]:PCT: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \

@@ -191,3 +191,17 @@ def test_leverage_rows_carry_the_chance_from_their_price() -> None:
 def test_leverage_without_the_options_is_as_before() -> None:
     doc = run_cli("leverage", "--entry", "60000", "--contracts", "10000", "--leverage", "10", "--json").json()
     assert "liquidation_probability" not in doc and "touch_pct" not in doc["rows"][0]
+
+
+def test_compare_gives_each_venue_its_chance() -> None:
+    run = run_cli("compare", "--side", "long", "--entry", "60000", "--size-usd", "10000", "--leverage", "10",
+                  "--vol", "60%", "--horizon", "7d", "--exchange", "bybit,generic", "--json")  # fmt: skip
+    rows = {r["exchange"]: r for r in run.json()["rows"]}
+    assert abs(rows["generic"]["liquidation_probability"]["touch_pct"] - D("28.73")) <= D("0.01")
+    for row in rows.values():  # each from its own venue's liquidation price, as shown
+        model = TouchModel(D("0.6"), D(0), D(7) / 365)
+        chance = touch_probability(Side.LONG, D(60000), row["liquidation_price"], model).touch * 100
+        assert row["liquidation_probability"]["touch_pct"] == chance.quantize(D("0.01"))
+    bad = run_cli("compare", "--side", "long", "--entry", "60000", "--size-usd", "10000", "--leverage", "10",
+                  "--vol", "60%")  # fmt: skip
+    assert bad.exit_code == 2 and bad.stdout == "" and "--horizon" in bad.stderr

@@ -285,6 +285,10 @@ _invfut__account() {
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--vol=[Annual volatility for the model probability of liquidation\: 0.6 or 60%.]:RATE: ' \
+        '--vol-from=[Take the volatility from the closes of a candle CSV...]:FILE: ' \
+        '--horizon=[Horizon of the model probability\: 30m, 24h, 7d, 2w, 1y.]:DURATION: ' \
+        '--drift=[Annual drift of the model price\: -0.2 or -20%. (default\: 0)]:RATE: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \

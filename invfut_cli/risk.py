@@ -219,3 +219,23 @@ def leverage_keys(args: Any, doc: Doc, position: core.Position, collateral: Deci
             args, side, args.entry, step_for(args.tick, max(2, places)), lambda price: target_margin_for(sized, price)[0]
         ),
     }
+
+
+def account_keys(asked: dict[str, Any], doc: Doc) -> Doc:
+    """``account`` with the model's options: ``liquidation_probability`` of the account's
+    liquidation price (after ``--add`` where given) from ``--price``, on the side the
+    price lies (below: as a long, above: as a short); 0 with the reason where there is none."""
+    if not asked:
+        return doc
+    from invfut_cli.option_values import build
+
+    args = build(RiskInput, **asked)
+    account = doc.get("after") or doc
+    barrier = account.get("liquidation_price")
+    side = core.Side.SHORT if account.get("liquidation_side") == "above" else core.Side.LONG
+    reason = None if barrier is not None else (account.get("reason") or "there is no liquidation price")
+    start = doc["price"]
+    places = max(2, -start.as_tuple().exponent) if isinstance(start, Decimal) else 2
+    doc["inputs"].update({key: getattr(args, key) for key in asked})
+    doc["liquidation_probability"] = probability_doc(args, side, start, barrier, reason, min(places, 8))
+    return doc

@@ -45,6 +45,8 @@ from invfut_cli.options import (
     TickOpt,
 )
 
+from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, VolFromOpt, VolOpt
+
 Doc = dict[str, Any]
 
 #: The help panels of the command's own options (the shared ones are in ``options``).
@@ -61,6 +63,15 @@ INLINE = ("coin", "balance", "position", "positions")
 def run(**values: Any) -> Doc:
     """The ``account`` document for these option values: ``file`` names the account file,
     or (in ``batch``) ``coin``, ``balance`` and ``position`` give it inline."""
+    from invfut_cli.risk import account_keys
+    from invfut_cli.risk_layout import RISK_INPUTS
+
+    asked = {key: value for key in RISK_INPUTS if (value := values.pop(key, None)) is not None}
+    return account_keys(asked, _run(**values))
+
+
+def _run(**values: Any) -> Doc:
+    """The account document without the model probability."""
     file = values.pop("file", None)
     inline = {k: values.pop(k) for k in INLINE if k in values}
     if file is not None and inline:
@@ -152,6 +163,10 @@ def account_command(
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
     exchange: ExchangeOpt = None,
+    vol: VolOpt = None,
+    vol_from: VolFromOpt = None,
+    horizon: HorizonOpt = None,
+    drift: DriftOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -229,3 +244,8 @@ def draw_table(doc: Doc, console: Any) -> None:
     from invfut_cli.account.table import draw_table as draw
 
     draw(doc, console)
+    if doc.get("liquidation_probability"):
+        from invfut_cli.risk import probability_notes
+
+        for line in probability_notes(doc):
+            console.print(f"Account: {line}")

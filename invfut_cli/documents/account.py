@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.risk_layout import PROBABILITY, RISK_INPUTS
+
 #: Top-level keys only some answers carry (with ``--add``, ``before`` and ``after`` in
 #: place of the account's own keys).
 OPTIONAL: frozenset[str] = frozenset(
     {
         "added",
         "after",
+        "liquidation_probability",
         "balance",
         "bankruptcy_price",
         "bankruptcy_price_exact",
@@ -121,6 +124,7 @@ LAYOUT: dict[str, Any] = {
         "move": [None],
         "scenario": [None],
         "usd_delta": None,
+        **RISK_INPUTS,
     },
     "price": None,
     "price_step": None,
@@ -185,6 +189,7 @@ LAYOUT: dict[str, Any] = {
         }
     ],
     "explain": None,
+    "liquidation_probability": PROBABILITY,
     "before": ACCOUNT,
     "after": ACCOUNT,
     "added": [{"side": None, "contracts": None, "price": None}],

@@ -93,8 +93,9 @@ def main() -> None:
             rep_times.append(seconds)
             rep_rss = max(rep_rss, rss)
         ref, rep = min(ref_times), min(rep_times)
-        print(f"reference float loop: {ref:.2f} s ({options.candles / ref / 1e6:.2f} M candles/s), peak RSS {ref_rss:.0f} MB")
-        print(f"invfut replay:        {rep:.2f} s ({options.candles / rep / 1e6:.2f} M candles/s), peak RSS {rep_rss:.0f} MB")
+        for name, seconds, rss in (("reference float loop", ref, ref_rss), ("invfut replay", rep, rep_rss)):
+            rate = options.candles / seconds / 1e6
+            print(f"{name + ':':22}{seconds:.2f} s ({rate:.2f} M candles/s), peak RSS {rss:.0f} MB")
         print(f"ratio (reference / replay): {ref / rep:.2f}  (target >= 0.5)")
         print(f"replay peak RSS: {rep_rss:.0f} MB  (target <= 100 MB)")
         if b'"candles"' not in out:

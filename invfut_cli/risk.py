@@ -216,7 +216,11 @@ def leverage_keys(args: Any, doc: Doc, position: core.Position, collateral: Deci
         **doc,
         "liquidation_probability": probability_doc(args, side, args.entry, barrier, reason, max(2, places)),
         "probability_target": target_doc(
-            args, side, args.entry, step_for(args.tick, max(2, places)), lambda price: target_margin_for(sized, price)[0]
+            args,
+            side,
+            args.entry,
+            step_for(args.tick, max(2, places)),
+            lambda price: target_margin_for(sized, price)[0],
         ),
     }
 

@@ -128,7 +128,8 @@ def test_a_barrier_already_reached_is_certain() -> None:
 def test_a_barrier_further_away_is_never_more_likely(near: D, gap: D, days: int) -> None:
     # More collateral moves the liquidation price away from the price: never a higher chance.
     m = model(days)
-    assert touch_probability(Side.LONG, ENTRY, near - gap, m).touch <= touch_probability(Side.LONG, ENTRY, near, m).touch
+    further = touch_probability(Side.LONG, ENTRY, near - gap, m).touch
+    assert further <= touch_probability(Side.LONG, ENTRY, near, m).touch
     short_near = 2 * ENTRY - near
     assert (
         touch_probability(Side.SHORT, ENTRY, short_near + gap, m).touch

@@ -129,7 +129,10 @@ def test_funding_moves_the_liquidation_price(tmp_path: Path) -> None:
 
 def test_the_mark_column_is_the_price_tested(tmp_path: Path) -> None:
     liq = shown_liquidation("long")
-    rows = [(T0, "60000", "60000", str(liq - 1000), "60000", "59900"), (T0 + 60, "60000", "60000", "59000", "60000", str(liq))]
+    rows = [
+        (T0, "60000", "60000", str(liq - 1000), "60000", "59900"),
+        (T0 + 60, "60000", "60000", "59000", "60000", str(liq)),
+    ]
     file = write(tmp_path / "m.csv", rows, header="time,open,high,low,close,mark")  # type: ignore[arg-type]
     doc = run_cli("replay", str(file), *LONG, "--json").json()
     assert doc["price_source"] == "mark"
@@ -158,7 +161,8 @@ def test_rows_one_per_candle_until_the_liquidation(tmp_path: Path) -> None:
 
 
 BAD = [
-    ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067260,100,99,101,100\n", "line 3: the low 101 is above"),
+    ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067260,100,99,101,100\n",
+     "line 3: the low 101 is above"),
     ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067140,100,101,99,100\n", "line 3: the time"),
     ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067200,100,101,99,100\n", "is the same as"),
     ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067260,100,101,nan,100\n", "line 3: the low 'nan'"),

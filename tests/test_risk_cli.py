@@ -82,12 +82,9 @@ def test_max_probability_published_case() -> None:
 
 
 def test_more_collateral_never_raises_the_probability() -> None:
-    touches = [
-        run_cli(*LONG_10X, "--margin", m, "--vol", "80%", "--horizon", "3d", "--json").json()["liquidation_probability"][
-            "touch_pct"
-        ]
-        for m in ("0.01", "0.015", "0.02", "0.04", "0.1")
-    ]
+    docs = [run_cli(*LONG_10X, "--margin", m, "--vol", "80%", "--horizon", "3d", "--json").json()
+            for m in ("0.01", "0.015", "0.02", "0.04", "0.1")]  # fmt: skip
+    touches = [doc["liquidation_probability"]["touch_pct"] for doc in docs]
     assert touches == sorted(touches, reverse=True) and touches[0] > touches[-1]
 
 

@@ -24,7 +24,8 @@ def draw_table(doc: Doc, console: Any) -> None:
         ["candles", f"{doc['candles']} from {doc['first_time']} to {doc['last_time']} ({doc['price_source']} prices)"],
         ["position", f"{i['side']} {text(doc['size_usd'])} USD at {text(doc['average_entry'])}"],
         ["collateral", f"{text(doc['collateral'])} {coin}"],
-        ["liquidation price", "none" if doc["liquidation_price"] is None else f"{text(doc['liquidation_price'])} at the start"],
+        ["liquidation price", "none" if doc["liquidation_price"] is None
+            else f"{text(doc['liquidation_price'])} at the start"],
         ["result", verdict],
         ["worst price", "" if worst is None else f"{text(worst['price'])} on {worst['time']}"],
         ["lowest equity", f"{text(doc['min_equity'])} {coin}"],
@@ -33,7 +34,8 @@ def draw_table(doc: Doc, console: Any) -> None:
                          f"(every {text(doc['funding_interval_hours'])} h)"],
         ["collateral at the end", f"{text(doc['collateral_end'])} {coin}"],
         ["collateral to survive", "" if doc["collateral_to_survive"] is None
-            else f"{text(doc['collateral_to_survive'])} {coin} (margin to add {text(doc['margin_to_add'])}, rounded up)"],
+            else f"{text(doc['collateral_to_survive'])} {coin} "
+                 f"(margin to add {text(doc['margin_to_add'])}, rounded up)"],
     ]  # fmt: skip
     from rich import box
     from rich.table import Table

@@ -36,6 +36,7 @@ REGISTRY: tuple[str, ...] = (
     "account",
     "compare",
     "watch",
+    "replay",
     "batch",
     "exchanges",
     "keys",

@@ -50,6 +50,7 @@ from invfut_cli.options import (
 #: ``LAYOUT`` and ``OPTIONAL``: this command's layout, read from :mod:`.layout` on first use.
 __getattr__ = layout_on_use(__name__)
 
+from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, VolFromOpt, VolOpt
 
 Doc = dict[str, Any]
 
@@ -67,6 +68,15 @@ INLINE = ("coin", "balance", "position", "positions")
 def run(**values: Any) -> Doc:
     """The ``account`` document for these option values: ``file`` names the account file,
     or (in ``batch``) ``coin``, ``balance`` and ``position`` give it inline."""
+    from invfut_cli.risk import account_keys
+    from invfut_cli.risk_layout import RISK_INPUTS
+
+    asked = {key: value for key in RISK_INPUTS if (value := values.pop(key, None)) is not None}
+    return account_keys(asked, _run(**values))
+
+
+def _run(**values: Any) -> Doc:
+    """The account document without the model probability."""
     file = values.pop("file", None)
     live, save = values.pop("live", None), values.pop("save", None)
     inline = {k: values.pop(k) for k in INLINE if k in values}
@@ -203,6 +213,10 @@ def account_command(
         ),
     ] = None,
     timeout: TimeoutOpt = 10.0,
+    vol: VolOpt = None,
+    vol_from: VolFromOpt = None,
+    horizon: HorizonOpt = None,
+    drift: DriftOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -302,3 +316,8 @@ def draw_venue_lines(doc: Doc, console: Any) -> None:
         )
     for row in doc["skipped"]:
         console.print(f"skipped {row['symbol']}: {row['reason']}", soft_wrap=True, highlight=False)
+    if doc.get("liquidation_probability"):
+        from invfut_cli.risk import probability_notes
+
+        for line in probability_notes(doc):
+            console.print(f"Account: {line}")

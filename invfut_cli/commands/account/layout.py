@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from invfut_cli.inputs.live import MARK_SOURCE
+from invfut_cli.risk_layout import PROBABILITY, RISK_INPUTS
 
 #: Top-level keys only some answers carry (with ``--add``, ``before`` and ``after`` in
 #: place of the account's own keys).
@@ -12,6 +13,7 @@ OPTIONAL: frozenset[str] = frozenset(
     {
         "added",
         "after",
+        "liquidation_probability",
         "balance",
         "bankruptcy_price",
         "bankruptcy_price_exact",
@@ -126,6 +128,7 @@ LAYOUT: dict[str, Any] = {
         "move": [None],
         "scenario": [None],
         "usd_delta": None,
+        **RISK_INPUTS,
     },
     "price": None,
     "price_step": None,
@@ -190,6 +193,7 @@ LAYOUT: dict[str, Any] = {
         }
     ],
     "explain": None,
+    "liquidation_probability": PROBABILITY,
     "before": ACCOUNT,
     "after": ACCOUNT,
     "added": [{"side": None, "contracts": None, "price": None}],

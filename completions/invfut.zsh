@@ -10,6 +10,7 @@ _invfut() {
     local -A opt_args
     _arguments -C \
         '--version[Print the version and exit.]' \
+        '--offline[Use the shipped presets, not the rules '\''exchanges --refresh'\'' cached.]' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         ': :->command' \
@@ -27,8 +28,10 @@ _invfut() {
                 'account:Several positions on one cross balance: equity, maintenance margin, USD delta...'
                 'compare:One position on several venues side by side: contracts bought, margin, fees...'
                 'watch:Follow a position (or --account) mark by mark from stdin: one JSON line per...'
+                'replay:Walk a position along candles: liquidated or not (when, where), the lowest...'
                 'batch:Read NDJSON requests on stdin (one per line, with "command"), write one...'
                 'exchanges:The exchange presets: contracts, sizes, ticks, fees, tiers, formula family,...'
+                'keys:The read-only API keys for account --live: set (prompted, never echoed), list...'
                 'schema:The JSON Schema (2020-12) of a command'\''s --json document: every key, its unit...'
             )
             _describe -t commands 'invfut command' commands && ret=0
@@ -46,8 +49,10 @@ _invfut() {
                 'account') _invfut__account && ret=0 ;;
                 'compare') _invfut__compare && ret=0 ;;
                 'watch') _invfut__watch && ret=0 ;;
+                'replay') _invfut__replay && ret=0 ;;
                 'batch') _invfut__batch && ret=0 ;;
                 'exchanges') _invfut__exchanges && ret=0 ;;
+                'keys') _invfut__keys && ret=0 ;;
                 'schema') _invfut__schema && ret=0 ;;
             esac
             ;;
@@ -108,15 +113,21 @@ _invfut__liq_price() {
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
-        '--mark=[Current mark price, for --fail-within. (default\: the entry)]:PRICE: ' \
+        '--mark=[Current mark price, for --fail-within, or live\: the venue'\''s mark now (needs...]:PRICE: ' \
         '--fail-within=[Exit with code 4 when the mark is within PCT percent of the liquidation...]:PCT: ' \
         '--target-liquidation=[Solve the margin (or balance) that puts the liquidation price here, rounded...]:PRICE: ' \
+        '--vol=[Annual volatility for the model probability of liquidation\: 0.6 or 60%.]:RATE: ' \
+        '--vol-from=[Take the volatility from the closes of a candle CSV...]:FILE: ' \
+        '--horizon=[Horizon of the model probability\: 30m, 24h, 7d, 2w, 1y.]:DURATION: ' \
+        '--drift=[Annual drift of the model price\: -0.2 or -20%. (default\: 0)]:RATE: ' \
+        '--max-probability=[Solve the liquidation price, margin and leverage whose model probability of...]:PCT: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
         '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
         '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
         '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
@@ -142,6 +153,11 @@ _invfut__leverage() {
         '--pct=[Range around entry, percent either side\: 20 or 20% (default\: 50).]:PCT: ' \
         '--pct-step=[Step of the range around entry, percent\: 5 or 5% (default\: 10).]:PCT: ' \
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%) for the largest order\: fees to open and...]:RATE: ' \
+        '--vol=[Annual volatility for the model probability of liquidation\: 0.6 or 60%.]:RATE: ' \
+        '--vol-from=[Take the volatility from the closes of a candle CSV...]:FILE: ' \
+        '--horizon=[Horizon of the model probability\: 30m, 24h, 7d, 2w, 1y.]:DURATION: ' \
+        '--drift=[Annual drift of the model price\: -0.2 or -20%. (default\: 0)]:RATE: ' \
+        '--max-probability=[Solve the liquidation price, margin and leverage whose model probability of...]:PCT: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
         '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
@@ -263,7 +279,7 @@ _invfut__stress() {
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
         '*--move=[A price move to apply\: -30% or -0.3 (repeatable).]:MOVE: ' \
         '*--scenario=[A named move from BTC history, or all (repeatable; see the scenarios in the...]:NAME: ' \
-        '--mark=[Price the moves start from. Default\: the entry.]:PRICE: ' \
+        '--mark=[Price the moves start from, or live\: the venue'\''s mark now (needs...]:PRICE: ' \
         '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
         '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
@@ -276,6 +292,7 @@ _invfut__stress() {
         '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '*--settle-move=[Quanto\: the settlement coin'\''s move with each --move (one for all, or one...]:MOVE: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
@@ -285,7 +302,7 @@ _invfut__stress() {
 
 _invfut__account() {
     _arguments -S \
-        '--price=[The mark price now, USD per coin.]:PRICE: ' \
+        '--price=[The mark price now, USD per coin, or live\: the venue'\''s mark now (the file'\''s...]:PRICE: ' \
         '*--add=[A prospective order SIDE\:CONTRACTS@PRICE (repeatable)\: the account before...]:SIDE\:N@PRICE: ' \
         '--fail-within=[Exit with code 4 when the account (after --add) is liquidated, or its...]:PCT: ' \
         '*--move=[A price move applied to every position at once\: -30% or -0.3 (repeatable).]:MOVE: ' \
@@ -297,6 +314,13 @@ _invfut__account() {
         '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--live=[Read the open inverse positions and the balance from the venue (VENUE or...]:VENUE: ' \
+        '--save=[With --live\: write the account read to FILE (.toml or .json; never the key)...]:FILE: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
+        '--vol=[Annual volatility for the model probability of liquidation\: 0.6 or 60%.]:RATE: ' \
+        '--vol-from=[Take the volatility from the closes of a candle CSV...]:FILE: ' \
+        '--horizon=[Horizon of the model probability\: 30m, 24h, 7d, 2w, 1y.]:DURATION: ' \
+        '--drift=[Annual drift of the model price\: -0.2 or -20%. (default\: 0)]:RATE: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
@@ -317,6 +341,11 @@ _invfut__compare() {
         '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
         '--exchange=[Venues to compare, separated by commas (bybit,binance,okx). (default\: every...]:NAMES: ' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--vol=[Annual volatility for the model probability of liquidation\: 0.6 or 60%.]:RATE: ' \
+        '--vol-from=[Take the volatility from the closes of a candle CSV...]:FILE: ' \
+        '--horizon=[Horizon of the model probability\: 30m, 24h, 7d, 2w, 1y.]:DURATION: ' \
+        '--drift=[Annual drift of the model price\: -0.2 or -20%. (default\: 0)]:RATE: ' \
+        '--max-probability=[Solve the liquidation price, margin and leverage whose model probability of...]:PCT: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
@@ -356,6 +385,34 @@ _invfut__watch() {
         '(-h --help)--help[Show this message and exit.]'
 }
 
+_invfut__replay() {
+    _arguments -S \
+        '--side=[long or short (buy/sell also accepted).]:long|short:(long short buy sell)' \
+        '--entry=[Entry price. (default\: the first candle'\''s open)]:PRICE: ' \
+        '--contracts=[Number of contracts.]:N: ' \
+        '--size-usd=[Position size in USD, instead of --contracts\: the venue'\''s contracts it buys...]:USD: ' \
+        '--size-coin=[Position size in coin at the entry price, instead of --contracts\: size x...]:COIN: ' \
+        '--contract-size=[Face value of one contract, USD. (default\: 1, or the preset'\''s)]:USD: ' \
+        '--leverage=[Leverage\: isolated margin = value at entry / L.]:L: ' \
+        '--margin=[Isolated margin, coin.]:COIN: ' \
+        '--balance=[Cross margin\: the wallet balance backing the position, coin.]:COIN: ' \
+        '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
+        '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
+        '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \
+        '--taker-fee=[Taker fee rate (0.00075 or 0.075%)\: charged to close at the bankruptcy price...]:RATE: ' \
+        '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
+        '--from=[Start at the first candle at or after TIME (ISO 8601, or Unix seconds or ms).]:TIME: ' \
+        '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
+        '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
+        '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
+        '--explain[After the result, show the formula steps with the numbers put in.]' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
+        '*:: :_files'
+}
+
 _invfut__batch() {
     _arguments -S \
         '--line-offset=[Number the input'\''s lines from N + 1 in error records (this input is part of...]:N: ' \
@@ -364,6 +421,17 @@ _invfut__batch() {
 }
 
 _invfut__exchanges() {
+    _arguments -S \
+        '--refresh[Read the current contract size, tick, lot, maximum leverage and tiers from...]' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
+        '--json[Print one JSON document instead of a table (--format json).]' \
+        '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '(-h --help)-h[Show this message and exit.]' \
+        '(-h --help)--help[Show this message and exit.]' \
+        '*:: :_files'
+}
+
+_invfut__keys() {
     _arguments -S \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \

@@ -26,12 +26,14 @@ from .error_report import (
     describe_error,
     error_object,
     quiet_stdout,
+    report,
     report_input_error,
     report_internal_error,
     report_usage_error,
 )
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
+from .live.errors import LiveError
 from .help_format import CONTEXT_SETTINGS, ROOT_EPILOG, HelpFormat, example_epilog, prose
 from .option_values import build, note_unit_slip, option_values, with_grid
 from .output import PipeClosed, alert_line, check_output, emit, explained
@@ -98,6 +100,8 @@ class InvfutGroup(HelpFormat, TyperGroup):
             code = report_usage_error(argv, prog, exc)
         except (ValidationError, ConfigError, PresetError, DomainError) as exc:
             code = report_input_error(argv, prog, exc)
+        except LiveError as exc:  # a live read: its own exit code, the text already scrubbed
+            code = report(argv, prog, exc.option, exc.message, exc.code)
         except (KeyboardInterrupt, typer.Abort):
             sys.stderr.write("\n")
             code = ExitCode.INTERRUPTED
@@ -138,12 +142,19 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
     ] = False,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Use the shipped presets, not the rules 'exchanges --refresh' cached."),
+    ] = False,
 ) -> None:
     """Position calculator for inverse (coin-margined) futures: PnL, liquidation, leverage, ladders.
 
     Every command prints a table, or one JSON document with --json.
     'invfut COMMAND -h' shows a command's options and an example.
     """
+    from . import offline as shipped_only
+
+    shipped_only.OFFLINE = offline or os.environ.get("INVFUT_OFFLINE", "") not in ("", "0")
 
 
 #: The names of the commands (:data:`invfut_cli.commands.REGISTRY` lists them, in order).

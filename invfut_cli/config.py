@@ -19,6 +19,8 @@ from .errors import ConfigError
 #: The variable that sets how many processes write a long ladder (:mod:`invfut_cli.workers`):
 #: read on its own, not a default of any option.
 WORKERS_ENV = "INVFUT_WORKERS"
+#: ``INVFUT_*`` variables that are not option defaults (nor are the live keys, ``INVFUT_<VENUE>_API_*``).
+NOT_DEFAULTS = ("INVFUT_CONFIG", WORKERS_ENV, "INVFUT_CACHE_DIR", "INVFUT_OFFLINE")
 #: The settings a config file may hold, with the option each one stands in for.
 KEYS = ("exchange", "coin", "format", "entry_fee", "exit_fee", "taker_fee", "mmr")
 
@@ -36,7 +38,7 @@ def config_path() -> Path:
 def settings() -> dict[str, Any]:
     """The configured defaults, as ``{option name: value}`` (empty when nothing is set)."""
     path = config_path()
-    variables = [k for k in os.environ if k.startswith("INVFUT_") and k not in ("INVFUT_CONFIG", WORKERS_ENV)]
+    variables = [k for k in os.environ if k.startswith("INVFUT_") and k not in NOT_DEFAULTS and "_API_" not in k]
     if not path.is_file():
         if os.environ.get("INVFUT_CONFIG"):
             raise ConfigError(path, "no such config file (INVFUT_CONFIG names it)")

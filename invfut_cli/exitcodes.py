@@ -22,6 +22,12 @@ class ExitCode(enum.IntEnum):
     BATCH_ERRORS = 5
     #: A configuration file or the preset data file is broken.
     CONFIG = 6
+    #: A live read: no network, a timeout, a refused connection, a proxy failure.
+    NETWORK = 7
+    #: A live read: a missing or refused key, or a key able to withdraw.
+    AUTH = 8
+    #: A live read: the venue's error, an answer that does not parse, a rate limit after retries.
+    VENUE = 9
     #: Interrupted (Ctrl-C).
     INTERRUPTED = 130
     #: Ended by SIGTERM (``watch``: everything written so far is flushed).
@@ -37,6 +43,9 @@ MEANINGS: dict[ExitCode, str] = {
     ExitCode.ALERT: "alert: --fail-within was met (liq-price, account, or a batch line)",
     ExitCode.BATCH_ERRORS: "batch: at least one input line gave an error record",
     ExitCode.CONFIG: "a broken config file, INVFUT_* variable or preset data file",
+    ExitCode.NETWORK: "live: no network, a timeout, a refused connection or a proxy failure",
+    ExitCode.AUTH: "live: a missing or refused key, or a key able to withdraw",
+    ExitCode.VENUE: "live: the venue's error, an answer that does not parse, a rate limit after retries",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitCode.TERMINATED: "terminated (SIGTERM), what was written is flushed",
 }

@@ -118,6 +118,41 @@ def fixed_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
     config.settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache(fixed_terminal: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No refreshed rules: each test has its own empty cache directory, and is not offline;
+    no system keyring (the null backend: nothing stored, nothing read)."""
+    from invfut_cli import offline
+
+    monkeypatch.setenv("INVFUT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.setattr(offline, "OFFLINE", False)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite never opens a network socket: connecting an AF_INET/AF_INET6 socket fails
+    the test (AF_UNIX stays allowed). Live tests serve recorded venue answers instead."""
+    import socket
+
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            pytest.fail(f"a test tried to connect to {address!r}: the suite runs without a network")
+
+    def connect(sock: socket.socket, address: Any) -> Any:
+        guard(sock, address)
+        return real_connect(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> Any:
+        guard(sock, address)
+        return real_connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
 @dataclass
 class Run:
     """What one invocation printed and returned."""

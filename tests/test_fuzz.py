@@ -43,8 +43,9 @@ ERROR_CODES = {ExitCode.USAGE, ExitCode.CONFIG}
 NOT_FUZZED = {"batch", "watch"}
 #: Options left out: ``--help`` prints help text (not JSON) by design; ``--json`` is always
 #: given; ``--format`` is drawn apart (json, junk, or table, csv and ndjson, which conflict
-#: with ``--json``: exit 2).
-LEFT_OUT = {"--help", "--json", "--format"}
+#: with ``--json``: exit 2). The live options (which read the network or a key) are the
+#: live tests' business, and so is ``keys``.
+LEFT_OUT = {"--help", "--json", "--format", "--refresh", "--live", "--save", "--timeout"}
 #: Formats other than JSON: with ``--json`` they are conflicting options (exit 2).
 OTHER_FORMATS = {"csv", "ndjson", "table"}
 
@@ -110,7 +111,7 @@ def grammar() -> dict[str, tuple[Param, ...]]:
 
 
 GRAMMAR = grammar()
-COMMANDS = sorted(GRAMMAR)
+COMMANDS = sorted(set(GRAMMAR) - {"keys"})
 
 # --- values ---------------------------------------------------------------------------------
 
@@ -147,6 +148,8 @@ BY_NAME: dict[str, st.SearchStrategy[str]] = {
         lambda side, n, p: f"{side}:{n}@{p}", st.sampled_from(["long", "short"]), st.integers(1, 5000), PRICE
     ),
     "--exchange": st.sampled_from(["bybit,okx", "binance", "bitmex,kraken,deribit", "generic"]),
+    "--vol-from": st.just(str(Path(__file__).parent / "data" / "candles_1m.csv")),
+    "--horizon": st.sampled_from(["30m", "24h", "7d", "1y"]),
     # A chart written where nothing else lives; a bad name is the junk's business.
     "--plot-file": st.just(str(Path(tempfile.gettempdir()) / "invfut-fuzz-chart.svg")),
 }
@@ -164,6 +167,7 @@ BY_METAVAR: dict[str, st.SearchStrategy[str]] = {
     "AMOUNT": st.sampled_from(["2%", "0.01", "1%", "0.5%"]),
     "RATIO": st.sampled_from(["50%", "1", "0.3", "100%"]),
     "MOVE": st.sampled_from(["-30%", "10%", "-0.5", "50%", "-99%"]),
+    "TIME": st.sampled_from(["2024-01-01T05:00:00Z", "1704070800", "1704070800000"]),
     "N@PRICE": st.builds(lambda n, p: f"{n}@{p}", st.integers(1, 5000), PRICE),
 }
 #: Junk: text, extreme numbers, negatives, empty; any value of any option may be one of these.

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
@@ -194,6 +195,7 @@ RUNS: dict[str, list[tuple[str, ...]]] = {
         ),
     ],  # fmt: skip
     "exchanges": [(), ("bitmex",), ("deribit",)],
+    "keys": [("list",)],
     "account": [
         (ACCOUNT, "--price", "60000"),
         (ACCOUNT, "--price", "60000", "--add", "long:1000@60000", "--move", "-30%", "--usd-delta", "0"),
@@ -214,6 +216,14 @@ RUNS["ladder"].append(("--side", "short", *POSITION, "--leverage", "5", "--close
 RUNS["stress"].append(("--side", "long", *POSITION, "--leverage", "3", "--close", "5000@9000", "--move", "-20%"))
 RUNS["ladder"].append(("--side", "long", "--entry", "60000", "--contracts", "100000", "--leverage", "5",
                        "--exchange", "deribit"))  # fmt: skip
+RUNS["liq-price"].append(("--side", "long", *POSITION, "--leverage", "10", "--vol", "60%", "--horizon", "7d",
+                          "--max-probability", "1"))  # fmt: skip
+RUNS["replay"] = [
+    (str(Path(__file__).parent / "data" / "candles_1m.csv"), "--side", "long", "--contracts", "10000", "--leverage",
+     "20", "--funding", "0.01%"),
+    (str(Path(__file__).parent / "data" / "candles_1m.csv"), "--side", "short", "--contracts", "10000", "--leverage",
+     "100"),
+]  # fmt: skip
 
 CASES = [(command, args) for command, runs in RUNS.items() for args in runs]
 

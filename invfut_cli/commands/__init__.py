@@ -36,8 +36,10 @@ REGISTRY: tuple[str, ...] = (
     "account",
     "compare",
     "watch",
+    "replay",
     "batch",
     "exchanges",
+    "keys",
     "schema",
 )
 

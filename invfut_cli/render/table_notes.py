@@ -149,6 +149,10 @@ def order_notes(doc: Mapping[str, Any]) -> Iterable[str]:
                 f"Largest order with fees: {text(largest['contracts'])} contracts; "
                 f"{_cost_line(largest['cost'], coin)}; one lot more costs {text(largest['one_more_lot_total'])} {coin}."
             )
+    if doc.get("liquidation_probability"):
+        from invfut_cli.risk import probability_notes
+
+        yield from probability_notes(doc)
     venue = doc.get("venue_pnl")
     if venue:
         yield (

@@ -226,10 +226,21 @@ def parse(text: str, path: Path = PRESETS_FILE) -> PresetFile:
     return _venues(validate(FileSchema, raw, path, error=PresetError, under="presets"))
 
 
-@cache
 def load(path: Path = PRESETS_FILE) -> PresetFile:
-    """The presets shipped with invfut (read once)."""
+    """The presets shipped with invfut, with the rules ``invfut exchanges --refresh`` cached
+    laid over them (unless ``--offline``; read again only when the cache changes)."""
+    from invfut_cli.venues.refreshed import stamp
+
+    return _load(path, stamp() if path == PRESETS_FILE else None)
+
+
+@cache
+def _load(path: Path, refreshed: tuple[str, int] | None) -> PresetFile:
     raw = load_toml(path, error=PresetError)
+    if refreshed is not None:
+        from invfut_cli.venues.refreshed import overlay
+
+        raw = overlay(raw)
     return _venues(validate(FileSchema, raw, path, error=PresetError, under="presets"))
 
 

@@ -33,6 +33,8 @@ import typer
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
 from invfut_cli.commands import layout_on_use
 from invfut_cli.commands.account.file import AccountSource, parse_account, read_file
+from invfut_cli.core.errors import DomainError
+from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import (
     BasisOpt,
     DeductionOpt,
@@ -48,6 +50,7 @@ from invfut_cli.options import (
 #: ``LAYOUT`` and ``OPTIONAL``: this command's layout, read from :mod:`.layout` on first use.
 __getattr__ = layout_on_use(__name__)
 
+from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, VolFromOpt, VolOpt
 
 Doc = dict[str, Any]
 
@@ -65,13 +68,29 @@ INLINE = ("coin", "balance", "position", "positions")
 def run(**values: Any) -> Doc:
     """The ``account`` document for these option values: ``file`` names the account file,
     or (in ``batch``) ``coin``, ``balance`` and ``position`` give it inline."""
+    from invfut_cli.risk import account_keys
+    from invfut_cli.risk_layout import RISK_INPUTS
+
+    asked = {key: value for key in RISK_INPUTS if (value := values.pop(key, None)) is not None}
+    return account_keys(asked, _run(**values))
+
+
+def _run(**values: Any) -> Doc:
+    """The account document without the model probability."""
     file = values.pop("file", None)
+    live, save = values.pop("live", None), values.pop("save", None)
     inline = {k: values.pop(k) for k in INLINE if k in values}
-    if file is not None and inline:
+    if file is not None and (inline or live):
         from invfut_cli.core.errors import DomainError
 
-        raise DomainError(f"give file, or the account inline ({', '.join(inline)}), not both", option="file")
-    if file is not None:
+        other = "--live" if live else f"the account inline ({', '.join(inline)})"
+        raise DomainError(f"give FILE or {other}, not both", option="live" if live else "file")
+    book = None
+    if live is not None:
+        from invfut_cli.inputs.live_account import read_live
+
+        book, data, source = read_live(live, values, save)
+    elif file is not None:
         data, source = read_file(str(file))
     else:
         data, source = inline, AccountSource(None)
@@ -86,25 +105,43 @@ def run(**values: Any) -> Doc:
     from invfut_cli.rounding import step_for
     from invfut_cli.venues import GENERIC, find
 
+    from invfut_cli.inputs.live import live_price
+
     venue = find(values.get("exchange") or GENERIC.key)
     if venue is not None and venue.contract(coin) is None:
         raise source.fail("coin", venue.no_contract(coin))
+    mark_source = live_price(values, "price", "--price", coin)
     args = build(input_model(), coin=coin, **values)
     holdings, prices = file_holdings(account_file, args, source)
     step = step_for(args.tick, account_places(args, prices))
     outcome = compute(args, account_file.balance, holdings, step)
-    return document(args, outcome, prices, None if file is None else str(file))
+    doc = document(args, outcome, prices, None if file is None else str(file))
+    if mark_source is not None:
+        doc["mark_source"] = mark_source
+    if book is not None:
+        from invfut_cli.inputs.live_account import reconcile
+
+        if book.mark_source is not None:
+            doc["mark_source"] = book.mark_source
+        doc.update(reconcile(book, doc, step))
+    return doc
 
 
 @command("account", example="invfut account examples/account.toml --price 60000 --add long:5000@60000")
 def account_command(
     file: Annotated[
-        str, typer.Argument(help="The account file: .toml or .json; - reads JSON from stdin.", metavar="FILE")
-    ],
+        str | None,
+        typer.Argument(help="The account file: .toml or .json; - reads JSON from stdin. Or --live VENUE.", metavar="FILE"),
+    ] = None,
     price: Annotated[
-        Decimal,
-        typer.Option("--price", help="The mark price now, USD per coin.", metavar="PRICE", rich_help_panel=ACCOUNT),
-    ],
+        str | None,
+        typer.Option(
+            "--price",
+            help="The mark price now, USD per coin, or live: the venue's mark now (the file's or --exchange's venue).",
+            metavar="PRICE",
+            rich_help_panel=ACCOUNT,
+        ),
+    ] = None,
     add: Annotated[
         list[str] | None,
         typer.Option(
@@ -156,12 +193,42 @@ def account_command(
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
     exchange: ExchangeOpt = None,
+    live: Annotated[
+        str | None,
+        typer.Option(
+            "--live",
+            help="Read the open inverse positions and the balance from the venue (VENUE or VENUE:COIN, e.g. okx:ETH) "
+            "with a read-only key (INVFUT_<VENUE>_API_KEY/_API_SECRET or 'invfut keys set'), in place of FILE.",
+            metavar="VENUE",
+            rich_help_panel="Live",
+        ),
+    ] = None,
+    save: Annotated[
+        str | None,
+        typer.Option(
+            "--save",
+            help="With --live: write the account read to FILE (.toml or .json; never the key), to replay it offline.",
+            metavar="FILE",
+            rich_help_panel="Live",
+        ),
+    ] = None,
+    timeout: TimeoutOpt = 10.0,
+    vol: VolOpt = None,
+    vol_from: VolFromOpt = None,
+    horizon: HorizonOpt = None,
+    drift: DriftOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Several positions on one cross balance: equity, maintenance margin, USD delta and the account's
     liquidation price; --add shows an order's effect, --move/--scenario stress it, --usd-delta hedges it."""
+    if file is None and live is None:
+        raise DomainError("give the account FILE, or --live VENUE to read it from the venue")
+    if price is None and live is None:
+        raise DomainError("give the mark price now (a number, or live with the file's venue)", option="price")
+    if save is not None and live is None:
+        raise DomainError("--save writes what --live read; give --live VENUE", option="save")
     doc = run(**option_values(locals()))
     emit(explained(doc, explain), as_json, fmt)
     if doc["alert"]:
@@ -233,3 +300,24 @@ def draw_table(doc: Doc, console: Any) -> None:
     from invfut_cli.commands.account.table import draw_table as draw
 
     draw(doc, console)
+    if doc.get("venue_positions") is not None:
+        draw_venue_lines(doc, console)
+
+
+def draw_venue_lines(doc: Doc, console: Any) -> None:
+    """``--live``: the venue's liquidation price beside invfut's, and the skipped positions."""
+    for row in doc["venue_positions"]:
+        flag = "  FLAGGED: more than 1% apart" if row["flagged"] else ""
+        console.print(
+            f"{row['name']}: venue's liquidation price {row['venue_liquidation_price']}, invfut's "
+            f"{row['liquidation_price']}, difference {row['difference_steps']} step(s), {row['difference_pct']}%{flag}",
+            soft_wrap=True,
+            highlight=False,
+        )
+    for row in doc["skipped"]:
+        console.print(f"skipped {row['symbol']}: {row['reason']}", soft_wrap=True, highlight=False)
+    if doc.get("liquidation_probability"):
+        from invfut_cli.risk import probability_notes
+
+        for line in probability_notes(doc):
+            console.print(f"Account: {line}")

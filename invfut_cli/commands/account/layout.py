@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.inputs.live import MARK_SOURCE
+from invfut_cli.risk_layout import PROBABILITY, RISK_INPUTS
+
 #: Top-level keys only some answers carry (with ``--add``, ``before`` and ``after`` in
 #: place of the account's own keys).
 OPTIONAL: frozenset[str] = frozenset(
     {
         "added",
         "after",
+        "liquidation_probability",
         "balance",
         "bankruptcy_price",
         "bankruptcy_price_exact",
@@ -33,6 +37,9 @@ OPTIONAL: frozenset[str] = frozenset(
         "liquidation_price_exact_change",
         "liquidation_side",
         "maintenance_margin",
+        "mark_source",
+        "skipped",
+        "venue_positions",
         "net_entry_value",
         "net_size_usd",
         "positions",
@@ -121,6 +128,7 @@ LAYOUT: dict[str, Any] = {
         "move": [None],
         "scenario": [None],
         "usd_delta": None,
+        **RISK_INPUTS,
     },
     "price": None,
     "price_step": None,
@@ -185,9 +193,24 @@ LAYOUT: dict[str, Any] = {
         }
     ],
     "explain": None,
+    "liquidation_probability": PROBABILITY,
     "before": ACCOUNT,
     "after": ACCOUNT,
     "added": [{"side": None, "contracts": None, "price": None}],
     "liquidation_price_change": None,
     "liquidation_price_exact_change": None,
+    "mark_source": MARK_SOURCE,
+    "venue_positions": [
+        {
+            "name": None,
+            "side": None,
+            "contracts": None,
+            "venue_liquidation_price": None,
+            "liquidation_price": None,
+            "difference_steps": None,
+            "difference_pct": None,
+            "flagged": None,
+        }
+    ],
+    "skipped": [{"symbol": None, "reason": None}],
 }

@@ -43,6 +43,8 @@ from invfut_cli.options import (
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
 __getattr__ = layout_on_use(__name__)
 
+from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, MaxProbabilityOpt, VolFromOpt, VolOpt
+from invfut_cli.risk_layout import RISK_INPUTS
 
 Doc = dict[str, Any]
 
@@ -54,8 +56,27 @@ def run(**values: Any) -> Doc:
     from invfut_cli.commands.compare.rows import row_for
 
     venues = values.pop("exchange", None)
+    risk = {key: values.pop(key, None) for key in RISK_INPUTS}
+    asked = {key: value for key, value in risk.items() if value is not None}
     args = build(input_model(), venues=venues, **values)
-    return document(args, [row_for(args, venue) for venue in args.chosen])
+    doc = document(args, [row_for(args, venue) for venue in args.chosen])
+    return with_probability(args, doc, asked) if asked else doc
+
+
+def with_probability(args: Any, doc: Doc, asked: dict[str, Any]) -> Doc:
+    """Each allowed venue's ``liquidation_probability`` and ``probability_target`` (the model's
+    options, DOMAIN.md §14), as ``liq-price --exchange VENUE`` gives them."""
+    from invfut_cli.commands.liq_price import run as run_liq_price
+    from invfut_cli.inputs.risk import RiskInput
+
+    checked = build(RiskInput, **asked)  # the options checked once, before any venue
+    for row, venue in zip(doc["rows"], args.chosen, strict=True):
+        if row["allowed"]:
+            answer = run_liq_price(**args.position_values(venue), **asked)
+            row["liquidation_probability"] = answer["liquidation_probability"]
+            row["probability_target"] = answer["probability_target"]
+    doc["inputs"].update({key: getattr(checked, key) for key in RISK_INPUTS})
+    return doc
 
 
 @command(
@@ -92,6 +113,11 @@ def compare_command(
         ),
     ] = None,
     coin: CoinOpt = None,
+    vol: VolOpt = None,
+    vol_from: VolFromOpt = None,
+    horizon: HorizonOpt = None,
+    drift: DriftOpt = None,
+    max_probability: MaxProbabilityOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -145,3 +171,9 @@ def draw_table(doc: Doc, console: Any) -> None:
     from invfut_cli.commands.compare.table import draw_table as draw
 
     draw(doc, console)
+    for row in doc["rows"]:
+        if row.get("liquidation_probability"):
+            from invfut_cli.risk import probability_notes
+
+            for line in probability_notes({**row, "coin": doc["coin"]}):
+                console.print(f"{row['exchange']}: {line}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import LIQUIDATION, ORDER_COST, SIZE_ASKED
 
 LAYOUT: dict[str, Any] = {
@@ -19,6 +20,7 @@ LAYOUT: dict[str, Any] = {
         "margin": None,
         "balance": None,
         "exchange": [None],
+        **RISK_INPUTS,
     },
     "average_entry": None,
     "margin_mode": None,
@@ -45,6 +47,8 @@ LAYOUT: dict[str, Any] = {
             "reason": None,
             "bankruptcy_reason": None,
             "warnings": [None],
+            "liquidation_probability": PROBABILITY,
+            "probability_target": PROBABILITY_TARGET,
         }
     ],
     "explain": None,

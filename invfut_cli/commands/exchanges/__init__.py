@@ -10,6 +10,7 @@ import typer
 
 from invfut_cli.app import command, emit
 from invfut_cli.commands import layout_on_use
+from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
 
 if TYPE_CHECKING:
@@ -76,11 +77,30 @@ def exchanges_command(
             case_sensitive=False,
         ),
     ] = None,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Read the current contract size, tick, lot, maximum leverage and tiers from the venue's "
+            "public API (NAME, or every venue ccxt reaches), cache them for the other commands, "
+            "and show what changed against the shipped preset (needs the live extra).",
+            rich_help_panel="Live",
+        ),
+    ] = False,
+    timeout: TimeoutOpt = 10.0,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
     from invfut_cli.documents.typed import typed
+
+    if refresh:
+        from invfut_cli.live.refresh import refresh as read_venues
+        from invfut_cli.live.transport import VENUES
+
+        names = [name.value] if name is not None else [k for k, v in VENUES.items() if v.ccxt_id]
+        emit(typed(read_venues(names, timeout=timeout)), as_json, fmt)
+        return
     from invfut_cli.venues.presets import load
 
     emit(typed(document(load(), None if name is None else name.value)), as_json, fmt)
@@ -92,8 +112,23 @@ def percent(rate: Decimal) -> str:
     return f"{value:f}"
 
 
+def draw_refresh(doc: Mapping[str, Any], console: Any) -> None:
+    """``--refresh``: per venue, when it was read and each change against the shipped preset."""
+    for venue in doc["refreshed"]:
+        changed = venue["changes"]
+        console.print(f"{venue['venue']}: read {venue['read_at']}, {len(changed) or 'no'} change(s) against the shipped preset", soft_wrap=True, highlight=False)
+        for change in changed:
+            console.print(f"  {change['coin']} {change['field']}: {change['shipped']} -> {change['current']}", soft_wrap=True, highlight=False)
+        for item in venue["not_read"]:
+            console.print(f"  not read: {item}", soft_wrap=True, highlight=False)
+    console.print(f"cached in {doc['cache_file']}", soft_wrap=True, highlight=False)
+
+
 def draw_table(doc: Mapping[str, Any], console: Any) -> None:
     """The presets: one row per contract; with one venue, its tiers, notes and sources too."""
+    if "refreshed" in doc:
+        draw_refresh(doc, console)
+        return
     from invfut_cli.render.table import plain_table, text
 
     headers = ["exchange", "symbol", "USD", "tick", "lot", "max lev", "fees %", "family"]
@@ -163,6 +198,11 @@ def flat_records(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """CSV/NDJSON: one record per contract, its venue's keys beside it (``notes`` left out)."""
     from invfut_cli.render.flat import flatten
 
+    if "refreshed" in doc:
+        for venue in doc["refreshed"]:
+            for change in venue["changes"]:
+                yield {"venue": venue["venue"], "read_at": venue["read_at"], **change}
+        return
     for venue in doc["exchanges"]:
         for coin, contract in venue["coins"].items():
             yield flatten({k: v for k, v in venue.items() if k not in ("coins", "notes")} | {"coin": coin, **contract})

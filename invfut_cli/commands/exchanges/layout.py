@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+#: ``--refresh`` answers with ``cache_file`` and ``refreshed`` in place of ``exchanges``.
+OPTIONAL: frozenset[str] = frozenset({"exchanges", "cache_file", "refreshed"})
+
 LAYOUT: dict[str, Any] = {
     "command": None,
+    "cache_file": None,
+    "refreshed": [
+        {
+            "venue": None,
+            "read_at": None,
+            "changes": [{"coin": None, "field": None, "shipped": None, "current": None}],
+            "not_read": [None],
+        }
+    ],
     "exchanges": [
         {
             "exchange": None,

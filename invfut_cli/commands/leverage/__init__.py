@@ -28,6 +28,8 @@ from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt,
 from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, Count, Leverage, Price, Side, conflict
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput
+from invfut_cli.inputs.risk import RiskInput
+from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, MaxProbabilityOpt, VolFromOpt, VolOpt
 from invfut_cli.inputs.position import SizeAsked, check_venue_limits, lot_of, preset_defaults, size_to_contracts
 from invfut_cli.options import (
     FEES,
@@ -225,6 +227,10 @@ def largest_order_keys(args: LeverageInput, found: core.LargestOrder | None) -> 
     }
 
 
+class RiskLeverageInput(LeverageInput, RiskInput):
+    """``leverage`` with the model probability's options (DOMAIN.md §14)."""
+
+
 def run(**values: Any) -> dict[str, Any]:
     """The ``leverage`` document for these option values."""
     chosen = split(values)
@@ -233,9 +239,13 @@ def run(**values: Any) -> dict[str, Any]:
 
         given = {k: v for k, v in chosen.items() if v is not None}
         return leverage_document(build(LeverageContractInput, **with_grid(values), **given))
-    args = build(LeverageInput, **with_grid(values))
+    from invfut_cli.risk import leverage_keys
+
+    args = build(RiskLeverageInput, **with_grid(values))
     sizing, rows, outcome = work_out(args)
-    return {**document(args, sizing, rows, outcome), **largest_order_keys(args, largest_order(args))}
+    doc = {**document(args, sizing, rows, outcome), **largest_order_keys(args, largest_order(args))}
+    position = core.Position(core.Side(args.side), sizing.contracts, args.contract_size, args.entry)
+    return leverage_keys(args, doc, position, sizing.margin_coin)
 
 
 @command("leverage", example="invfut leverage --entry 8000 --contracts 10000 --leverage 10")
@@ -267,6 +277,11 @@ def leverage_command(
             rich_help_panel=FEES,
         ),
     ] = None,
+    vol: VolOpt = None,
+    vol_from: VolFromOpt = None,
+    horizon: HorizonOpt = None,
+    drift: DriftOpt = None,
+    max_probability: MaxProbabilityOpt = None,
     exchange: ExchangeOpt = None,
     contract_type: ContractTypeOpt = None,
     multiplier: MultiplierOpt = None,

@@ -6,6 +6,7 @@ from typing import Any
 
 from invfut_cli.contract_types.layout import CONTRACT
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD, ORDER_COST, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 
 LAYOUT: dict[str, Any] = {
@@ -14,6 +15,7 @@ LAYOUT: dict[str, Any] = {
         **POSITION_INPUTS,
         **RULE_INPUTS,
         **GRID_INPUTS,
+        **RISK_INPUTS,
     },
     "size_asked": SIZE_ASKED,
     "solved": None,
@@ -26,7 +28,7 @@ LAYOUT: dict[str, Any] = {
     "effective_leverage": None,
     "liquidation_price": None,
     "grid": {"price_step": None, "last_step": None, "note": None},
-    "rows": [{"price": None, "equity": None, "effective_leverage": None, "liquidated": None}],
+    "rows": [{"price": None, "equity": None, "effective_leverage": None, "liquidated": None, "touch_pct": None}],
     "largest_order": {
         "contracts": None,
         "lot": None,
@@ -35,7 +37,11 @@ LAYOUT: dict[str, Any] = {
         "one_more_lot_total": None,
         "reason": None,
     },
+    "liquidation_probability": PROBABILITY,
+    "probability_target": PROBABILITY_TARGET,
     "explain": None,
     **CONTRACT,
 }
-OPTIONAL = CONTRACT_OPTIONAL
+
+#: Keys only some answers carry: the model probability (``--vol``/``--vol-from`` and ``--horizon``; each row's ``touch_pct`` too) and a linear or quanto contract's.
+OPTIONAL: frozenset[str] = frozenset({"liquidation_probability", "probability_target"}) | CONTRACT_OPTIONAL

@@ -20,7 +20,11 @@ from invfut_cli.documents.parts import (
     sensitivity_keys,
 )
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
+from invfut_cli.inputs.live import TimeoutOpt, live_price
 from invfut_cli.inputs.margin import LiqInput
+from invfut_cli.inputs.risk import RiskLiqInput
+from invfut_cli.risk_layout import RISK_INPUTS
+from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, MaxProbabilityOpt, VolFromOpt, VolOpt
 from invfut_cli.options import (
     MARGIN,
     BalanceOpt,
@@ -165,8 +169,33 @@ def run(**values: Any) -> dict[str, Any]:
         from invfut_cli.contract_types.run import run as contract_run
 
         return contract_run("liq_document", values, chosen)
-    args = build(LiqInput, **values)
-    return {**document(args, liquidation_for(args)), **order_keys(args, liq_order(args))}
+    args = build(RiskLiqInput, **values)
+    doc = {**document(args, liquidation_for(args)), **order_keys(args, liq_order(args))}
+    return {**doc, **probability_keys(args, doc)}
+
+
+def probability_keys(args: RiskLiqInput, doc: Doc) -> Doc:
+    """``liquidation_probability`` (``--vol``/``--vol-from`` and ``--horizon``) from the mark (or
+    entry) to the liquidation price as shown (or Deribit's estimate), and ``probability_target``
+    (``--max-probability``): DOMAIN.md §14."""
+    from invfut_cli.risk import probability_doc, target_doc
+
+    if not args.wants_probability:  # the document stays as it was without the model's options
+        for key in RISK_INPUTS:
+            doc["inputs"].pop(key, None)
+        return {}
+    side = core.Side(args.side)
+    start = args.mark if args.mark is not None else args.entry
+    barrier = doc["liquidation_price"]
+    if barrier is None:
+        barrier = doc["liquidation_price_estimate"]
+    places = args.price_places
+    return {
+        "liquidation_probability": probability_doc(args, side, start, barrier, doc["reason"], places),
+        "probability_target": target_doc(
+            args, side, start, price_step(args), lambda price: target_margin_for(args, price)[0]
+        ),
+    }
 
 
 @command(
@@ -192,10 +221,11 @@ def liq_price_command(
     taker_fee: TakerFeeOpt = None,
     tick: TickOpt = None,
     mark: Annotated[
-        Decimal | None,
+        str | None,
         typer.Option(
             "--mark",
-            help="Current mark price, for --fail-within. (default: the entry)",
+            help="Current mark price, for --fail-within, or live: the venue's mark now (needs --exchange and "
+            "the live extra). (default: the entry)",
             metavar="PRICE",
             rich_help_panel=ALERT,
         ),
@@ -219,18 +249,28 @@ def liq_price_command(
             rich_help_panel=MARGIN,
         ),
     ] = None,
+    vol: VolOpt = None,
+    vol_from: VolFromOpt = None,
+    horizon: HorizonOpt = None,
+    drift: DriftOpt = None,
+    max_probability: MaxProbabilityOpt = None,
     exchange: ExchangeOpt = None,
     contract_type: ContractTypeOpt = None,
     multiplier: MultiplierOpt = None,
     quote: QuoteOpt = None,
     settle_price: SettlePriceOpt = None,
     coin: CoinOpt = None,
+    timeout: TimeoutOpt = 10.0,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
-    doc = run(**option_values(locals()))
+    values = option_values(locals())
+    source = live_price(values, "mark", "--mark")
+    doc = run(**values)
+    if source is not None:
+        doc["mark_source"] = source
     emit(explained(doc, explain), as_json, fmt)
     if doc["alert"]:
         alert_line("liq-price", doc)

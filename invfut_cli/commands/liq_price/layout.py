@@ -6,6 +6,7 @@ from typing import Any
 
 from invfut_cli.contract_types.layout import CONTRACT
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import (
     CLOSED,
     FILL_INPUTS,
@@ -16,6 +17,7 @@ from invfut_cli.documents.shared import (
     RULE_INPUTS,
     SIZE_ASKED,
 )
+from invfut_cli.inputs.live import MARK_SOURCE
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -26,6 +28,7 @@ LAYOUT: dict[str, Any] = {
         "mark": None,
         "fail_within": None,
         "target_liquidation": None,
+        **RISK_INPUTS,
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,
@@ -58,7 +61,12 @@ LAYOUT: dict[str, Any] = {
         "tier": None,
         "reason": None,
     },
+    "liquidation_probability": PROBABILITY,
+    "probability_target": PROBABILITY_TARGET,
     "explain": None,
     **CONTRACT,
+    "mark_source": MARK_SOURCE,
 }
-OPTIONAL = CONTRACT_OPTIONAL
+
+#: Keys only some answers carry: the model probability (``--vol``/``--vol-from`` and ``--horizon``), a linear or quanto contract's, and the live mark's source.
+OPTIONAL: frozenset[str] = frozenset({"liquidation_probability", "probability_target"}) | CONTRACT_OPTIONAL | {"mark_source"}

@@ -16,6 +16,7 @@ from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.stress import Shock, StressRow, stress
 from invfut_cli.documents.parts import Doc, liquidation_keys, position_keys
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
+from invfut_cli.inputs.live import TimeoutOpt, live_price
 from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     BalanceOpt,
@@ -260,9 +261,12 @@ def stress_command(
         ),
     ] = None,
     mark: Annotated[
-        Decimal | None,
+        str | None,
         typer.Option(
-            "--mark", help="Price the moves start from. Default: the entry.", metavar="PRICE", rich_help_panel=SHOCKS
+            "--mark",
+            help="Price the moves start from, or live: the venue's mark now (needs --exchange). Default: the entry.",
+            metavar="PRICE",
+            rich_help_panel=SHOCKS,
         ),
     ] = None,
     mmr: MmrOpt = None,
@@ -286,13 +290,18 @@ def stress_command(
         ),
     ] = None,
     coin: CoinOpt = None,
+    timeout: TimeoutOpt = 10.0,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
     liquidation price), and the margin to add to survive it."""
-    doc = run(**option_values(locals()))
+    values = option_values(locals())
+    source = live_price(values, "mark", "--mark")
+    doc = run(**values)
+    if source is not None:
+        doc["mark_source"] = source
     note_unit_slip("stress", "--move", move, Decimal(2))  # only for values that were taken
     emit(explained(doc, explain), as_json, fmt)
 

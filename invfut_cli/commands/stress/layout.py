@@ -7,6 +7,7 @@ from typing import Any
 from invfut_cli.contract_types.layout import CONTRACT, STRESS_ROW
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, LIQUIDATION, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
+from invfut_cli.inputs.live import MARK_SOURCE
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -64,5 +65,7 @@ LAYOUT: dict[str, Any] = {
     ],
     "explain": None,
     **CONTRACT,
+    "mark_source": MARK_SOURCE,
 }
-OPTIONAL = CONTRACT_OPTIONAL
+#: Keys only some answers carry: a linear or quanto contract's, and the live mark's source.
+OPTIONAL: frozenset[str] = CONTRACT_OPTIONAL | {"mark_source"}

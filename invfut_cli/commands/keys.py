@@ -1,0 +1,86 @@
+"""``invfut keys``: the read-only API keys of the live commands, in the system keyring.
+
+``keys set VENUE`` prompts for the key without echoing it; ``keys list`` names the venues
+that have one (never a key); ``keys delete VENUE`` removes it. No option takes a key.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Any
+
+import typer
+
+from invfut_cli.app import command, emit
+from invfut_cli.options import FormatOpt, JsonOpt
+
+LAYOUT: dict[str, Any] = {"command": None, "action": None, "venues": [None]}
+
+
+class KeysAction(enum.StrEnum):
+    set = "set"
+    list = "list"
+    delete = "delete"
+
+
+@command("keys", example="invfut keys set bybit\ninvfut keys list\ninvfut keys delete bybit")
+def keys_command(
+    action: Annotated[KeysAction, typer.Argument(help="set, list or delete.", metavar="ACTION")],
+    venue: Annotated[
+        str | None, typer.Argument(help="The venue (set, delete): bybit, binance, okx, kraken, deribit.", metavar="VENUE")
+    ] = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """The read-only API keys for account --live: set (prompted, never echoed), list (venues only), delete."""
+    from invfut_cli.core.errors import DomainError
+    from invfut_cli.live import keys
+    from invfut_cli.live.transport import VENUES, venue as reachable
+
+    if action is not KeysAction.list:
+        if venue is None:
+            raise DomainError(f"keys {action.value} needs the VENUE argument")
+        reachable(venue.lower(), "VENUE")
+        venue = venue.lower()
+    if action is KeysAction.set:
+        parts = {
+            "API_KEY": typer.prompt(f"{venue} API key (read-only)", hide_input=True),
+            "API_SECRET": typer.prompt(f"{venue} API secret", hide_input=True),
+        }
+        if VENUES[venue].needs_password:
+            parts["API_PASSWORD"] = typer.prompt(f"{venue} API passphrase", hide_input=True)
+        keys.store_credentials(venue, parts)
+        done = [venue]
+    elif action is KeysAction.delete:
+        done = [venue] if keys.delete_credentials(venue) else []
+    else:
+        done = keys.stored_venues([k for k, v in VENUES.items() if v.ccxt_id])
+    emit({"command": "keys", "action": action.value, "venues": done}, as_json, fmt)
+
+
+def draw_table(doc: dict[str, Any], console: Any) -> None:
+    """One line: what was done, and for which venues (never a key)."""
+    venues = ", ".join(doc["venues"]) or "none"
+    said = {"set": "key stored for", "delete": "key deleted for", "list": "keys for"}[doc["action"]]
+    console.print(f"{said}: {venues}", soft_wrap=True, highlight=False)
+
+
+def flat_records(doc: dict[str, Any]) -> Any:
+    for venue in doc["venues"]:
+        yield {"action": doc["action"], "venue": venue}
+
+
+def run(**values: Any) -> dict[str, Any]:
+    """``keys list``'s document (the one action without a prompt or a change)."""
+    from invfut_cli.live import keys
+    from invfut_cli.live.transport import VENUES
+
+    return {"command": "keys", "action": "list", "venues": keys.stored_venues([k for k, v in VENUES.items() if v.ccxt_id])}
+
+
+def explain_lines(doc: dict[str, Any]) -> list[str]:
+    """What ``keys`` looked at: the venues only, never a key's text."""
+    return [
+        "keys are read from INVFUT_<VENUE>_API_KEY / _API_SECRET / _API_PASSWORD, else the system keyring "
+        f"(service invfut); {doc['action']}: {', '.join(doc['venues']) or 'none'}"
+    ]

@@ -1,0 +1,48 @@
+"""The layout of ``invfut replay``'s ``--json`` document (see :mod:`invfut_cli.documents`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
+
+#: One candle of ``--format ndjson``/``csv``.
+ROW: dict[str, Any] = dict.fromkeys(
+    ("time", "line", "open", "high", "low", "close", "mark_price", "liquidation_price", "equity", "safety_pct",
+     "funding", "collateral", "liquidated")
+)  # fmt: skip
+
+LAYOUT: dict[str, Any] = {
+    **HEAD,
+    "inputs": {**POSITION_INPUTS, **FILL_INPUTS, **RULE_INPUTS, "file": None, "from": None, "funding": None},
+    "size_asked": SIZE_ASKED,
+    "size_usd": None,
+    "average_entry": None,
+    "closed": CLOSED,
+    "file": None,
+    "price_source": None,
+    "candles": None,
+    "first_time": None,
+    "last_time": None,
+    "collateral": None,
+    "liquidation_price": None,
+    "price_step": None,
+    "survived": None,
+    "liquidated_at": {"time": None, "price": None, "line": None},
+    "min_equity": None,
+    "min_safety_pct": None,
+    "worst_price": {"time": None, "price": None},
+    "funding_paid": None,
+    "funding_payments": None,
+    "funding_interval_hours": None,
+    "collateral_end": None,
+    "collateral_to_survive": None,
+    "margin_to_add": None,
+    "reason": None,
+    "warnings": [None],
+    "rows": [ROW],
+    "explain": None,
+}
+
+#: ``rows`` only with ``--format ndjson``/``csv``.
+OPTIONAL = frozenset({"rows"})

@@ -3,6 +3,8 @@ effective leverage with the price."""
 
 from __future__ import annotations
 
+from invfut_cli.given import echoed
+
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Annotated, Any
@@ -189,7 +191,8 @@ def document(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.Drift
         "solved": sizing.solved,
         "margin_mode": "cross" if args.balance is not None else "isolated",
         "contracts": sizing.contracts,
-        "leverage": pct(sizing.leverage),
+        # A leverage given is echoed as given; one solved is rounded to 0.01, nearest.
+        "leverage": pct(sizing.leverage) if sizing.solved == "leverage" else echoed(sizing.leverage, 0),
         "size_usd": usd(sizing.size_usd, places),
         "initial_margin": coin(sizing.initial_margin_coin),
         "collateral": coin(sizing.margin_coin),

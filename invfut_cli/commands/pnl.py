@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invfut_cli.given import echoed
+
 from decimal import Decimal, localcontext
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple
@@ -41,7 +43,7 @@ from invfut_cli.options import (
     SizeCoinOpt,
     SizeUsdOpt,
 )
-from invfut_cli.rounding import coin, pct, price_step, safe_price, usd
+from invfut_cli.rounding import as_written, coin, pct, price_step, safe_price, shown_places, usd
 from invfut_cli.venues import get
 
 if TYPE_CHECKING:
@@ -97,7 +99,7 @@ class PnlInput(PositionInput, MaintenanceInput, FeeInput):
 
     @cached_property
     def price_places(self) -> int:
-        return max(super().price_places, places_of(self.exit) if self.exit is not None else 0)
+        return super().price_places if self.exit is None else max(super().price_places, shown_places(self.exit))
 
 
 # --- What it works out --------------------------------------------------------------------
@@ -236,7 +238,7 @@ def document(args: PnlInput, outcome: PnlOutcome) -> Doc:
         "coin": args.coin,
         **position_keys(args),
         # A solved exit is rounded so that it reaches the target: a long's up, a short's down.
-        "exit_price": usd(outcome.exit_price_usd, places)
+        "exit_price": echoed(outcome.exit_price_usd, places)
         if target is None
         else safe_price(outcome.exit_price_usd, side, step),
         "target": None
@@ -272,7 +274,12 @@ def document(args: PnlInput, outcome: PnlOutcome) -> Doc:
         "fee_open": coin(net.open_fee_coin) if net and args.entry_fee is not None else None,
         "fee_close": coin(net.close_fee_coin) if net and args.exit_fee is not None else None,
         "funding": coin(fees.funding_coin) if args.funding is not None else None,
-        "funding_periods": fees.funding_periods if args.funding is not None else None,
+        # --periods as given; periods counted from --hours pro rata to 8 places, nearest.
+        "funding_periods": None
+        if args.funding is None
+        else fees.funding_periods
+        if args.periods is not None
+        else as_written(fees.funding_periods),
         "funding_counted": fees.funding_counted if args.funding is not None else None,
         "net_pnl": coin(net.net_coin) if net and args.has_costs else None,
         "net_pnl_usd": usd(net.net_coin * outcome.exit_price_usd, places)

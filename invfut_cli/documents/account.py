@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invfut_cli.given import GIVEN
+
 from typing import Any
 
 #: Top-level keys only some answers carry (with ``--add``, ``before`` and ``after`` in
@@ -79,8 +81,8 @@ ACCOUNT: dict[str, Any] = {
             "name": None,
             "side": None,
             "margin_mode": None,
-            "contracts": None,
-            "contract_size": None,
+            "contracts": GIVEN,
+            "contract_size": GIVEN,
             "entry": None,
             "pnl": None,
             "exposure": None,
@@ -152,10 +154,10 @@ LAYOUT: dict[str, Any] = {
     "total_equity": ACCOUNT["total_equity"],
     "total_usd_delta": ACCOUNT["total_usd_delta"],
     "positions": ACCOUNT["positions"],
-    "fail_within_pct": None,
+    "fail_within_pct": GIVEN,
     "alert": None,
     "hedge": {
-        "target_usd_delta": None,
+        "target_usd_delta": GIVEN,
         "usd_delta": None,
         "side": None,
         "contracts": None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invfut_cli.given import GIVEN
+
 from typing import Any
 
 from invfut_cli.documents.shared import LIQUIDATION, ORDER_COST, SIZE_ASKED
@@ -20,7 +22,7 @@ LAYOUT: dict[str, Any] = {
         "balance": None,
         "exchange": [None],
     },
-    "average_entry": None,
+    "average_entry": GIVEN,
     "margin_mode": None,
     "rows": [
         {
@@ -29,12 +31,12 @@ LAYOUT: dict[str, Any] = {
             "symbol": None,
             "contract_size": None,
             "lot": None,
-            "fee_rate": None,
+            "fee_rate": GIVEN,
             "contracts": None,
             "size_coin": None,
             "allowed": None,
             "max_leverage": None,
-            "leverage": None,
+            "leverage": GIVEN,
             "size_asked": SIZE_ASKED,
             "size_usd": None,
             **LIQUIDATION,

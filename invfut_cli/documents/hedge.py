@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invfut_cli.given import GIVEN
+
 from typing import Any
 
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD
@@ -18,8 +20,8 @@ LAYOUT: dict[str, Any] = {
         "funding_interval": None,
     },
     "side": None,
-    "holding": None,
-    "average_entry": None,
+    "holding": GIVEN,
+    "average_entry": GIVEN,
     "holding_usd": None,
     "ratio_target_pct": None,
     "contracts": None,
@@ -28,7 +30,7 @@ LAYOUT: dict[str, Any] = {
     "target_size_usd": None,
     "hedge_ratio_pct": None,
     "unhedged_coin": None,
-    "funding_rate": None,
+    "funding_rate": GIVEN,
     "funding_interval_hours": None,
     "funding_direction": None,
     "funding_received_per_interval": None,

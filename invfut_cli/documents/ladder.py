@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invfut_cli.given import GIVEN
+
 from typing import Any
 
 from invfut_cli.documents.shared import (
@@ -34,7 +36,7 @@ LAYOUT: dict[str, Any] = {
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,
-    "average_entry": None,
+    "average_entry": GIVEN,
     "closed": CLOSED,
     "initial_margin": None,
     "collateral": None,

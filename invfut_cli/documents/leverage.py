@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invfut_cli.given import GIVEN
+
 from typing import Any
 
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD, ORDER_COST, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
@@ -16,8 +18,8 @@ LAYOUT: dict[str, Any] = {
     "size_asked": SIZE_ASKED,
     "solved": None,
     "margin_mode": None,
-    "contracts": None,
-    "leverage": None,
+    "contracts": GIVEN,
+    "leverage": GIVEN,
     "size_usd": None,
     "initial_margin": None,
     "collateral": None,

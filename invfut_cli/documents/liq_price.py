@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invfut_cli.given import GIVEN
+
 from typing import Any
 
 from invfut_cli.documents.shared import (
@@ -27,7 +29,7 @@ LAYOUT: dict[str, Any] = {
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,
-    "average_entry": None,
+    "average_entry": GIVEN,
     "closed": CLOSED,
     **LIQUIDATION,
     "distance_pct": None,
@@ -40,7 +42,7 @@ LAYOUT: dict[str, Any] = {
     "fee_to_close": None,
     "mark_price": None,
     "distance_from_mark_pct": None,
-    "fail_within_pct": None,
+    "fail_within_pct": GIVEN,
     "beyond": None,
     "alert": None,
     "reason": None,
@@ -48,7 +50,7 @@ LAYOUT: dict[str, Any] = {
     "warnings": [None],
     "order_cost": ORDER_COST,
     "target_liquidation": {
-        "price": None,
+        "price": GIVEN,
         "collateral": None,
         "margin_to_add": None,
         "leverage": None,

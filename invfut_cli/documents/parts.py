@@ -235,7 +235,8 @@ def order_cost_doc(cost: core.OrderCost, step: Decimal) -> Doc:
     toward safety), each part as the venue charges it (to the satoshi, nearest, a half up),
     their sum ``total``, and the unrounded sum to the satoshi, ``total_exact``."""
     return {
-        "size_usd": cost.size_usd,
+        # Contracts × contract size: exact, to 8 places at most (nearest) where the inputs are finer.
+        "size_usd": as_written(cost.size_usd),
         "leverage": cost.leverage,
         "fee_rate": cost.fee_rate,
         "bankruptcy_price": safe_price(cost.fee_price_usd, cost.side, step),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invfut_cli.given import GIVEN
+
 from typing import Any
 
 from invfut_cli.documents.shared import HEAD, LIQUIDATION, RULE_INPUTS
@@ -24,7 +26,7 @@ LAYOUT: dict[str, Any] = {
     "side_inferred": None,
     "risk": None,
     "risk_pct": None,
-    "fee_rate": None,
+    "fee_rate": GIVEN,
     "fee_rate_source": None,
     "stop_distance_pct": None,
     "contracts": None,

@@ -27,6 +27,7 @@ from pydantic_core import core_schema as cs
 
 from invfut_cli.commands import REGISTRY
 from invfut_cli.documents import layout_module
+from invfut_cli.given import is_given
 from invfut_cli.glossary import GLOSSARY, PLACES, TINY_PRICE_PLACES, Unit
 from invfut_cli.rounding import place_step
 
@@ -66,6 +67,9 @@ def _node(key: str, layout: Any, top: frozenset[str] | None = None, places: bool
     ``places``: numbers' places are checked (else their type only)."""
     if layout is None:
         return _leaf(key, places)
+    if is_given(layout):
+        # An input echoed as given: its unit's type, with the places it was written with.
+        return _leaf(key, places=False)
     if isinstance(layout, list):
         (item,) = layout
         return cs.nullable_schema(

@@ -17,9 +17,9 @@ from typing import Any
 #: The most decimal places a drawn number has.
 MOST_PLACES = 12
 
-#: The commands a batch line can run (``batch`` and ``schema`` write no document of their own
-#: through a line).
-COMMANDS = ("pnl", "liq-price", "leverage", "ladder", "size", "hedge", "stress", "account", "compare", "exchanges")
+#: The commands a batch line can run (``exchanges`` and ``schema`` take no numbers; ``batch``
+#: runs these).
+COMMANDS = ("pnl", "liq-price", "leverage", "ladder", "size", "hedge", "stress", "account", "compare")
 
 Draw = Callable[[random.Random], Any]
 
@@ -62,8 +62,9 @@ FIELDS: dict[str, Draw] = {
     "from": _num("100", "5000"),
     "to": _num("5000", "100000"),
     "contracts": lambda rng: str(rng.randint(1, 100_000)) if rng.random() < 0.7 else fine("1", "100000", rng),
-    "size_usd": _num("1", "100000"),
-    "size_coin": _num("0.001", "10"),
+    # A size in USD or coin takes at most 8 places (a satoshi): a documented limit of the input.
+    "size_usd": lambda rng: fine("1", "100000", rng, rng.randint(0, 8)),
+    "size_coin": lambda rng: fine("0.001", "10", rng, rng.randint(3, 8)),
     "contract_size": lambda rng: rng.choice(["1", "10", "100", fine("0.5", "100", rng)]),
     "leverage": _num("0.5", "100"),
     "margin": _num("0.001", "10"),
@@ -98,30 +99,41 @@ FIELDS: dict[str, Draw] = {
 SIDE = ("long", "short")
 EXCHANGES = ("generic", "bybit", "okx", "binance", "bitmex", "kraken", "deribit")
 
-#: Each command's fields: those always given, and those that may be (a few at a time).
-SHAPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+#: Groups of fields given together (a grid, funding with its periods, a target in place of
+#: the exit).
+GRID = (("from", "to", "steps"), ("from", "to", "step"), ("pct",), ("pct", "pct_step"))
+FUNDING = (("funding",), ("funding", "periods"), ("funding", "hours"))
+FEES = (("entry_fee",), ("exit_fee",), ("entry_fee", "exit_fee"))
+RULE = (("mmr",), ("mm_deduction",), ("taker_fee",), ("tick",), ("mmr", "mm_deduction", "taker_fee"))
+
+#: Each command's fields: those always given, and groups of which a few may be.
+SHAPES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
     "pnl": (("side", "entry", "contracts", "exit", "leverage"),
-            ("margin", "balance", "target_roe", "target_pnl", "target_usd", "entry_fee", "exit_fee", "funding",
-             "periods", "hours", "close", "contract_size")),
+            (("balance",), *FEES, *FUNDING, ("close",), ("contract_size",), *RULE)),
     "liq-price": (("side", "entry", "contracts", "leverage"),
-                  ("balance", "mmr", "mm_deduction", "taker_fee", "tick", "mark", "fail_within",
-                   "target_liquidation", "close", "contract_size")),
-    "leverage": (("entry", "contracts"),
-                 ("side", "leverage", "balance", "taker_fee", "from", "to", "steps", "pct", "contract_size")),
+                  (*RULE, ("mark",), ("mark", "fail_within"), ("target_liquidation",), ("close",),
+                   ("contract_size",), ("balance",))),
+    "leverage": (("entry",), (("side",), ("taker_fee",), *GRID, ("contract_size",))),
     "ladder": (("side", "entry", "contracts", "leverage"),
-               ("from", "to", "steps", "step", "pct", "pct_step", "mmr", "mm_deduction", "taker_fee", "tick",
-                "entry_fee", "exit_fee", "funding", "periods", "hours", "close", "contract_size")),
-    "size": (("entry", "stop", "balance", "risk"),
-             ("leverage", "contract_size", "mmr", "mm_deduction", "taker_fee", "tick")),
-    "hedge": (("holding", "price"), ("ratio", "funding", "funding_interval", "from", "to", "steps", "pct")),
+               (*GRID, *RULE, *FEES, *FUNDING, ("close",), ("contract_size",), ("balance",))),
+    "size": (("entry", "stop", "balance", "risk"), (("leverage",), ("contract_size",), *RULE)),
+    "hedge": (("holding", "price"), (("ratio",), ("funding",), ("funding", "funding_interval"), *GRID)),
     "stress": (("side", "entry", "contracts", "leverage"),
-               ("move", "mark", "mmr", "mm_deduction", "taker_fee", "tick", "balance", "close", "contract_size")),
-    "account": ((), ("price", "add", "fail_within", "move", "usd_delta", "mmr", "mm_deduction", "taker_fee", "tick")),
-    "compare": (("side", "entry", "size_usd", "leverage"), ("balance",)),
-    "exchanges": ((), ()),
+               (("move",), ("mark",), *RULE, ("balance",), ("close",), ("contract_size",))),
+    "account": (("price",), (("add",), ("fail_within",), ("move",), ("usd_delta",), *RULE)),
+    "compare": (("side", "entry", "size_usd", "leverage"), ()),
 }  # fmt: skip
-#: Fields given in place of another now and then (a size in USD or coin, a margin, fills).
-SWAPS = {"contracts": ("size_usd", "size_coin"), "leverage": ("margin", "balance"), "entry": ("fill",)}
+#: ``leverage`` solves one of contracts, margin and leverage from the other two.
+LEVERAGE_PAIRS = (("contracts", "leverage"), ("contracts", "margin"), ("margin", "leverage"),
+                  ("balance", "leverage"), ("contracts", "balance"), ("size_usd", "leverage"))  # fmt: skip
+#: Fields given in place of another now and then: a size in USD or coin, a margin or a
+#: balance, fills (in place of the entry and the contracts), a target (in place of the exit).
+SWAPS = {
+    "contracts": ("size_usd", "size_coin"),
+    "leverage": ("margin", "balance"),
+    "exit": ("target_roe", "target_pnl", "target_usd"),
+    "size_usd": ("size_coin",),
+}
 
 
 def _account(rng: random.Random) -> dict[str, Any]:
@@ -144,20 +156,22 @@ def request(rng: random.Random, command: str | None = None) -> dict[str, Any]:
     """One valid ``batch`` line with fine-grained numbers (for ``command``, or any)."""
     command = command or rng.choice(COMMANDS)
     line: dict[str, Any] = {"command": command}
-    if command == "exchanges":
-        return {**line, "name": rng.choice(EXCHANGES)}
-    always, sometimes = SHAPES[command]
+    always, groups = SHAPES[command]
+    if command == "leverage":
+        always = always + rng.choice(LEVERAGE_PAIRS)
     for field in always:
         swap = SWAPS.get(field)
-        if swap and command not in ("size", "compare") and rng.random() < 0.25:
+        if swap and command not in ("size", "leverage") and rng.random() < 0.25:
             field = rng.choice(swap)
         line[field] = rng.choice(SIDE) if field == "side" else FIELDS[field](rng)
-    for field in rng.sample(sometimes, k=min(len(sometimes), rng.randint(0, 3))):
+    chosen = rng.sample(groups, k=min(len(groups), rng.randint(0, 2)))
+    for field in {field for group in chosen for field in group}:
         line[field] = rng.choice(SIDE) if field == "side" else FIELDS[field](rng)
+    if "entry" in line and "contracts" in line and command != "account" and rng.random() < 0.1:
+        del line["entry"], line["contracts"]
+        line["fill"] = FIELDS["fill"](rng)
     if command == "account":
         line.update(_account(rng))
     if rng.random() < 0.3:
         line["exchange"] = rng.choice(EXCHANGES) if command != "compare" else "bybit,okx,deribit"
-    if line.get("fill"):
-        line.pop("entry", None)
     return line

@@ -38,7 +38,7 @@ LAYOUT: dict[str, Any] = {
     "funding_received_per_day_usd": None,
     "funding_received_per_year_pct": None,
     "warnings": [None],
-    "grid": {"price_step": None, "last_step": None, "note": None},
+    "grid": {"price_step": None, "last_step": GIVEN, "note": None},
     "rows": [{"price": None, "pnl": None, "hedged_coin": None, "hedged_usd": None, "unhedged_usd": None, "mark": None}],
     "explain": None,
 }

@@ -46,7 +46,7 @@ LAYOUT: dict[str, Any] = {
     "tier": LIQUIDATION["tier"],
     "reason": None,
     "marks": [ROW],
-    "grid": {"price_step": None, "last_step": None, "note": None},
+    "grid": {"price_step": None, "last_step": GIVEN, "note": None},
     "rows": [ROW],
     "explain": None,
 }

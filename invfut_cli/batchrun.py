@@ -27,6 +27,7 @@ from .commands import REGISTRY, hook
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
 from .datafile import Hostile, parse_json
+from .given import drop_notes, flush_notes
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
 from .render.json_out import scalar
@@ -81,13 +82,17 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         values.pop(field, None)
     try:
         doc = run(**values)
-        return scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
+        answer = scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
+        flush_notes(f"invfut batch: line {number}")
+        return answer
     except (ValidationError, ConfigError, PresetError, DomainError) as exc:
+        drop_notes()
         option, _text, code, details = describe_error(exc)
         return scalar({"line": number, "error": error_object(option, code, details)}), FAILED
     except (KeyboardInterrupt, BrokenPipeError):
         raise
     except Exception as exc:  # one bad line must not stop the run
+        drop_notes()
         message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
         return _error(number, None, message, ExitCode.INTERNAL), FAILED
 

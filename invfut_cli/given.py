@@ -10,7 +10,7 @@ unit's step instead, and declared with ``None``.
 
 A venue rounds prices to its tick, so a ``--tick`` finer than the finest price step (a
 satoshi, 8 places) is read to that step, up (a coarser tick never makes a liquidation price
-less safe), with a one-line note on stderr: :func:`read_tick`.
+less safe), with a one-line note on stderr once the request is answered: :func:`read_tick`.
 """
 
 from __future__ import annotations
@@ -47,15 +47,30 @@ def echoed(value: Decimal | None, places: int) -> Decimal | None:
     return usd(value, max(places, places_written(value)))
 
 
+#: Notes of the request being answered, written once it is answered (:func:`flush_notes`):
+#: an input that is an error writes its one error line and no note.
+_NOTES: list[str] = []
+
+
 def read_tick(value: Any, option: str = "--tick") -> Any:
-    """A tick finer than :data:`TICK_STEP`, read to it (rounded up), with a note on stderr;
+    """A tick finer than :data:`TICK_STEP`, read to it (rounded up), with a note for stderr;
     any other value as it is."""
     if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
         return value
     if places_written(value.normalize()) <= TICK_PLACES:
         return value
     read = value.quantize(TICK_STEP, rounding=ROUND_CEILING)
-    sys.stderr.write(
-        f"invfut: note: {option} {value} is finer than a price is shown (8 places): read as {read}\n"
-    )
+    _NOTES.append(f"{option} {value:f} is finer than a price is shown (8 places): read as {read:f}")
     return read
+
+
+def flush_notes(prefix: str = "invfut") -> None:
+    """Write the notes of the request just answered to stderr (``PREFIX: note: …``), once."""
+    for note in _NOTES:
+        sys.stderr.write(f"{prefix}: note: {note}\n")
+    _NOTES.clear()
+
+
+def drop_notes() -> None:
+    """Forget the notes of a request that ended in an error."""
+    _NOTES.clear()

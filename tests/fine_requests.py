@@ -172,6 +172,9 @@ def request(rng: random.Random, command: str | None = None) -> dict[str, Any]:
         line["fill"] = FIELDS["fill"](rng)
     if command == "account":
         line.update(_account(rng))
-    if rng.random() < 0.3:
-        line["exchange"] = rng.choice(EXCHANGES) if command != "compare" else "bybit,okx,deribit"
+    if command == "compare":
+        # Two venues a line (every venue is one more liquidation price: the fuzz keeps its pace).
+        line["exchange"] = ",".join(rng.sample(EXCHANGES[1:], 2))
+    elif rng.random() < 0.3:
+        line["exchange"] = rng.choice(EXCHANGES)
     return line

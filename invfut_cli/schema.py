@@ -48,7 +48,8 @@ def _leaf(key: str, given: bool = False) -> dict[str, Any]:
         return {
             "type": ["number", "null"],
             GIVEN_KEYWORD: True,
-            "description": f"{term.meaning} ({term.unit.value}; an input, with the places it was given)",
+            "description": f"{term.meaning} ({term.unit.value}; an input echoed with the places it was given, "
+            f"a computed value at most {PLACES[term.unit]} decimal places)",
         }
     places = PLACES[term.unit]
     if term.unit is Unit.PRICE:

@@ -192,7 +192,7 @@ def document(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.Drift
         "margin_mode": "cross" if args.balance is not None else "isolated",
         "contracts": sizing.contracts,
         # A leverage given is echoed as given; one solved is rounded to 0.01, nearest.
-        "leverage": pct(sizing.leverage) if sizing.solved == "leverage" else echoed(sizing.leverage, 0),
+        "leverage": pct(sizing.leverage) if sizing.solved == "leverage" else echoed(sizing.leverage, 2),
         "size_usd": usd(sizing.size_usd, places),
         "initial_margin": coin(sizing.initial_margin_coin),
         "collateral": coin(sizing.margin_coin),

@@ -61,21 +61,24 @@ def inputs(model: Model) -> Doc:
     if ordered is None:
         rank = {key: index for index, key in enumerate(INPUT_ORDER)}
         ordered = _ECHO_ORDER[keys] = tuple(sorted(keys, key=lambda k: rank.get(k, len(INPUT_ORDER))))
-    return {key: _echo(data[key]) for key in ordered}
+    derived = "entry" if data.get("fill") else None  # the entry of fills is their average
+    return {key: _echo(data[key], key == derived) for key in ordered}
 
 
 #: Inputs echoed as they are.
 _PLAIN = frozenset({type(None), str, int, bool, tuple, list, dict})
 
 
-def _echo(value: Any) -> Any:
-    """An input as echoed: enums by value; a derived number (an average entry) to 8 places."""
+def _echo(value: Any, derived: bool = False) -> Any:
+    """An input as echoed: enums by value; a number as given (``--leverage 33.333``,
+    ``--exit 98754.686964150969``: every place kept); a ``derived`` number (an average entry)
+    to 8 places."""
     kind = type(value)
     if kind in _PLAIN:
         return value
     if hasattr(value, "value"):
         return value.value
-    return as_written(value)
+    return as_written(value) if derived else value
 
 
 def venue(model: Model) -> Doc:

@@ -27,9 +27,9 @@ from .commands import REGISTRY, hook
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
 from .datafile import Hostile, parse_json
-from .given import drop_notes, flush_notes
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
+from .given import drop_notes, flush_notes
 from .render.json_out import scalar
 
 load_commands()  # every command's module: a line runs its command's ``run``

@@ -170,7 +170,9 @@ BY_METAVAR: dict[str, st.SearchStrategy[str]] = {
     "USD": _or_fine(["1", "10", "100"], _fixed("1", "100", MOST_PLACES)),
     "RATE": _or_fine(["0.5%", "0.005", "0.075%", "0", "1%"], _fixed("0", "0.05", MOST_PLACES)),
     "PCT": _dec("1", "50", 1),
-    "FEE": _or_fine(["maker", "taker", "0.05%", "-0.025%", "0"], _fixed("-0.05", "0.1", MOST_PLACES).map(lambda v: v + "%")),
+    "FEE": _or_fine(
+        ["maker", "taker", "0.05%", "-0.025%", "0"], _fixed("-0.05", "0.1", MOST_PLACES).map(lambda v: v + "%")
+    ),
     "H": st.integers(0, 72).map(str),
     "HOURS": st.sampled_from(["1", "4", "8"]),
     "AMOUNT": _or_fine(["2%", "0.01", "1%", "0.5%"], _fixed("0.1", "5", MOST_PLACES).map(lambda v: v + "%")),

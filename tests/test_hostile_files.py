@@ -123,7 +123,14 @@ def test_hostile_batch_lines_get_error_records_and_the_run_goes_on() -> None:
     assert [r.get("command") for r in (records[0], records[-1])] == ["pnl", "pnl"]
     errors = records[1:-1]
     assert [r["line"] for r in errors] == list(range(2, 2 + len(errors)))
-    says = ["NaN is not", "Infinity is not", "'entry' is given twice", "nested more than", "-Infinity is not", "--entry"]
+    says = [
+        "NaN is not",
+        "Infinity is not",
+        "'entry' is given twice",
+        "nested more than",
+        "-Infinity is not",
+        "--entry",
+    ]
     for record, expected in zip(errors, says, strict=True):
         error = record["error"]
         assert error["exit_code"] == ExitCode.USAGE, record

@@ -152,9 +152,7 @@ def test_every_answer_validates_in_ajv(answers: list[tuple[str, str]], tmp_path:
         "type": "object",
         "required": ["command"],
         "properties": {"command": {"enum": sorted(LAYOUTS)}},
-        "allOf": [
-            {"if": {"properties": {"command": {"const": c}}}, "then": {"$ref": f"#/$defs/{c}"}} for c in LAYOUTS
-        ],
+        "allOf": [{"if": {"properties": {"command": {"const": c}}}, "then": {"$ref": f"#/$defs/{c}"}} for c in LAYOUTS],
         "$defs": defs,
     }
     (tmp_path / "schema.json").write_text(json.dumps(combined), encoding="utf-8")

@@ -3,8 +3,6 @@ effective leverage with the price."""
 
 from __future__ import annotations
 
-from invfut_cli.given import echoed
-
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Annotated, Any
@@ -25,6 +23,7 @@ from invfut_cli.documents.parts import (
     size_asked_doc,
     venue,
 )
+from invfut_cli.given import echoed
 from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, Count, Leverage, Price, Side, conflict
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from invfut_cli.given import echoed
-
 from decimal import Decimal, localcontext
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple
@@ -13,8 +11,9 @@ from pydantic import Field, model_validator
 
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
-from invfut_cli.core.numbers import CORE_CONTEXT, places_of
+from invfut_cli.core.numbers import CORE_CONTEXT
 from invfut_cli.documents.parts import Doc, liquidated_keys, position_keys, sensitivity_keys
+from invfut_cli.given import echoed
 from invfut_cli.inputs.fees import Costs, FeeInput, costs
 from invfut_cli.inputs.fields import MAX_COIN, Price, SignedRate, conflict
 from invfut_cli.inputs.margin import MaintenanceInput

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from invfut_cli.given import GIVEN
-
 from typing import Any
+
+from invfut_cli.given import GIVEN
 
 #: Top-level keys only some answers carry (with ``--add``, ``before`` and ``after`` in
 #: place of the account's own keys).

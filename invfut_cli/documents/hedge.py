@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from invfut_cli.given import GIVEN
-
 from typing import Any
 
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD
+from invfut_cli.given import GIVEN
 
 LAYOUT: dict[str, Any] = {
     **HEAD,

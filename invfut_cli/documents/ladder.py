@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from invfut_cli.given import GIVEN
-
 from typing import Any
 
 from invfut_cli.documents.shared import (
@@ -17,6 +15,7 @@ from invfut_cli.documents.shared import (
     RULE_INPUTS,
     SIZE_ASKED,
 )
+from invfut_cli.given import GIVEN
 
 #: A row: the grid's, and each marked price's (entry, break-even, liquidation, bankruptcy).
 ROW: dict[str, Any] = dict.fromkeys(

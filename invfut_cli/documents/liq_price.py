@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from invfut_cli.given import GIVEN
-
 from typing import Any
 
 from invfut_cli.documents.shared import (
@@ -16,6 +14,7 @@ from invfut_cli.documents.shared import (
     RULE_INPUTS,
     SIZE_ASKED,
 )
+from invfut_cli.given import GIVEN
 
 LAYOUT: dict[str, Any] = {
     **HEAD,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from invfut_cli.given import GIVEN
-
 from typing import Any
+
+from invfut_cli.given import GIVEN
 
 #: ``preset``: what the venue's preset assumed (null for generic).
 PRESET: dict[str, Any] = {"name": None, "symbol": None, "family": None, "as_of": None, "sources": [None]}

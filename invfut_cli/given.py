@@ -44,7 +44,8 @@ def echoed(value: Decimal | None, places: int) -> Decimal | None:
         return None
     from invfut_cli.rounding import usd
 
-    return usd(value, max(places, places_written(value)))
+    # Its significant places: a product such as 100 × 0.123 keeps no trailing zeros.
+    return usd(value, max(places, places_written(value.normalize())))
 
 
 #: Notes of the request being answered, written once it is answered (:func:`flush_notes`):

@@ -124,7 +124,7 @@ LAYOUT: dict[str, Any] = {
         "scenario": [None],
         "usd_delta": None,
     },
-    "price": None,
+    "price": GIVEN,
     "price_step": None,
     "balance": ACCOUNT["balance"],
     "cross_positions": ACCOUNT["cross_positions"],
@@ -173,7 +173,7 @@ LAYOUT: dict[str, Any] = {
     "rows": [
         {
             "scenario": None,
-            "move_pct": None,
+            "move_pct": GIVEN,
             "price": None,
             "equity": None,
             "equity_usd": None,
@@ -189,7 +189,7 @@ LAYOUT: dict[str, Any] = {
     "explain": None,
     "before": ACCOUNT,
     "after": ACCOUNT,
-    "added": [{"side": None, "contracts": None, "price": None}],
+    "added": [{"side": None, "contracts": GIVEN, "price": GIVEN}],
     "liquidation_price_change": None,
     "liquidation_price_exact_change": None,
 }

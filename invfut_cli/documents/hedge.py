@@ -22,7 +22,7 @@ LAYOUT: dict[str, Any] = {
     "holding": GIVEN,
     "average_entry": GIVEN,
     "holding_usd": None,
-    "ratio_target_pct": None,
+    "ratio_target_pct": GIVEN,
     "contracts": None,
     "lot": None,
     "size_usd": None,

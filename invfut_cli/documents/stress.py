@@ -40,7 +40,7 @@ LAYOUT: dict[str, Any] = {
             "title": None,
             "start": None,
             "end": None,
-            "move_pct": None,
+            "move_pct": GIVEN,
             "measure": None,
             "extreme_usd": None,
             "sources": [None],
@@ -49,7 +49,7 @@ LAYOUT: dict[str, Any] = {
     "rows": [
         {
             "scenario": None,
-            "move_pct": None,
+            "move_pct": GIVEN,
             "price": None,
             "pnl": None,
             "equity": None,

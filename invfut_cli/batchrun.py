@@ -17,7 +17,6 @@ from __future__ import annotations
 import decimal
 import json
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from typing import IO, Any
 
 from pydantic import ValidationError
@@ -27,17 +26,16 @@ from .app import describe_error, error_object, explained, load_commands
 from .commands import REGISTRY, spec
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
+from .datafile import Hostile, parse_json
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
+from .given import drop_notes, flush_notes
 from .render.json_out import scalar
 
 load_commands()  # every command's module: a line runs its command's ``run``
 
 #: The longest line read: a longer one is an error record, not parsed.
 MAX_LINE_BYTES = 1 << 20
-#: Numbers with a point are Decimals, never floats (built once: a new decoder per line costs
-#: more than the parsing).
-_DECODER = json.JSONDecoder(parse_float=Decimal)
 #: Fields that choose how a command prints; a result line is always JSON.
 OUTPUT_FIELDS = frozenset({"json", "format"})
 #: Past this many lines a run is shared among workers (below it, forking costs more than it saves).
@@ -66,9 +64,11 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     if not text.strip():
         return _error(number, None, "blank line: expected a JSON object with a command"), FAILED
     try:
-        request = _DECODER.decode(text)
+        request = parse_json(text)
     except json.JSONDecodeError as exc:
         return _error(number, None, f"not valid JSON: {exc.msg} at column {exc.colno}"), FAILED
+    except Hostile as exc:
+        return _error(number, None, str(exc).removeprefix("line 1: ")), FAILED
     if not isinstance(request, dict):
         return _error(number, None, "expected a JSON object with a command"), FAILED
     values: dict[str, Any] = {str(k).replace("-", "_"): v for k, v in request.items()}
@@ -82,13 +82,17 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         values.pop(field, None)
     try:
         doc = run(**values)
-        return scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
+        answer = scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
+        flush_notes(f"invfut batch: line {number}")
+        return answer
     except (ValidationError, ConfigError, PresetError, DomainError) as exc:
+        drop_notes()
         option, _text, code, details = describe_error(exc)
         return scalar({"line": number, "error": error_object(option, code, details)}), FAILED
     except (KeyboardInterrupt, BrokenPipeError):
         raise
     except Exception as exc:  # one bad line must not stop the run
+        drop_notes()
         message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
         return _error(number, None, message, ExitCode.INTERNAL), FAILED
 
@@ -108,23 +112,39 @@ def answer_block(first: int, data: bytes) -> tuple[str, int]:
     return "\n".join(answers), flags
 
 
+#: What stands for a line longer than :data:`MAX_LINE_BYTES` once its bytes are dropped: a
+#: line that long, which :func:`result_line` answers with its error record.
+_TOO_LONG = b" " * (MAX_LINE_BYTES + 1)
+
+
 def blocks(read: Callable[[int], bytes], first: int = 1) -> Iterator[tuple[int, bytes]]:
     """``(number of its first line, block)`` for each block of whole lines ``read`` gives: what
-    one read returned, cut after its last newline (the last block may lack one)."""
+    one read returned, cut after its last newline (the last block may lack one). A line
+    longer than :data:`MAX_LINE_BYTES` is not held: its bytes are dropped as they come and
+    it stands as :data:`_TOO_LONG` (memory stays bounded whatever the input)."""
     pending: list[bytes] = []  # an unfinished line
+    held = 0  # its bytes so far
     while data := read(READ_BYTES):
         cut = data.rfind(b"\n") + 1
         if not cut:
-            pending.append(data)
+            held += len(data)
+            if held > MAX_LINE_BYTES:
+                pending = [_TOO_LONG]
+            else:
+                pending.append(data)
             continue
         block = data[:cut]
         if pending:
-            block = b"".join([*pending, block])
-            pending = []
+            if held + data.find(b"\n") > MAX_LINE_BYTES:
+                block = b"".join([_TOO_LONG, block[data.find(b"\n") :]])
+            else:
+                block = b"".join([*pending, block])
+            pending, held = [], 0
         yield first, block
         first += block.count(b"\n")
         if cut < len(data):
             pending.append(data[cut:])
+            held = len(data) - cut
     if pending:
         yield first, b"".join(pending)
 

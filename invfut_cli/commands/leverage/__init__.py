@@ -25,6 +25,7 @@ from invfut_cli.documents.parts import (
     venue,
 )
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
+from invfut_cli.given import echoed
 from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, Count, Leverage, Price, Side, conflict
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput
@@ -197,7 +198,8 @@ def document(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.Drift
         "solved": sizing.solved,
         "margin_mode": "cross" if args.balance is not None else "isolated",
         "contracts": sizing.contracts,
-        "leverage": pct(sizing.leverage),
+        # A leverage given is echoed as given; one solved is rounded to 0.01, nearest.
+        "leverage": pct(sizing.leverage) if sizing.solved == "leverage" else echoed(sizing.leverage, 2),
         "size_usd": usd(sizing.size_usd, places),
         "initial_margin": coin(sizing.initial_margin_coin),
         "collateral": coin(sizing.margin_coin),

@@ -17,6 +17,7 @@ from invfut_cli.commands import layout_on_use
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.sizing import RiskSizing, size_by_risk
 from invfut_cli.documents.parts import Doc, inputs, liquidation_keys, venue
+from invfut_cli.given import echoed as as_given
 from invfut_cli.inputs.fees import GENERIC_TAKER_FEE
 from invfut_cli.inputs.fields import (
     MAX_CONTRACTS,
@@ -243,8 +244,9 @@ def document(args: SizeInput, outcome: SizeOutcome) -> Doc:
         "inputs": echoed,
         "side": side.value,
         "side_inferred": args.side is None,
-        "risk": coin(sizing.risk_coin),
-        "risk_pct": pct(sizing.risk_pct),
+        # The risk given is echoed as given; the other one is worked out, and rounded.
+        "risk": as_given(args.risk, 8) if args.risk is not None else coin(sizing.risk_coin),
+        "risk_pct": as_given(args.risk_pct, 2) if args.risk_pct is not None else pct(sizing.risk_pct),
         "fee_rate": args.fee_rate,
         "fee_rate_source": args.fee_source,
         "stop_distance_pct": pct(sizing.stop_distance_pct),

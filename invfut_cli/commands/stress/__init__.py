@@ -17,6 +17,7 @@ from invfut_cli.core.stress import Shock, StressRow, stress
 from invfut_cli.documents.parts import Doc, liquidation_keys, position_keys
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.live import TimeoutOpt, live_price
+from invfut_cli.given import echoed as as_given
 from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.options import (
     BalanceOpt,
@@ -161,7 +162,7 @@ def _stress_row(row: StressRow, places: int) -> Doc:
     """A shock's row; the margin to add rounds up."""
     return {
         "scenario": row.name,
-        "move_pct": pct(HUNDRED * row.move),
+        "move_pct": as_given(HUNDRED * row.move, 2),  # a move as given (in percent)
         "price": usd(row.price_usd, places),
         "pnl": coin(row.pnl_coin),
         "equity": coin(row.equity_coin),

@@ -33,9 +33,9 @@ from .error_report import (
 )
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
-from .live.errors import LiveError
 from .given import drop_notes, flush_notes
 from .help_format import CONTEXT_SETTINGS, ROOT_EPILOG, HelpFormat, example_epilog, prose
+from .live.errors import LiveError
 from .option_values import build, note_unit_slip, option_values, with_grid
 from .output import PipeClosed, alert_line, check_output, emit, explained
 

@@ -11,8 +11,8 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest

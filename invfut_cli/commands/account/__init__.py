@@ -102,10 +102,9 @@ def _run(**values: Any) -> Doc:
     from invfut_cli.commands.account.document import account_places, document
     from invfut_cli.commands.account.holdings import holdings as file_holdings
     from invfut_cli.commands.account.inputs import input_model
+    from invfut_cli.inputs.live import live_price
     from invfut_cli.rounding import step_for
     from invfut_cli.venues import GENERIC, find
-
-    from invfut_cli.inputs.live import live_price
 
     venue = find(values.get("exchange") or GENERIC.key)
     if venue is not None and venue.contract(coin) is None:

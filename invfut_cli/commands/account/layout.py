@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.given import GIVEN
 from invfut_cli.inputs.live import MARK_SOURCE
 from invfut_cli.risk_layout import PROBABILITY, RISK_INPUTS
-from invfut_cli.given import GIVEN
 
 #: Top-level keys only some answers carry (with ``--add``, ``before`` and ``after`` in
 #: place of the account's own keys).

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import LIQUIDATION, ORDER_COST, SIZE_ASKED
 from invfut_cli.given import GIVEN
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 
 LAYOUT: dict[str, Any] = {
     "command": None,

@@ -24,14 +24,14 @@ from invfut_cli.documents.parts import (
     size_asked_doc,
     venue,
 )
-from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.given import echoed
+from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, Count, Leverage, Price, Side, conflict
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput
+from invfut_cli.inputs.position import SizeAsked, check_venue_limits, lot_of, preset_defaults, size_to_contracts
 from invfut_cli.inputs.risk import RiskInput
 from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, MaxProbabilityOpt, VolFromOpt, VolOpt
-from invfut_cli.inputs.position import SizeAsked, check_venue_limits, lot_of, preset_defaults, size_to_contracts
 from invfut_cli.options import (
     FEES,
     POSITION,

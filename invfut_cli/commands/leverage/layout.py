@@ -6,9 +6,9 @@ from typing import Any
 
 from invfut_cli.contract_types.layout import CONTRACT
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
-from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD, ORDER_COST, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 from invfut_cli.given import GIVEN
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 
 LAYOUT: dict[str, Any] = {
     **HEAD,

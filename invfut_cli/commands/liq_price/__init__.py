@@ -23,7 +23,6 @@ from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt,
 from invfut_cli.inputs.live import TimeoutOpt, live_price
 from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.inputs.risk import RiskLiqInput
-from invfut_cli.risk_layout import RISK_INPUTS
 from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, MaxProbabilityOpt, VolFromOpt, VolOpt
 from invfut_cli.options import (
     MARGIN,
@@ -49,6 +48,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.risk_layout import RISK_INPUTS
 from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for, target_margin_for
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from invfut_cli.contract_types.layout import CONTRACT
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
-from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import (
     CLOSED,
     FILL_INPUTS,
@@ -17,8 +16,9 @@ from invfut_cli.documents.shared import (
     RULE_INPUTS,
     SIZE_ASKED,
 )
-from invfut_cli.inputs.live import MARK_SOURCE
 from invfut_cli.given import GIVEN
+from invfut_cli.inputs.live import MARK_SOURCE
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 
 LAYOUT: dict[str, Any] = {
     **HEAD,

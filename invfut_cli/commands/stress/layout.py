@@ -7,8 +7,8 @@ from typing import Any
 from invfut_cli.contract_types.layout import CONTRACT, STRESS_ROW
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, LIQUIDATION, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
-from invfut_cli.inputs.live import MARK_SOURCE
 from invfut_cli.given import GIVEN
+from invfut_cli.inputs.live import MARK_SOURCE
 
 LAYOUT: dict[str, Any] = {
     **HEAD,

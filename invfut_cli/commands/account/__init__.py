@@ -32,8 +32,8 @@ import typer
 
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
 from invfut_cli.commands import layout_on_use
-from invfut_cli.commands.account.file import AccountSource, parse_account, read_file
 from invfut_cli.core.errors import DomainError
+from invfut_cli.inputs.account.file import AccountSource, parse_account, read_file
 from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import (
     BasisOpt,
@@ -100,8 +100,8 @@ def _run(**values: Any) -> Doc:
     coin = account_file.coin.upper()
     from invfut_cli.commands.account.compute import compute
     from invfut_cli.commands.account.document import account_places, document
-    from invfut_cli.commands.account.holdings import holdings as file_holdings
-    from invfut_cli.commands.account.inputs import input_model
+    from invfut_cli.inputs.account.holdings import holdings as file_holdings
+    from invfut_cli.inputs.account.model import input_model
     from invfut_cli.inputs.live import live_price
     from invfut_cli.rounding import step_for
     from invfut_cli.venues import GENERIC, find
@@ -130,7 +130,9 @@ def _run(**values: Any) -> Doc:
 def account_command(
     file: Annotated[
         str | None,
-        typer.Argument(help="The account file: .toml or .json; - reads JSON from stdin. Or --live VENUE.", metavar="FILE"),
+        typer.Argument(
+            help="The account file: .toml or .json; - reads JSON from stdin. Or --live VENUE.", metavar="FILE"
+        ),
     ] = None,
     price: Annotated[
         str | None,

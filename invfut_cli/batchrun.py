@@ -29,7 +29,9 @@ from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
+from .lean import LEAN_KEYS, liquidation_price_line
 from .render.json_out import scalar
+from .selection import ASKED, parse, selection
 
 load_commands()  # every command's module: a line runs its command's ``run``
 
@@ -44,6 +46,9 @@ OUTPUT_FIELDS = frozenset({"json", "format"})
 PARALLEL_LINES = 2000
 #: Bytes read at a time: a block is what one read gave, cut after its last newline.
 READ_BYTES = 1 << 16
+
+#: ``batch --fields``: the keys of every line's document that has no ``fields`` of its own.
+FIELDS: tuple[str, ...] | None = None
 
 #: What a line can report besides its output line: it gave an error record; its document
 #: raised an alert (``"alert": true``).
@@ -80,7 +85,16 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     explain = values.pop("explain", False) is True
     for field in OUTPUT_FIELDS:
         values.pop(field, None)
+    given = values.pop("fields", None)
+    token = None
     try:
+        keys = FIELDS if given is None else parse(given)
+        if keys is not None:
+            if keys == LEAN_KEYS and command == "liq-price" and not explain:
+                lean = liquidation_price_line(values)
+                if lean is not None:
+                    return lean[0], ALERT if lean[1] else 0
+            token = ASKED.set(selection(command, keys))
         doc = run(**values)
         return scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
     except (ValidationError, ConfigError, PresetError, DomainError) as exc:
@@ -91,6 +105,9 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     except Exception as exc:  # one bad line must not stop the run
         message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
         return _error(number, None, message, ExitCode.INTERNAL), FAILED
+    finally:
+        if token is not None:
+            ASKED.reset(token)
 
 
 def answer_block(first: int, data: bytes) -> tuple[str, int]:
@@ -135,11 +152,13 @@ def _reader(source: IO[bytes]) -> Callable[[int], bytes]:
     return read1 if read1 is not None else source.read
 
 
-def run(source: IO[bytes], out: IO[str], line_offset: int = 0) -> ExitCode:
+def run(source: IO[bytes], out: IO[str], line_offset: int = 0, fields: tuple[str, ...] | None = None) -> ExitCode:
     """Answer every line of ``source`` on ``out``, each block as soon as it is read; past
     :data:`PARALLEL_LINES` lines, on every core. Error records number the lines from
     ``line_offset + 1``. The exit code: 5 if a line failed, else 4 if a document raised an
-    alert, else 0."""
+    alert, else 0. ``fields``: the keys of each line's document (a line's ``fields`` wins)."""
+    global FIELDS
+    FIELDS = fields
     flags = 0
     previous = decimal.getcontext()
     decimal.setcontext(CORE_CONTEXT)  # every core call then runs without a context switch

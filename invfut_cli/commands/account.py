@@ -44,6 +44,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.selection import FieldsOpt
 
 Doc = dict[str, Any]
 
@@ -155,6 +156,7 @@ def account_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Several positions on one cross balance: equity, maintenance margin, USD delta and the account's
     liquidation price; --add shows an order's effect, --move/--scenario stress it, --usd-delta hedges it."""

@@ -10,6 +10,7 @@ import typer
 
 from invfut_cli.app import command, emit
 from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
+from invfut_cli.selection import FieldsOpt
 
 if TYPE_CHECKING:
     from invfut_cli.venues.presets import PresetFile
@@ -73,12 +74,16 @@ def exchanges_command(
     ] = None,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
     from invfut_cli.documents.typed import typed
     from invfut_cli.venues.presets import load
 
-    emit(typed(document(load(), None if name is None else name.value)), as_json, fmt)
+    from invfut_cli.selection import ASKED
+
+    doc, asked = document(load(), None if name is None else name.value), ASKED.get()
+    emit(typed(doc) if asked is None else asked.typed(asked.cut(doc)), as_json, fmt)
 
 
 def percent(rate: Decimal) -> str:

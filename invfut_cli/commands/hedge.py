@@ -36,6 +36,7 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, shown_places, usd
 from invfut_cli.venues import get
+from invfut_cli.selection import FieldsOpt
 
 #: The help panel of what is hedged.
 HEDGE = "Hedge"
@@ -270,6 +271,7 @@ def hedge_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Contracts to short for a dollar hedge of coin held (rounded down to the lot), the holder's USD
     value across prices with and without it, and the funding the hedge receives or pays."""

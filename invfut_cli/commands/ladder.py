@@ -55,6 +55,7 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, safe_price, step_for, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for
+from invfut_cli.selection import FieldsOpt
 
 #: Rows at or beyond the liquidation price are drawn in red, with a note, not in a column.
 LIQUIDATED_IN_RED = True
@@ -259,6 +260,7 @@ def ladder_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
     sensitivities: Annotated[

@@ -53,6 +53,7 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, step_for, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for
+from invfut_cli.selection import FieldsOpt
 
 #: The row columns kept to the last when the table is too wide (after the price).
 ESSENTIAL_COLUMNS = ("effective_leverage",)
@@ -260,6 +261,7 @@ def leverage_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Solve contracts, margin or leverage from the other two, and show how effective leverage drifts with the price."""
     doc = run(**option_values(locals()))

@@ -45,6 +45,7 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for, target_margin_for
+from invfut_cli.selection import FieldsOpt
 
 #: The help panel of the alert options (the shared panels are in ``options``).
 ALERT = "Alert"
@@ -213,6 +214,7 @@ def liq_price_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
     doc = run(**option_values(locals()))

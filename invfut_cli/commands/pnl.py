@@ -43,6 +43,7 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, price_step, safe_price, usd
 from invfut_cli.venues import get
+from invfut_cli.selection import FieldsOpt
 
 if TYPE_CHECKING:
     from invfut_cli.venues.rules import Outcome
@@ -363,6 +364,7 @@ def pnl_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
     doc = run(**option_values(locals()))

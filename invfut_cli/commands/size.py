@@ -49,6 +49,7 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, pct, pct_up, shown_places, step_for, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for
+from invfut_cli.selection import FieldsOpt
 
 #: What the table shows first: the size, its margin, the risk and the stop, and where it
 #: liquidates; the rest (fees, rounding, the lot, the exact prices) under --explain and in JSON.
@@ -342,6 +343,7 @@ def size_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Contracts that lose --risk at the stop (fees included, rounded down to the lot), the margin they
     need, and the liquidation price. Exit status 3 when the stop is at or beyond the liquidation price."""

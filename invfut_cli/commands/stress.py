@@ -50,6 +50,7 @@ from invfut_cli.rounding import (
 )
 from invfut_cli.scenarios import ALL, Move, ScenarioName, load
 from invfut_cli.venues.rules import Outcome, liquidation_for, rule_for
+from invfut_cli.selection import FieldsOpt
 
 #: The help panel of the shocks to apply.
 SHOCKS = "Shocks"
@@ -259,6 +260,7 @@ def stress_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
     liquidation price), and the margin to add to survive it."""

@@ -16,7 +16,7 @@ function __invfut_path --description 'Print the invfut subcommand path of the co
         switch "$path:$token"
             case ':pnl' ':liq-price' ':leverage' ':ladder' ':size' ':hedge' ':stress' ':account' ':compare' ':batch' ':exchanges' ':schema'
                 set path (string trim -- "$path $token")
-            case 'pnl:--side' 'pnl:--entry' 'pnl:--exit' 'pnl:--contracts' 'pnl:--size-usd' 'pnl:--size-coin' 'pnl:--fill' 'pnl:--close' 'pnl:--contract-size' 'pnl:--leverage' 'pnl:--margin' 'pnl:--balance' 'pnl:--target-roe' 'pnl:--target-pnl' 'pnl:--target-usd' 'pnl:--entry-fee' 'pnl:--exit-fee' 'pnl:--funding' 'pnl:--periods' 'pnl:--hours' 'pnl:--exchange' 'pnl:--coin' 'pnl:--format' 'liq-price:--side' 'liq-price:--entry' 'liq-price:--contracts' 'liq-price:--size-usd' 'liq-price:--size-coin' 'liq-price:--fill' 'liq-price:--close' 'liq-price:--contract-size' 'liq-price:--leverage' 'liq-price:--margin' 'liq-price:--balance' 'liq-price:--mmr' 'liq-price:--mm-basis' 'liq-price:--mm-deduction' 'liq-price:--taker-fee' 'liq-price:--tick' 'liq-price:--mark' 'liq-price:--fail-within' 'liq-price:--target-liquidation' 'liq-price:--exchange' 'liq-price:--coin' 'liq-price:--format' 'leverage:--entry' 'leverage:--side' 'leverage:--contracts' 'leverage:--size-usd' 'leverage:--size-coin' 'leverage:--contract-size' 'leverage:--leverage' 'leverage:--margin' 'leverage:--balance' 'leverage:--from' 'leverage:--to' 'leverage:--step' 'leverage:--steps' 'leverage:--pct' 'leverage:--pct-step' 'leverage:--taker-fee' 'leverage:--exchange' 'leverage:--coin' 'leverage:--format' 'ladder:--side' 'ladder:--entry' 'ladder:--contracts' 'ladder:--size-usd' 'ladder:--size-coin' 'ladder:--fill' 'ladder:--close' 'ladder:--contract-size' 'ladder:--leverage' 'ladder:--margin' 'ladder:--balance' 'ladder:--from' 'ladder:--to' 'ladder:--step' 'ladder:--steps' 'ladder:--pct' 'ladder:--pct-step' 'ladder:--mmr' 'ladder:--mm-basis' 'ladder:--mm-deduction' 'ladder:--taker-fee' 'ladder:--tick' 'ladder:--entry-fee' 'ladder:--exit-fee' 'ladder:--funding' 'ladder:--periods' 'ladder:--hours' 'ladder:--exchange' 'ladder:--coin' 'ladder:--format' 'ladder:--plot-file' 'size:--entry' 'size:--stop' 'size:--balance' 'size:--risk' 'size:--side' 'size:--leverage' 'size:--contract-size' 'size:--mmr' 'size:--mm-basis' 'size:--mm-deduction' 'size:--taker-fee' 'size:--tick' 'size:--exchange' 'size:--coin' 'size:--format' 'hedge:--holding' 'hedge:--price' 'hedge:--ratio' 'hedge:--funding' 'hedge:--funding-interval' 'hedge:--contract-size' 'hedge:--from' 'hedge:--to' 'hedge:--step' 'hedge:--steps' 'hedge:--pct' 'hedge:--pct-step' 'hedge:--exchange' 'hedge:--coin' 'hedge:--format' 'stress:--side' 'stress:--entry' 'stress:--contracts' 'stress:--size-usd' 'stress:--size-coin' 'stress:--fill' 'stress:--close' 'stress:--contract-size' 'stress:--leverage' 'stress:--margin' 'stress:--balance' 'stress:--move' 'stress:--scenario' 'stress:--mark' 'stress:--mmr' 'stress:--mm-basis' 'stress:--mm-deduction' 'stress:--taker-fee' 'stress:--tick' 'stress:--exchange' 'stress:--coin' 'stress:--format' 'account:--price' 'account:--add' 'account:--fail-within' 'account:--move' 'account:--scenario' 'account:--usd-delta' 'account:--mmr' 'account:--mm-basis' 'account:--mm-deduction' 'account:--taker-fee' 'account:--tick' 'account:--exchange' 'account:--format' 'compare:--side' 'compare:--entry' 'compare:--size-usd' 'compare:--size-coin' 'compare:--contracts' 'compare:--leverage' 'compare:--margin' 'compare:--balance' 'compare:--exchange' 'compare:--coin' 'compare:--format' 'batch:--line-offset' 'exchanges:--format'
+            case 'pnl:--side' 'pnl:--entry' 'pnl:--exit' 'pnl:--contracts' 'pnl:--size-usd' 'pnl:--size-coin' 'pnl:--fill' 'pnl:--close' 'pnl:--contract-size' 'pnl:--leverage' 'pnl:--margin' 'pnl:--balance' 'pnl:--target-roe' 'pnl:--target-pnl' 'pnl:--target-usd' 'pnl:--entry-fee' 'pnl:--exit-fee' 'pnl:--funding' 'pnl:--periods' 'pnl:--hours' 'pnl:--exchange' 'pnl:--coin' 'pnl:--format' 'pnl:--fields' 'liq-price:--side' 'liq-price:--entry' 'liq-price:--contracts' 'liq-price:--size-usd' 'liq-price:--size-coin' 'liq-price:--fill' 'liq-price:--close' 'liq-price:--contract-size' 'liq-price:--leverage' 'liq-price:--margin' 'liq-price:--balance' 'liq-price:--mmr' 'liq-price:--mm-basis' 'liq-price:--mm-deduction' 'liq-price:--taker-fee' 'liq-price:--tick' 'liq-price:--mark' 'liq-price:--fail-within' 'liq-price:--target-liquidation' 'liq-price:--exchange' 'liq-price:--coin' 'liq-price:--format' 'liq-price:--fields' 'leverage:--entry' 'leverage:--side' 'leverage:--contracts' 'leverage:--size-usd' 'leverage:--size-coin' 'leverage:--contract-size' 'leverage:--leverage' 'leverage:--margin' 'leverage:--balance' 'leverage:--from' 'leverage:--to' 'leverage:--step' 'leverage:--steps' 'leverage:--pct' 'leverage:--pct-step' 'leverage:--taker-fee' 'leverage:--exchange' 'leverage:--coin' 'leverage:--format' 'leverage:--fields' 'ladder:--side' 'ladder:--entry' 'ladder:--contracts' 'ladder:--size-usd' 'ladder:--size-coin' 'ladder:--fill' 'ladder:--close' 'ladder:--contract-size' 'ladder:--leverage' 'ladder:--margin' 'ladder:--balance' 'ladder:--from' 'ladder:--to' 'ladder:--step' 'ladder:--steps' 'ladder:--pct' 'ladder:--pct-step' 'ladder:--mmr' 'ladder:--mm-basis' 'ladder:--mm-deduction' 'ladder:--taker-fee' 'ladder:--tick' 'ladder:--entry-fee' 'ladder:--exit-fee' 'ladder:--funding' 'ladder:--periods' 'ladder:--hours' 'ladder:--exchange' 'ladder:--coin' 'ladder:--format' 'ladder:--fields' 'ladder:--plot-file' 'size:--entry' 'size:--stop' 'size:--balance' 'size:--risk' 'size:--side' 'size:--leverage' 'size:--contract-size' 'size:--mmr' 'size:--mm-basis' 'size:--mm-deduction' 'size:--taker-fee' 'size:--tick' 'size:--exchange' 'size:--coin' 'size:--format' 'size:--fields' 'hedge:--holding' 'hedge:--price' 'hedge:--ratio' 'hedge:--funding' 'hedge:--funding-interval' 'hedge:--contract-size' 'hedge:--from' 'hedge:--to' 'hedge:--step' 'hedge:--steps' 'hedge:--pct' 'hedge:--pct-step' 'hedge:--exchange' 'hedge:--coin' 'hedge:--format' 'hedge:--fields' 'stress:--side' 'stress:--entry' 'stress:--contracts' 'stress:--size-usd' 'stress:--size-coin' 'stress:--fill' 'stress:--close' 'stress:--contract-size' 'stress:--leverage' 'stress:--margin' 'stress:--balance' 'stress:--move' 'stress:--scenario' 'stress:--mark' 'stress:--mmr' 'stress:--mm-basis' 'stress:--mm-deduction' 'stress:--taker-fee' 'stress:--tick' 'stress:--exchange' 'stress:--coin' 'stress:--format' 'stress:--fields' 'account:--price' 'account:--add' 'account:--fail-within' 'account:--move' 'account:--scenario' 'account:--usd-delta' 'account:--mmr' 'account:--mm-basis' 'account:--mm-deduction' 'account:--taker-fee' 'account:--tick' 'account:--exchange' 'account:--format' 'account:--fields' 'compare:--side' 'compare:--entry' 'compare:--size-usd' 'compare:--size-coin' 'compare:--contracts' 'compare:--leverage' 'compare:--margin' 'compare:--balance' 'compare:--exchange' 'compare:--coin' 'compare:--format' 'compare:--fields' 'batch:--line-offset' 'batch:--fields' 'exchanges:--format' 'exchanges:--fields'
                 set skip 1
             case '*:--'
                 # Only arguments follow `--`: offer nothing.
@@ -83,6 +83,7 @@ complete -c invfut -n '__invfut_at \'pnl\'' -l coin -x -d 'Settlement coin: pick
 complete -c invfut -n '__invfut_at \'pnl\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'pnl\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'pnl\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'pnl\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'pnl\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'liq-price\'' -l side -x -k -a 'long short buy sell' -d 'long or short (buy/sell also accepted).'
@@ -109,6 +110,7 @@ complete -c invfut -n '__invfut_at \'liq-price\'' -l coin -x -d 'Settlement coin
 complete -c invfut -n '__invfut_at \'liq-price\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'liq-price\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'liq-price\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'liq-price\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'liq-price\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'leverage\'' -l entry -x -d 'Entry price, USD per coin.'
@@ -132,6 +134,7 @@ complete -c invfut -n '__invfut_at \'leverage\'' -l coin -x -d 'Settlement coin:
 complete -c invfut -n '__invfut_at \'leverage\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'leverage\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'leverage\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'leverage\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'leverage\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'ladder\'' -l side -x -k -a 'long short buy sell' -d 'long or short (buy/sell also accepted).'
@@ -166,6 +169,7 @@ complete -c invfut -n '__invfut_at \'ladder\'' -l coin -x -d 'Settlement coin: p
 complete -c invfut -n '__invfut_at \'ladder\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'ladder\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'ladder\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'ladder\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'ladder\'' -l plot -d 'Draw coin and USD PnL against the price, with the marked prices, in place of...'
 complete -c invfut -n '__invfut_at \'ladder\'' -l plot-file -r -F -d 'Also write the chart to FILE.svg, an SVG image (stdout keeps the normal output).'
 complete -c invfut -n '__invfut_at \'ladder\'' -l sensitivities -d 'Add each row\'s exposure, coin delta and gamma, and USD delta (the curve\'s...'
@@ -189,6 +193,7 @@ complete -c invfut -n '__invfut_at \'size\'' -l coin -x -d 'Settlement coin: pic
 complete -c invfut -n '__invfut_at \'size\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'size\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'size\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'size\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'size\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'hedge\'' -l holding -x -d 'Coin held, to hedge.'
@@ -208,6 +213,7 @@ complete -c invfut -n '__invfut_at \'hedge\'' -l coin -x -d 'Settlement coin: pi
 complete -c invfut -n '__invfut_at \'hedge\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'hedge\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'hedge\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'hedge\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'hedge\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'stress\'' -l side -x -k -a 'long short buy sell' -d 'long or short (buy/sell also accepted).'
@@ -234,6 +240,7 @@ complete -c invfut -n '__invfut_at \'stress\'' -l coin -x -d 'Settlement coin: p
 complete -c invfut -n '__invfut_at \'stress\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'stress\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'stress\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'stress\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'stress\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'account\'' -l price -x -d 'The mark price now, USD per coin.'
@@ -251,6 +258,7 @@ complete -c invfut -n '__invfut_at \'account\'' -l exchange -x -k -a 'generic bi
 complete -c invfut -n '__invfut_at \'account\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'account\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'account\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'account\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'account\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'compare\'' -l side -x -k -a 'long short buy sell' -d 'long or short (buy/sell also accepted).'
@@ -266,13 +274,16 @@ complete -c invfut -n '__invfut_at \'compare\'' -l coin -x -d 'Settlement coin: 
 complete -c invfut -n '__invfut_at \'compare\'' -l explain -d 'After the result, show the formula steps with the numbers put in.'
 complete -c invfut -n '__invfut_at \'compare\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'compare\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'compare\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'compare\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'batch\'' -l line-offset -x -d 'Number the input\'s lines from N + 1 in error records (this input is part of...'
+complete -c invfut -n '__invfut_at \'batch\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'batch\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'exchanges\'' -l json -d 'Print one JSON document instead of a table (--format json).'
 complete -c invfut -n '__invfut_at \'exchanges\'' -l format -x -k -a 'table json ndjson csv' -d 'Output: table, json, ndjson (one record a line) or csv. (default: table)'
+complete -c invfut -n '__invfut_at \'exchanges\'' -l fields -x -d 'Write only these keys of the document, in this order: KEY[,KEY...], nested...'
 complete -c invfut -n '__invfut_at \'exchanges\'' -s h -l help -d 'Show this message and exit.'
 
 complete -c invfut -n '__invfut_at \'schema\'' -s h -l help -d 'Show this message and exit.'

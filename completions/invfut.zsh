@@ -80,6 +80,7 @@ _invfut__pnl() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -110,6 +111,7 @@ _invfut__liq_price() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -137,6 +139,7 @@ _invfut__leverage() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -175,6 +178,7 @@ _invfut__ladder() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '--plot[Draw coin and USD PnL against the price, with the marked prices, in place of...]' \
         '--plot-file=[Also write the chart to FILE.svg, an SVG image (stdout keeps the normal output).]:FILE.svg:_files' \
         '--sensitivities[Add each row'\''s exposure, coin delta and gamma, and USD delta (the curve'\''s...]' \
@@ -202,6 +206,7 @@ _invfut__size() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -225,6 +230,7 @@ _invfut__hedge() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -255,6 +261,7 @@ _invfut__stress() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -276,6 +283,7 @@ _invfut__account() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         '*:: :_files'
@@ -296,6 +304,7 @@ _invfut__compare() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -303,6 +312,7 @@ _invfut__compare() {
 _invfut__batch() {
     _arguments -S \
         '--line-offset=[Number the input'\''s lines from N + 1 in error records (this input is part of...]:N: ' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -311,6 +321,7 @@ _invfut__exchanges() {
     _arguments -S \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         '*:: :_files'

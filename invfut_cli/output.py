@@ -95,7 +95,7 @@ def emit(
 
             chart.write(doc, sys.stdout)
         elif chosen is OutputFormat.table and ASKED.get() is not None:
-            from .selection import write_table
+            from .render.fields_table import write_table
 
             write_table(doc, sys.stdout)
         elif chosen is OutputFormat.table:

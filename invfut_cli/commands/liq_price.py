@@ -45,7 +45,7 @@ from invfut_cli.options import (
 )
 from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price, usd
 from invfut_cli.venues.rules import Outcome, liquidation_for, target_margin_for
-from invfut_cli.selection import FieldsOpt
+from invfut_cli.selection import FieldsOpt, wants
 
 #: The help panel of the alert options (the shared panels are in ``options``).
 ALERT = "Alert"
@@ -156,6 +156,8 @@ def order_keys(args: LiqInput, order: LiqOrder) -> Doc:
 def run(**values: Any) -> dict[str, Any]:
     """The ``liq-price`` document for these option values."""
     args = build(LiqInput, **values)
+    if not wants("order_cost", "target_liquidation"):  # --fields asked for neither: not worked out
+        return {**document(args, liquidation_for(args)), "order_cost": None, "target_liquidation": None}
     return {**document(args, liquidation_for(args)), **order_keys(args, liq_order(args))}
 
 

@@ -76,8 +76,12 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         return _error(number, None, f"not valid JSON: {exc.msg} at column {exc.colno}"), FAILED
     if not isinstance(request, dict):
         return _error(number, None, "expected a JSON object with a command"), FAILED
-    values: dict[str, Any] = {str(k).replace("-", "_"): v for k, v in request.items()}
+    values: dict[str, Any] = {(k.replace("-", "_") if "-" in k else k): v for k, v in request.items()}
     command = values.pop("command", None)
+    if command == "liq-price":  # a liquidation price alone: the lean path, where it vouches for the line
+        lean = _lean(values)
+        if lean is not None:
+            return lean
     run = hook(command, "run")
     if run is None:
         known = ", ".join(sorted(name for name in REGISTRY if hook(name, "run") is not None))
@@ -90,10 +94,6 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     try:
         keys = FIELDS if given is None else parse(given)
         if keys is not None:
-            if keys == LEAN_KEYS and command == "liq-price" and not explain:
-                lean = liquidation_price_line(values)
-                if lean is not None:
-                    return lean[0], ALERT if lean[1] else 0
             token = ASKED.set(selection(command, keys))
         doc = run(**values)
         return scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
@@ -108,6 +108,20 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     finally:
         if token is not None:
             ASKED.reset(token)
+
+
+def _lean(values: dict[str, Any]) -> tuple[str, int] | None:
+    """The answer of the lean path (:mod:`invfut_cli.lean`) to a ``liq-price`` line that asks
+    only for ``liquidation_price`` (by its own ``fields`` or ``batch --fields``), or ``None``."""
+    given = values.get("fields")
+    if (FIELDS if given is None else LEAN_KEYS if given in _LEAN_GIVEN else None) != LEAN_KEYS:
+        return None
+    answer = liquidation_price_line(values)
+    return None if answer is None else (answer[0], ALERT if answer[1] else 0)
+
+
+#: A line's ``fields`` that ask for :data:`LEAN_KEYS` alone.
+_LEAN_GIVEN = (list(LEAN_KEYS), ",".join(LEAN_KEYS))
 
 
 def answer_block(first: int, data: bytes) -> tuple[str, int]:

@@ -19,24 +19,25 @@ and a valid one the same bytes (``tests/test_fields.py`` checks both on random l
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 from . import core
 from .choices import BasisName, ExchangeName
+from .core.position import Position, Side
 from .inputs.fields import MAX_CONTRACTS, MAX_LEVERAGE, MAX_PRICE, MIN_AMOUNT, MIN_LEVERAGE
 from .inputs.margin import LiqInput, MaintenanceInput
-from .rounding import price_step, safe_price, shown_places
+from .render.json_out import number_text
+from .rounding import place_step, safe_price, shown_places
 
 #: The keys the lean path answers.
 LEAN_KEYS = ("liquidation_price",)
 
 #: The fields a lean line may carry (anything else: the full path).
-_FIELDS = frozenset({"side", "entry", "contracts", "leverage", "mm_basis", "mmr", "taker_fee", "mark", "fail_within"})
-_SIDES = {"long": core.Side.LONG, "short": core.Side.SHORT}
+_FIELDS = frozenset(
+    {"side", "entry", "contracts", "leverage", "mm_basis", "mmr", "taker_fee", "mark", "fail_within", "fields"}
+)
+_SIDES = {"long": Side.LONG, "short": Side.SHORT}
 _BASES = {"entry": BasisName.entry, "mark": BasisName.mark}
-#: Digits of a number taken here (the input model takes more; such a line takes the full path).
-_DIGITS = 40
 ZERO, ONE, THOUSAND = Decimal(0), Decimal(1), Decimal(1000)
 
 
@@ -47,9 +48,6 @@ def _number(value: Any, low: Decimal, high: Decimal, below_high: bool = False) -
     if kind is int:
         number = Decimal(value)
     elif kind is Decimal and value.is_finite():
-        sign, digits, exponent = value.as_tuple()
-        if exponent > 0 or len(digits) > _DIGITS:  # type: ignore[operator]
-            return None
         number = value
     else:
         return None
@@ -61,65 +59,61 @@ def _number(value: Any, low: Decimal, high: Decimal, below_high: bool = False) -
 class LeanInput:
     """The few fields of a lean ``liq-price`` line, read as :class:`LiqInput` reads them, with
     what the venue's rule and the command's alert read of an input (the rule's ``spec`` is
-    the input model's own)."""
+    the input model's own, and the position and collateral are worked out as the input
+    model works them out: ``PositionInput.opened`` and ``Q/(E·L)``)."""
 
     exchange = ExchangeName.generic
     coin = "BTC"
     mm_deduction = None
     tick = None
-    contract_size = ONE
     margin_mode = core.MarginMode.ISOLATED
     spec = MaintenanceInput.spec
 
-    @cached_property
-    def position(self) -> core.Position:
-        """The position, as :attr:`PositionInput.opened` builds it (there are no closes)."""
-        return core.Position(_SIDES[self.side], self.contracts, self.contract_size, self.entry)
-
-    @cached_property
-    def collateral(self) -> Decimal:
-        """``Q/(E·L)``, as :attr:`PositionInput.collateral` works it out for a leverage."""
-        return self.position.initial_margin_coin(self.leverage)
-
-    @cached_property
-    def price_places(self) -> int:
-        """As :attr:`PositionInput.price_places`: the entry's places, 2 to 8."""
-        return shown_places(self.entry)
+    __slots__ = ("side", "entry", "contracts", "leverage", "mm_basis", "mmr", "taker_fee", "mark", "fail_within",
+                 "position", "collateral", "price_places")  # fmt: skip
 
 
 def read(values: dict[str, Any]) -> LeanInput | None:
     """The lean input of a line's values (``None`` values are not given, as in
     :func:`invfut_cli.option_values.build`), or ``None`` if the full path must answer."""
-    given = {k: v for k, v in values.items() if v is not None}
-    if not _FIELDS.issuperset(given) or _configured():
+    if not _FIELDS.issuperset(values) or _configured():
         return None
-    args = LeanInput()
-    side, basis = given.get("side"), given.get("mm_basis", "entry")
+    get = values.get
+    side, basis = get("side"), get("mm_basis")
+    if basis is None:
+        basis = "entry"
     if type(side) is not str or side not in _SIDES or type(basis) is not str or basis not in _BASES:
         return None
-    args.side, args.mm_basis = side, _BASES[basis]
-    entry = _number(given.get("entry"), MIN_AMOUNT, Decimal(MAX_PRICE))
-    contracts = _number(given.get("contracts"), MIN_AMOUNT, Decimal(MAX_CONTRACTS))
-    leverage = _number(given.get("leverage"), MIN_LEVERAGE, Decimal(MAX_LEVERAGE))
+    entry = _number(get("entry"), MIN_AMOUNT, _MAX_PRICE)
+    contracts = _number(get("contracts"), MIN_AMOUNT, _MAX_CONTRACTS)
+    leverage = _number(get("leverage"), MIN_LEVERAGE, _MAX_LEVERAGE)
     if entry is None or contracts is None or leverage is None:
         return None
-    args.entry, args.contracts, args.leverage = entry, contracts, leverage
-    args.mmr = args.taker_fee = args.mark = args.fail_within = None
-    for name, low, high, below in (
-        ("mmr", ZERO, ONE, True),
-        ("taker_fee", ZERO, ONE, True),
-        ("mark", MIN_AMOUNT, Decimal(MAX_PRICE), False),
-        ("fail_within", ZERO, THOUSAND, False),
-    ):
-        if name in given:
-            number = _number(given[name], low, high, below)
+    args = LeanInput()
+    args.side, args.mm_basis, args.entry, args.contracts, args.leverage = side, _BASES[basis], entry, contracts, leverage
+    args.mmr = args.mark = args.fail_within = None
+    args.taker_fee = ZERO
+    for name, low, high, below in _OPTIONAL:
+        given = get(name)
+        if given is not None:
+            number = _number(given, low, high, below)
             if number is None:
                 return None
             setattr(args, name, number)
-    if args.taker_fee is None:
-        args.taker_fee = ZERO
+    args.position = Position(_SIDES[side], contracts, ONE, entry)
+    args.collateral = args.position.initial_margin_coin(leverage)
+    args.price_places = shown_places(entry)
     return args
 
+
+_MAX_PRICE, _MAX_CONTRACTS, _MAX_LEVERAGE = Decimal(MAX_PRICE), Decimal(MAX_CONTRACTS), Decimal(MAX_LEVERAGE)
+#: The optional numbers: name, lowest, highest, and whether the highest is excluded.
+_OPTIONAL = (
+    ("mmr", ZERO, ONE, True),
+    ("taker_fee", ZERO, ONE, True),
+    ("mark", MIN_AMOUNT, _MAX_PRICE, False),
+    ("fail_within", ZERO, THOUSAND, False),
+)
 
 _CONFIGURED: list[bool] = []
 
@@ -134,20 +128,44 @@ def _configured() -> bool:
     return _CONFIGURED[0]
 
 
+#: The venue's rule for each ``(mmr, basis, taker fee)`` met (the generic venue's rule
+#: depends on nothing else: :func:`invfut_cli.venues.rules.rule_for`).
+_RULES: dict[tuple[Any, ...], Any] = {}
+
+
 def liquidation_price_line(values: dict[str, Any]) -> tuple[str, bool] | None:
     """The output line of a ``liq-price`` line asking only for ``liquidation_price``, and
     whether its alert is raised; ``None``: the full path answers."""
     args = read(values)
     if args is None:
         return None
-    from .commands.liq_price import _alert
-    from .render.json_out import scalar
-    from .selection import selection
-    from .venues.rules import liquidation_for
+    key = (args.mmr, args.mm_basis, args.taker_fee)
+    rule = _RULES.get(key)
+    if rule is None:
+        from .venues.rules import rule_for
 
-    step = price_step(args)
-    outcome = liquidation_for(args)  # type: ignore[arg-type]
-    price = safe_price(outcome.result.liquidation.price_usd, core.Side(args.side), step)
-    doc = selection("liq-price", LEAN_KEYS).typed({"liquidation_price": price})
-    alert = _alert(args, outcome.result.liquidation.price_usd, step)["alert"]  # type: ignore[arg-type]
-    return scalar(doc), alert is True
+        rule = _RULES[key] = rule_for(args)  # type: ignore[arg-type]
+        assert rule.table is None and rule.size_margins is None  # the generic venue: one rate
+    step = place_step(args.price_places)  # no tick: 10^-places
+    exact = _liquidation_prices(args.position, args.collateral, rule.spec).liquidation
+    price = safe_price(exact, args.position.side, step)
+    _check({"liquidation_price": price})
+    alert = False
+    if args.mark is not None or args.fail_within is not None:
+        from .commands.liq_price import _alert
+
+        alert = _alert(args, exact, step)["alert"] is True  # type: ignore[arg-type]
+    return f'{{"liquidation_price": {"null" if price is None else number_text(price)}}}', alert
+
+
+def _check(doc: dict[str, Any]) -> None:
+    """The type check of the key written (:meth:`invfut_cli.selection.Selection.typed`)."""
+    if not _SELECTION:
+        from .selection import selection
+
+        _SELECTION.append(selection("liq-price", LEAN_KEYS))
+    _SELECTION[0].typed(doc)
+
+
+_SELECTION: list[Any] = []
+_liquidation_prices = core.liquidation_prices

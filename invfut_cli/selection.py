@@ -17,7 +17,6 @@ or the same comma-separated text) in place of it.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -160,6 +159,8 @@ def _node(layout: dict[str, Any], part: str) -> tuple[bool, Any]:
 
 
 def _unknown(command: str, key: str, layout: dict[str, Any]) -> DomainError:
+    import difflib
+
     known = list(paths(layout))
     close = difflib.get_close_matches(key, known, n=4, cutoff=0.6)
     if not close:  # a misspelt last part of a longer key
@@ -222,6 +223,8 @@ def known_anywhere(keys: tuple[str, ...]) -> None:
     layouts = {name: layout for name in REGISTRY if name != "batch" and (layout := _layout(name)) is not None}
     for key in keys:
         if not any(_has(layout, key) for layout in layouts.values()):
+            import difflib
+
             known = sorted({path for layout in layouts.values() for path in paths(layout)})
             close = difflib.get_close_matches(key, known, n=4, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""

@@ -48,10 +48,13 @@ class Selection:
 
     def __init__(self, command: str, keys: tuple[str, ...], plan: Plan, layout: dict[str, Any]) -> None:
         self.command, self.keys, self.plan, self.layout = command, keys, plan, layout
+        #: Every key name written, at any depth (a parent asked whole writes all of its keys).
+        self.written = frozenset(_names(layout))
 
-    def wants(self, *tops: str) -> bool:
-        """Whether any of these top-level keys is written (``explain`` needs every key)."""
-        return "explain" in self.plan or any(top in self.plan for top in tops)
+    def wants(self, *names: str) -> bool:
+        """Whether a key of any of these names is written, at any depth (a ladder's rows
+        carry the sensitivities too); ``explain`` needs every key."""
+        return "explain" in self.plan or not self.written.isdisjoint(names)
 
     def cut(self, doc: dict[str, Any]) -> dict[str, Any]:
         """``doc`` with only the keys asked (a top-level key the document does not carry,
@@ -75,6 +78,16 @@ class Selection:
             return t._checked(whole, doc, self.command, "")
         t._checked(whole, {**doc, "rows": []}, self.command, "")
         return {**doc, "rows": t.TypedRows(rows, row, self.command)}
+
+
+def _names(layout: Any) -> Iterator[str]:
+    """Every key name of ``layout``, at any depth."""
+    if isinstance(layout, list) and layout:
+        yield from _names(layout[0])
+    elif isinstance(layout, dict):
+        for key, sub in layout.items():
+            yield key
+            yield from _names(sub)
 
 
 def _cut(value: Any, plan: Plan | None) -> Any:

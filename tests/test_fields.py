@@ -133,6 +133,16 @@ def test_only_the_work_the_keys_need_is_done(monkeypatch: pytest.MonkeyPatch) ->
     assert lean_run.exit_code == 0 and json.loads(lean_run.stdout) == {"liquidation_price": 7305.94}
 
 
+def test_row_keys_are_worked_out_where_rows_carry_them() -> None:
+    """A ladder's rows carry the sensitivities: asked as row keys, they are worked out."""
+    args = ("--side", "long", "--entry", "8000", "--contracts", "10000", "--leverage", "10", "--sensitivities",
+            "--from", "7000", "--to", "9000", "--steps", "3", "--json")  # fmt: skip
+    full = whole("ladder", args)
+    cut = whole("ladder", (*args, "--fields", "rows.coin_delta,rows.price"))
+    assert cut == {"rows": [{"coin_delta": row["coin_delta"], "price": row["price"]} for row in full["rows"]]}
+    assert all(row["coin_delta"] is not None for row in cut["rows"])
+
+
 def batch_lines(lines: list[str], fields: str | None = None) -> list[str]:
     """``invfut batch`` in this process (``batchrun.run`` with one block), its output lines."""
     out = io.StringIO()

@@ -172,7 +172,7 @@ def run(source: IO[bytes], out: IO[str], line_offset: int = 0, fields: tuple[str
     ``line_offset + 1``. The exit code: 5 if a line failed, else 4 if a document raised an
     alert, else 0. ``fields``: the keys of each line's document (a line's ``fields`` wins)."""
     global FIELDS
-    FIELDS = fields
+    FIELDS, before = fields, FIELDS
     flags = 0
     previous = decimal.getcontext()
     decimal.setcontext(CORE_CONTEXT)  # every core call then runs without a context switch
@@ -190,6 +190,7 @@ def run(source: IO[bytes], out: IO[str], line_offset: int = 0, fields: tuple[str
         out.flush()
     finally:
         decimal.setcontext(previous)
+        FIELDS = before
     if flags & FAILED:
         return ExitCode.BATCH_ERRORS
     return ExitCode.ALERT if flags & ALERT else ExitCode.OK

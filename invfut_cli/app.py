@@ -70,7 +70,15 @@ class InvfutCommand(HelpFormat, TyperCommand):
 
     def invoke(self, ctx: Any) -> Any:
         check_output(bool(ctx.params.get("as_json")), ctx.params.get("fmt"))
-        return super().invoke(ctx)
+        if ctx.params.get("fields") is None or ctx.info_name == "batch":  # batch reads it per line
+            return super().invoke(ctx)
+        from .selection import ASKED, parse, selection
+
+        token = ASKED.set(selection(ctx.info_name, parse(ctx.params["fields"])))
+        try:
+            return super().invoke(ctx)
+        finally:
+            ASKED.reset(token)
 
 
 #: Exit codes that come with an answer (its notes are written; an error drops them).

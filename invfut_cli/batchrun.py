@@ -30,7 +30,9 @@ from .datafile import Hostile, parse_json
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
 from .given import drop_notes, flush_notes
+from .lean import LEAN_KEYS, liquidation_price_line
 from .render.json_out import scalar
+from .selection import ASKED, parse, selection
 
 load_commands()  # every command's module: a line runs its command's ``run``
 
@@ -42,6 +44,9 @@ OUTPUT_FIELDS = frozenset({"json", "format"})
 PARALLEL_LINES = 2000
 #: Bytes read at a time: a block is what one read gave, cut after its last newline.
 READ_BYTES = 1 << 16
+
+#: ``batch --fields``: the keys of every line's document that has no ``fields`` of its own.
+FIELDS: tuple[str, ...] | None = None
 
 #: What a line can report besides its output line: it gave an error record; its document
 #: raised an alert (``"alert": true``).
@@ -71,8 +76,12 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         return _error(number, None, str(exc).removeprefix("line 1: ")), FAILED
     if not isinstance(request, dict):
         return _error(number, None, "expected a JSON object with a command"), FAILED
-    values: dict[str, Any] = {str(k).replace("-", "_"): v for k, v in request.items()}
+    values: dict[str, Any] = {(k.replace("-", "_") if "-" in k else k): v for k, v in request.items()}
     command = values.pop("command", None)
+    if command == "liq-price":  # a liquidation price alone: the lean path, where it vouches for the line
+        lean = _lean(values)
+        if lean is not None:
+            return lean
     run = spec(command).run
     if run is None:
         known = ", ".join(sorted(name for name in REGISTRY if spec(name).run is not None))
@@ -80,7 +89,12 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     explain = values.pop("explain", False) is True
     for field in OUTPUT_FIELDS:
         values.pop(field, None)
+    given = values.pop("fields", None)
+    token = None
     try:
+        keys = FIELDS if given is None else parse(given)
+        if keys is not None:
+            token = ASKED.set(selection(command, keys))
         doc = run(**values)
         answer = scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
         flush_notes(f"invfut batch: line {number}")
@@ -95,6 +109,23 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         drop_notes()
         message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
         return _error(number, None, message, ExitCode.INTERNAL), FAILED
+    finally:
+        if token is not None:
+            ASKED.reset(token)
+
+
+def _lean(values: dict[str, Any]) -> tuple[str, int] | None:
+    """The answer of the lean path (:mod:`invfut_cli.lean`) to a ``liq-price`` line that asks
+    only for ``liquidation_price`` (by its own ``fields`` or ``batch --fields``), or ``None``."""
+    given = values.get("fields")
+    if (FIELDS if given is None else LEAN_KEYS if given in _LEAN_GIVEN else None) != LEAN_KEYS:
+        return None
+    answer = liquidation_price_line(values)
+    return None if answer is None else (answer[0], ALERT if answer[1] else 0)
+
+
+#: A line's ``fields`` that ask for :data:`LEAN_KEYS` alone.
+_LEAN_GIVEN = (list(LEAN_KEYS), ",".join(LEAN_KEYS))
 
 
 def answer_block(first: int, data: bytes) -> tuple[str, int]:
@@ -155,11 +186,13 @@ def _reader(source: IO[bytes]) -> Callable[[int], bytes]:
     return read1 if read1 is not None else source.read
 
 
-def run(source: IO[bytes], out: IO[str], line_offset: int = 0) -> ExitCode:
+def run(source: IO[bytes], out: IO[str], line_offset: int = 0, fields: tuple[str, ...] | None = None) -> ExitCode:
     """Answer every line of ``source`` on ``out``, each block as soon as it is read; past
     :data:`PARALLEL_LINES` lines, on every core. Error records number the lines from
     ``line_offset + 1``. The exit code: 5 if a line failed, else 4 if a document raised an
-    alert, else 0."""
+    alert, else 0. ``fields``: the keys of each line's document (a line's ``fields`` wins)."""
+    global FIELDS
+    FIELDS, before = fields, FIELDS
     flags = 0
     previous = decimal.getcontext()
     decimal.setcontext(CORE_CONTEXT)  # every core call then runs without a context switch
@@ -177,6 +210,7 @@ def run(source: IO[bytes], out: IO[str], line_offset: int = 0) -> ExitCode:
         out.flush()
     finally:
         decimal.setcontext(previous)
+        FIELDS = before
     if flags & FAILED:
         return ExitCode.BATCH_ERRORS
     return ExitCode.ALERT if flags & ALERT else ExitCode.OK

@@ -167,6 +167,8 @@ BY_NAME: dict[str, st.SearchStrategy[str]] = {
     "--horizon": st.sampled_from(["30m", "24h", "7d", "1y"]),
     # A chart written where nothing else lives; a bad name is the junk's business.
     "--plot-file": st.just(str(Path(tempfile.gettempdir()) / "invfut-fuzz-chart.svg")),
+    # Every document has its command; most have these.
+    "--fields": st.sampled_from(["command", "command,coin", "liquidation_price,command"]),
 }
 BY_METAVAR: dict[str, st.SearchStrategy[str]] = {
     "PRICE": PRICE,

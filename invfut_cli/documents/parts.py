@@ -258,8 +258,9 @@ def sensitivity_keys(position: core.Position, price: Decimal | None, collateral:
     ``C + s·Q/E`` where the collateral is known; null without a price (or with nothing open)."""
     from invfut_cli.core.sensitivity import sensitivity
     from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES
+    from invfut_cli.selection import wants
 
-    if price is None or position.contracts == 0:
+    if price is None or position.contracts == 0 or not wants("exposure", "coin_delta", "coin_gamma", "usd_delta"):
         return {"exposure": None, "coin_delta": None, "coin_gamma": None, "usd_delta": None}
     sens = sensitivity(position, price, collateral if collateral is not None else Decimal(0))
     return {

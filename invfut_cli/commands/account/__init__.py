@@ -46,6 +46,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.selection import FieldsOpt
 
 #: ``LAYOUT`` and ``OPTIONAL``: this command's layout, read from :mod:`.layout` on first use.
 __getattr__ = layout_on_use(__name__)
@@ -221,6 +222,7 @@ def account_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Several positions on one cross balance: equity, maintenance margin, USD delta and the account's
     liquidation price; --add shows an order's effect, --move/--scenario stress it, --usd-delta hedges it."""

@@ -37,6 +37,7 @@ from invfut_cli.options import (
     ToOpt,
 )
 from invfut_cli.rounding import coin, pct, shown_places, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues import get
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -276,6 +277,7 @@ def hedge_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Contracts to short for a dollar hedge of coin held (rounded down to the lot), the holder's USD
     value across prices with and without it, and the funding the hedge receives or pays."""

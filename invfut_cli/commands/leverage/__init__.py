@@ -57,6 +57,7 @@ from invfut_cli.options import (
     ToOpt,
 )
 from invfut_cli.rounding import coin, pct, step_for, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -293,6 +294,7 @@ def leverage_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Solve contracts, margin or leverage from the other two, and show how effective leverage drifts with the price."""
     doc = run(**option_values(locals()))

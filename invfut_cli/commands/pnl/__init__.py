@@ -46,6 +46,7 @@ from invfut_cli.options import (
     SizeUsdOpt,
 )
 from invfut_cli.rounding import as_written, coin, pct, price_step, safe_price, shown_places, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues import get
 
 if TYPE_CHECKING:
@@ -331,6 +332,7 @@ def pnl_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
     doc = run(**option_values(locals()))

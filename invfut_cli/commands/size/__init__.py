@@ -50,6 +50,7 @@ from invfut_cli.options import (
     TickOpt,
 )
 from invfut_cli.rounding import coin, pct, pct_up, shown_places, step_for, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -349,6 +350,7 @@ def size_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Contracts that lose --risk at the stop (fees included, rounded down to the lot), the margin they
     need, and the liquidation price. Exit status 3 when the stop is at or beyond the liquidation price."""

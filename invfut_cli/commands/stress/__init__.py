@@ -54,6 +54,7 @@ from invfut_cli.rounding import (
     usd,
 )
 from invfut_cli.scenarios import ALL, Move, ScenarioName, load
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for, rule_for
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -295,6 +296,7 @@ def stress_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
     liquidation price), and the margin to add to survive it."""

@@ -2,6 +2,7 @@
 
     python benchmarks/exact_reference.py pnl < requests.ndjson > answers.ndjson
     python benchmarks/exact_reference.py liq-price < requests.ndjson > answers.ndjson
+    python benchmarks/exact_reference.py liq-price-lean < requests.ndjson > answers.ndjson
 
 One process, one loop: each line is read with ``json`` (numbers with a point as
 ``Decimal``), every number of the command's JSON document is computed in ``Decimal``
@@ -248,9 +249,29 @@ def liq(r: dict) -> str:
     )
 
 
+def liq_lean(r: dict) -> str:
+    """Only the liquidation price of ``liq-price`` request ``r`` (``--fields liquidation_price``),
+    rounded toward safety to the price step (the cent, for the benchmark's prices), on one line."""
+    side, entry, contracts, lev = r["side"], r["entry"], r["contracts"], r["leverage"]
+    basis, mmr, fee = r.get("mm_basis", "entry"), r.get("mmr"), r.get("taker_fee", 0)
+    long = side == "long"
+    s = 1 if long else -1
+    e, q = Decimal(entry), Decimal(contracts)
+    m, f = (DEFAULT_MMR if mmr is None else Decimal(mmr)), Decimal(fee)
+    c = q / (e * Decimal(lev))
+    if basis == "entry":
+        bankrupt = solve(s, q, e, c, ZERO, f, ZERO)
+        fee_to_close = ZERO if bankrupt is None else f * q / bankrupt
+        price = solve(s, q, e, c, m, ZERO, fee_to_close)
+    else:
+        price = solve(s, q, e, c, ZERO, m + f, ZERO)
+    shown = "null" if price is None else safe(price, long, STEPS[min(8, max(2, places_of(entry)))])
+    return f'{{"liquidation_price": {shown}}}\n'
+
+
 def main() -> None:
     """Answer every line of stdin with the document of the command named on the command line."""
-    answer = {"pnl": pnl, "liq-price": liq}[sys.argv[1]]
+    answer = {"pnl": pnl, "liq-price": liq, "liq-price-lean": liq_lean}[sys.argv[1]]
     decimal.setcontext(CONTEXT)
     loads = json.JSONDecoder(parse_float=Decimal).decode
     write = sys.stdout.write

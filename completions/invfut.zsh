@@ -91,6 +91,7 @@ _invfut__pnl() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -131,6 +132,7 @@ _invfut__liq_price() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -167,6 +169,7 @@ _invfut__leverage() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -210,6 +213,7 @@ _invfut__ladder() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '--plot[Draw coin and USD PnL against the price, with the marked prices, in place of...]' \
         '--plot-file=[Also write the chart to FILE.svg, an SVG image (stdout keeps the normal output).]:FILE.svg:_files' \
         '--sensitivities[Add each row'\''s exposure, coin delta and gamma, and USD delta (the curve'\''s...]' \
@@ -237,6 +241,7 @@ _invfut__size() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -260,6 +265,7 @@ _invfut__hedge() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -296,6 +302,7 @@ _invfut__stress() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -324,6 +331,7 @@ _invfut__account() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         '*:: :_files'
@@ -349,6 +357,7 @@ _invfut__compare() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -416,6 +425,7 @@ _invfut__replay() {
 _invfut__batch() {
     _arguments -S \
         '--line-offset=[Number the input'\''s lines from N + 1 in error records (this input is part of...]:N: ' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -426,6 +436,7 @@ _invfut__exchanges() {
         '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         '*:: :_files'

@@ -33,8 +33,9 @@ from .error_report import (
 )
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
-from .live.errors import LiveError
+from .given import drop_notes, flush_notes
 from .help_format import CONTEXT_SETTINGS, ROOT_EPILOG, HelpFormat, example_epilog, prose
+from .live.errors import LiveError
 from .option_values import build, note_unit_slip, option_values, with_grid
 from .output import PipeClosed, alert_line, check_output, emit, explained
 
@@ -69,7 +70,19 @@ class InvfutCommand(HelpFormat, TyperCommand):
 
     def invoke(self, ctx: Any) -> Any:
         check_output(bool(ctx.params.get("as_json")), ctx.params.get("fmt"))
-        return super().invoke(ctx)
+        if ctx.params.get("fields") is None or ctx.info_name == "batch":  # batch reads it per line
+            return super().invoke(ctx)
+        from .selection import ASKED, parse, selection
+
+        token = ASKED.set(selection(ctx.info_name, parse(ctx.params["fields"])))
+        try:
+            return super().invoke(ctx)
+        finally:
+            ASKED.reset(token)
+
+
+#: Exit codes that come with an answer (its notes are written; an error drops them).
+ANSWERED = frozenset({ExitCode.OK, ExitCode.STOP_BEYOND_LIQUIDATION, ExitCode.ALERT})
 
 
 class InvfutGroup(HelpFormat, TyperGroup):
@@ -110,6 +123,10 @@ class InvfutGroup(HelpFormat, TyperGroup):
             code = ExitCode.OK
         except Exception as exc:  # the last line of defence: never a traceback
             code = report_internal_error(argv, prog, exc)
+        if code in ANSWERED:  # notes about the inputs, once they are answered
+            flush_notes(f"{prog} {argv[0]}")
+        else:
+            drop_notes()
         if standalone_mode:
             sys.exit(int(code))
         return code

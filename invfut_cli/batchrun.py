@@ -17,7 +17,6 @@ from __future__ import annotations
 import decimal
 import json
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from typing import IO, Any
 
 from pydantic import ValidationError
@@ -27,23 +26,27 @@ from .app import describe_error, error_object, explained, load_commands
 from .commands import REGISTRY, spec
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
+from .datafile import Hostile, parse_json
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
+from .given import drop_notes, flush_notes
+from .lean import LEAN_KEYS, liquidation_price_line
 from .render.json_out import scalar
+from .selection import ASKED, parse, selection
 
 load_commands()  # every command's module: a line runs its command's ``run``
 
 #: The longest line read: a longer one is an error record, not parsed.
 MAX_LINE_BYTES = 1 << 20
-#: Numbers with a point are Decimals, never floats (built once: a new decoder per line costs
-#: more than the parsing).
-_DECODER = json.JSONDecoder(parse_float=Decimal)
 #: Fields that choose how a command prints; a result line is always JSON.
 OUTPUT_FIELDS = frozenset({"json", "format"})
 #: Past this many lines a run is shared among workers (below it, forking costs more than it saves).
 PARALLEL_LINES = 2000
 #: Bytes read at a time: a block is what one read gave, cut after its last newline.
 READ_BYTES = 1 << 16
+
+#: ``batch --fields``: the keys of every line's document that has no ``fields`` of its own.
+FIELDS: tuple[str, ...] | None = None
 
 #: What a line can report besides its output line: it gave an error record; its document
 #: raised an alert (``"alert": true``).
@@ -66,13 +69,19 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     if not text.strip():
         return _error(number, None, "blank line: expected a JSON object with a command"), FAILED
     try:
-        request = _DECODER.decode(text)
+        request = parse_json(text)
     except json.JSONDecodeError as exc:
         return _error(number, None, f"not valid JSON: {exc.msg} at column {exc.colno}"), FAILED
+    except Hostile as exc:
+        return _error(number, None, str(exc).removeprefix("line 1: ")), FAILED
     if not isinstance(request, dict):
         return _error(number, None, "expected a JSON object with a command"), FAILED
-    values: dict[str, Any] = {str(k).replace("-", "_"): v for k, v in request.items()}
+    values: dict[str, Any] = {(k.replace("-", "_") if "-" in k else k): v for k, v in request.items()}
     command = values.pop("command", None)
+    if command == "liq-price":  # a liquidation price alone: the lean path, where it vouches for the line
+        lean = _lean(values)
+        if lean is not None:
+            return lean
     run = spec(command).run
     if run is None:
         known = ", ".join(sorted(name for name in REGISTRY if spec(name).run is not None))
@@ -80,17 +89,43 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     explain = values.pop("explain", False) is True
     for field in OUTPUT_FIELDS:
         values.pop(field, None)
+    given = values.pop("fields", None)
+    token = None
     try:
+        keys = FIELDS if given is None else parse(given)
+        if keys is not None:
+            token = ASKED.set(selection(command, keys))
         doc = run(**values)
-        return scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
+        answer = scalar(explained(doc, explain)), ALERT if doc.get("alert") is True else 0
+        flush_notes(f"invfut batch: line {number}")
+        return answer
     except (ValidationError, ConfigError, PresetError, DomainError) as exc:
+        drop_notes()
         option, _text, code, details = describe_error(exc)
         return scalar({"line": number, "error": error_object(option, code, details)}), FAILED
     except (KeyboardInterrupt, BrokenPipeError):
         raise
     except Exception as exc:  # one bad line must not stop the run
+        drop_notes()
         message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
         return _error(number, None, message, ExitCode.INTERNAL), FAILED
+    finally:
+        if token is not None:
+            ASKED.reset(token)
+
+
+def _lean(values: dict[str, Any]) -> tuple[str, int] | None:
+    """The answer of the lean path (:mod:`invfut_cli.lean`) to a ``liq-price`` line that asks
+    only for ``liquidation_price`` (by its own ``fields`` or ``batch --fields``), or ``None``."""
+    given = values.get("fields")
+    if (FIELDS if given is None else LEAN_KEYS if given in _LEAN_GIVEN else None) != LEAN_KEYS:
+        return None
+    answer = liquidation_price_line(values)
+    return None if answer is None else (answer[0], ALERT if answer[1] else 0)
+
+
+#: A line's ``fields`` that ask for :data:`LEAN_KEYS` alone.
+_LEAN_GIVEN = (list(LEAN_KEYS), ",".join(LEAN_KEYS))
 
 
 def answer_block(first: int, data: bytes) -> tuple[str, int]:
@@ -108,23 +143,39 @@ def answer_block(first: int, data: bytes) -> tuple[str, int]:
     return "\n".join(answers), flags
 
 
+#: What stands for a line longer than :data:`MAX_LINE_BYTES` once its bytes are dropped: a
+#: line that long, which :func:`result_line` answers with its error record.
+_TOO_LONG = b" " * (MAX_LINE_BYTES + 1)
+
+
 def blocks(read: Callable[[int], bytes], first: int = 1) -> Iterator[tuple[int, bytes]]:
     """``(number of its first line, block)`` for each block of whole lines ``read`` gives: what
-    one read returned, cut after its last newline (the last block may lack one)."""
+    one read returned, cut after its last newline (the last block may lack one). A line
+    longer than :data:`MAX_LINE_BYTES` is not held: its bytes are dropped as they come and
+    it stands as :data:`_TOO_LONG` (memory stays bounded whatever the input)."""
     pending: list[bytes] = []  # an unfinished line
+    held = 0  # its bytes so far
     while data := read(READ_BYTES):
         cut = data.rfind(b"\n") + 1
         if not cut:
-            pending.append(data)
+            held += len(data)
+            if held > MAX_LINE_BYTES:
+                pending = [_TOO_LONG]
+            else:
+                pending.append(data)
             continue
         block = data[:cut]
         if pending:
-            block = b"".join([*pending, block])
-            pending = []
+            if held + data.find(b"\n") > MAX_LINE_BYTES:
+                block = b"".join([_TOO_LONG, block[data.find(b"\n") :]])
+            else:
+                block = b"".join([*pending, block])
+            pending, held = [], 0
         yield first, block
         first += block.count(b"\n")
         if cut < len(data):
             pending.append(data[cut:])
+            held = len(data) - cut
     if pending:
         yield first, b"".join(pending)
 
@@ -135,11 +186,13 @@ def _reader(source: IO[bytes]) -> Callable[[int], bytes]:
     return read1 if read1 is not None else source.read
 
 
-def run(source: IO[bytes], out: IO[str], line_offset: int = 0) -> ExitCode:
+def run(source: IO[bytes], out: IO[str], line_offset: int = 0, fields: tuple[str, ...] | None = None) -> ExitCode:
     """Answer every line of ``source`` on ``out``, each block as soon as it is read; past
     :data:`PARALLEL_LINES` lines, on every core. Error records number the lines from
     ``line_offset + 1``. The exit code: 5 if a line failed, else 4 if a document raised an
-    alert, else 0."""
+    alert, else 0. ``fields``: the keys of each line's document (a line's ``fields`` wins)."""
+    global FIELDS
+    FIELDS, before = fields, FIELDS
     flags = 0
     previous = decimal.getcontext()
     decimal.setcontext(CORE_CONTEXT)  # every core call then runs without a context switch
@@ -157,6 +210,7 @@ def run(source: IO[bytes], out: IO[str], line_offset: int = 0) -> ExitCode:
         out.flush()
     finally:
         decimal.setcontext(previous)
+        FIELDS = before
     if flags & FAILED:
         return ExitCode.BATCH_ERRORS
     return ExitCode.ALERT if flags & ALERT else ExitCode.OK

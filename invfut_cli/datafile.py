@@ -1,13 +1,20 @@
-"""The one reader of invfut's TOML data files: the presets, the stress scenarios, the config
-file and account files. A problem raises one error type, :class:`~invfut_cli.errors.DataFileError`
-(or the subclass the caller names), whose message names the file and the key at fault.
+"""The one reader of invfut's data files: the presets, the stress scenarios, the config file,
+account files (TOML or JSON) and ``batch`` lines (JSON). A problem raises one error type,
+:class:`~invfut_cli.errors.DataFileError` (or the subclass the caller names), whose message
+names the file and the key (or line) at fault.
+
+Every file is read bounded, and hostile content is refused with one line, never a
+traceback: a file larger than :data:`MAX_FILE_BYTES` (read no further than that), nesting
+deeper than :data:`MAX_DEPTH` levels, ``NaN`` or an infinity, and (JSON) a key given twice
+in one object. :func:`read_bounded`, :func:`parse_json` and :func:`parse_toml` do it for
+any reader of a file (candle files too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from .errors import DataFileError
 
@@ -15,6 +22,111 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 M = TypeVar("M", bound="BaseModel")
+
+
+#: The largest data file read (an account file of 100,000 positions is about 10 MB).
+MAX_FILE_BYTES = 32 << 20
+#: The deepest nesting of tables, arrays and objects taken (an account file needs 3).
+MAX_DEPTH = 32
+
+
+class Hostile(ValueError):
+    """What is wrong with a file's content (its text; the caller names the file)."""
+
+
+def read_bounded(source: Path | IO[bytes], limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``source`` (a path, or a binary stream such as stdin), reading no more than
+    ``limit`` + 1 of them; more than ``limit`` raises :class:`Hostile`. An ``OSError`` passes."""
+    if isinstance(source, Path):
+        with source.open("rb") as stream:
+            data = stream.read(limit + 1)
+    else:
+        data = source.read(limit + 1)
+    if len(data) > limit:
+        raise Hostile(f"larger than {limit:,} bytes: not read")
+    return data
+
+
+def _finite(read: Callable[[str], Any]) -> Callable[[str], Any]:
+    def number(text: str) -> Any:
+        if text.lstrip("+-").lower() in ("nan", "inf", "infinity"):
+            raise Hostile(f"{text} is not a number invfut takes (NaN and infinities are refused)")
+        return read(text)
+
+    return number
+
+
+def _constant(text: str) -> Any:
+    raise Hostile(f"{text} is not a number invfut takes (NaN and infinities are refused)")
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line of the second ``"key":`` in ``text`` (where a duplicate key is), if found."""
+    import json
+    import re
+
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    return text.count("\n", 0, found[1]) + 1 if len(found) > 1 else None
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise Hostile(f"key {twice!r} is given twice in one object")
+    return data
+
+
+def depth_of(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deep ``value`` nests (a scalar 0, ``[]`` 1), counted without recursion, up to
+    ``limit`` + 1."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            level += 1
+            deepest = max(deepest, level)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, level) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _shallow(data: Any) -> Any:
+    if depth_of(data) > MAX_DEPTH:
+        raise Hostile(f"nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+#: JSON numbers with a point are exact decimals; NaN and infinities are refused, and so is a
+#: key given twice in one object.
+def _decoder() -> Any:
+    import json
+    from decimal import Decimal
+
+    return json.JSONDecoder(parse_float=Decimal, parse_constant=_constant, object_pairs_hook=_unique)
+
+
+_JSON: Any = None
+
+
+def parse_json(text: str) -> Any:
+    """JSON ``text`` (numbers with a point as ``Decimal``); hostile content raises
+    :class:`Hostile` naming the line where known, a syntax error ``json.JSONDecodeError``."""
+    global _JSON
+    if _JSON is None:
+        _JSON = _decoder()
+    try:
+        data = _JSON.decode(text)
+        # Only a text with that many brackets can nest that deep (counting them is cheap).
+        return _shallow(data) if text.count("[") + text.count("{") > MAX_DEPTH else data
+    except RecursionError:
+        raise Hostile(f"nested more than {MAX_DEPTH} levels deep") from None
+    except Hostile as exc:
+        key = str(exc).split("'")[1] if "given twice" in str(exc) else None
+        line = None if key is None else _line_of(text, key)
+        raise Hostile(f"line {line}: {exc}" if line else str(exc)) from None
 
 
 def parse_toml(
@@ -25,13 +137,18 @@ def parse_toml(
     parse_float: Callable[[str], Any] = float,
 ) -> dict[str, Any]:
     """The TOML ``text`` of the file ``path`` as a dict (``parse_float`` reads floats: give
-    ``Decimal`` for exact ones); a syntax error raises ``error``: ``PATH: not valid TOML: …``."""
+    ``Decimal`` for exact ones); a syntax error raises ``error``: ``PATH: not valid TOML: …``,
+    and so do hostile contents (nesting too deep, NaN or an infinity)."""
     import tomllib
 
     try:
-        return tomllib.loads(text, parse_float=parse_float)
+        return _shallow(tomllib.loads(text, parse_float=_finite(parse_float)))
     except tomllib.TOMLDecodeError as exc:
         raise error(path, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise error(path, f"nested more than {MAX_DEPTH} levels deep") from None
+    except Hostile as exc:
+        raise error(path, str(exc)) from None
 
 
 def load_toml(
@@ -43,9 +160,13 @@ def load_toml(
     """The TOML file at ``path`` as a dict; a file that cannot be read or parsed raises
     ``error`` naming it (``PATH: cannot be read: …``, ``PATH: not valid TOML: …``)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path).decode("utf-8")
     except OSError as exc:
         raise error(path, f"cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise error(path, f"not valid UTF-8 (byte {exc.start})") from None
+    except Hostile as exc:
+        raise error(path, str(exc)) from None
     return parse_toml(text, path, error=error, parse_float=parse_float)
 
 

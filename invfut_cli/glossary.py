@@ -343,4 +343,5 @@ from invfut_cli.glossary_live import LIVE_TERMS as _LIVE_TERMS  # noqa: E402
 
 GLOSSARY.update({key: Term(Unit[unit], meaning) for key, (unit, meaning) in _LIVE_TERMS.items()})
 from .glossary_risk import RISK_TERMS  # noqa: E402 - plain pairs, merged once the classes exist
+
 GLOSSARY.update({key: Term(Unit(unit), meaning) for key, (unit, meaning) in RISK_TERMS.items()})

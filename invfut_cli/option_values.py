@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="Model")
 
 #: Parameters that choose the output, not the question; and typer names that differ from the option.
-OUTPUT_PARAMETERS = frozenset({"explain", "as_json", "fmt", "plot", "plot_file"})
+OUTPUT_PARAMETERS = frozenset({"explain", "as_json", "fmt", "plot", "plot_file", "fields"})
 RENAMED = {"exit_": "exit", "from_": "from"}
 
 

@@ -31,7 +31,15 @@ def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
     command's typed document (:func:`invfut_cli.documents.typed.typed`): the last step of
     every answer, the command line's and each batch line's."""
     from .documents.typed import typed
+    from .selection import ASKED
 
+    asked = ASKED.get()
+    if asked is not None and doc.get("command") == asked.command:  # --fields: the keys asked
+        if wanted and "explain" in asked.plan:
+            from .explain import with_explanation
+
+            return asked.typed(asked.cut(with_explanation(doc, True)))
+        return asked.typed(asked.cut({**doc, "explain": None}))
     if not wanted:
         return typed({**doc, "explain": None})
     from .explain import with_explanation
@@ -51,6 +59,10 @@ def emit(
     chart there as well, first (an error then leaves stdout empty).
     """
     check_output(as_json, fmt)
+    from .selection import ASKED
+
+    if ASKED.get() is not None and (plot or plot_file is not None):
+        raise DomainError("the chart needs the whole document: leave out --fields", option="fields")
     if plot and (as_json or fmt not in (None, OutputFormat.table)):
         given = "--json" if as_json else f"--format {fmt.value if fmt else ''}"
         raise DomainError(
@@ -82,6 +94,10 @@ def emit(
             from .render import plot as chart
 
             chart.write(doc, sys.stdout)
+        elif chosen is OutputFormat.table and ASKED.get() is not None:
+            from .render.fields_table import write_table
+
+            write_table(doc, sys.stdout)
         elif chosen is OutputFormat.table:
             from .render import table
 

@@ -3,23 +3,35 @@
 A layout (:data:`invfut_cli.documents.LAYOUTS`) says which keys a document has and how
 they nest: a dict is an object with those keys, a one-item list is a list of that, and
 ``None`` is a value whose unit the glossary gives. Every object allows its own keys and no
-others; every number is a ``multipleOf`` its unit's step, so a number that escaped its
-rounding does not validate.
+others; every number states its unit's most places with ``x-decimal-places`` (and in its
+description), or ``x-as-given`` for an input echoed with the places it was given. Stock
+validators ignore these keywords (their binary floats cannot check decimal places);
+invfut checks places on the JSON text itself (:mod:`invfut_cli.documents.typed`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .glossary import GLOSSARY, TINY_PRICE_PLACES, Unit, step
-from .rounding import place_step
+from .given import is_given
+from .glossary import GLOSSARY, PLACES, TINY_PRICE_PLACES, Unit
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 Layout = dict[str, Any] | list[Any] | None
 
 
-def _leaf(key: str) -> dict[str, Any]:
+#: The keyword that states a number's most decimal places. Validators ignore keywords they do
+#: not know, so a stock validator checks the type and the keys; the places are checked by
+#: invfut itself, on the JSON text (:mod:`invfut_cli.documents.typed`). ``multipleOf`` is not
+#: used: a validator that reads JSON numbers as binary floats finds ``0.16666667`` not a
+#: multiple of ``1e-08``.
+PLACES_KEYWORD = "x-decimal-places"
+#: The keyword that marks an input echoed with the places it was given (no most places).
+GIVEN_KEYWORD = "x-as-given"
+
+
+def _leaf(key: str, given: bool = False) -> dict[str, Any]:
     term = GLOSSARY.get(key)
     if term is None:
         raise LookupError(f"{key!r} is not in the glossary")
@@ -32,19 +44,33 @@ def _leaf(key: str) -> dict[str, Any]:
         return {"type": ["integer", "null"], "description": description}
     if term.unit in (Unit.NESTED, Unit.INPUTS):
         return {"description": description}
-    number_step = step(term.unit)
-    assert number_step is not None
+    if given:
+        return {
+            "type": ["number", "null"],
+            GIVEN_KEYWORD: True,
+            "description": f"{term.meaning} ({term.unit.value}; an input echoed with the places it was given, "
+            f"a computed value at most {PLACES[term.unit]} decimal places)",
+        }
+    places = PLACES[term.unit]
     if term.unit is Unit.PRICE:
         # A price below one satoshi is written to TINY_PRICE_PLACES places rather than as 0.
-        tiny = {"exclusiveMaximum": number_step, "multipleOf": place_step(TINY_PRICE_PLACES)}
-        return {"type": ["number", "null"], "anyOf": [{"multipleOf": number_step}, tiny], "description": description}
-    return {"type": ["number", "null"], "multipleOf": number_step, "description": description}
+        return {
+            "type": ["number", "null"],
+            PLACES_KEYWORD: places,
+            "description": f"{term.meaning} ({term.unit.value}; at most {places} decimal places, "
+            f"below one satoshi {TINY_PRICE_PLACES})",
+        }
+    return {
+        "type": ["number", "null"],
+        PLACES_KEYWORD: places,
+        "description": f"{term.meaning} ({term.unit.value}; at most {places} decimal places)",
+    }
 
 
 def node(key: str, layout: Layout) -> dict[str, Any]:
     """The schema of the value at ``key`` laid out as ``layout``."""
-    if layout is None:
-        return _leaf(key)
+    if layout is None or is_given(layout):
+        return _leaf(key, given=layout is not None)
     if isinstance(layout, list):
         (item,) = layout
         items = {"type": "string"} if item is None else node(key, item)
@@ -92,7 +118,7 @@ def document_schema(command: str, layout: dict[str, Any], optional: frozenset[st
 
 def keys_of(layout: Layout) -> set[str]:
     """Every key ``layout`` names, at any depth (the inputs' option names left out)."""
-    if layout is None:
+    if layout is None or is_given(layout):
         return set()
     if isinstance(layout, list):
         return keys_of(layout[0])

@@ -116,10 +116,25 @@ COMMANDS = sorted(set(GRAMMAR) - {"keys"})
 # --- values ---------------------------------------------------------------------------------
 
 
-def _dec(low: str, high: str, places: int) -> st.SearchStrategy[str]:
+#: The most decimal places a fuzzed number has: inputs finer than every output step.
+MOST_PLACES = 12
+
+
+def _fixed(low: str, high: str, places: int) -> st.SearchStrategy[str]:
     return st.decimals(Decimal(low), Decimal(high), places=places, allow_nan=False, allow_infinity=False).map(
         lambda d: format(d.normalize(), "f")
     )
+
+
+def _dec(low: str, high: str, places: int) -> st.SearchStrategy[str]:
+    """A number in ``[low, high]`` with ``places`` places, or (a third of the time) with up
+    to :data:`MOST_PLACES`: every numeric option takes values finer than its output step."""
+    return st.one_of(_fixed(low, high, places), _fixed(low, high, places), _fixed(low, high, MOST_PLACES))
+
+
+def _or_fine(values: list[str], fine: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """One of ``values``, or a fine-grained one."""
+    return st.one_of(st.sampled_from(values), fine)
 
 
 PRICE = st.one_of(st.integers(1000, 20000).map(str), _dec("0.5", "100000", 2))
@@ -129,18 +144,18 @@ BY_NAME: dict[str, st.SearchStrategy[str]] = {
     "--contracts": st.one_of(st.integers(1, 100_000).map(str), st.sampled_from(["100", "1000", "10000"])),
     "--steps": st.integers(1, 40).map(str),
     "--periods": st.integers(0, 100).map(str),
-    "--step": st.sampled_from(["100", "250", "500", "1000", "2500"]),
+    "--step": _or_fine(["100", "250", "500", "1000", "2500"], _fixed("100", "2500", MOST_PLACES)),
     "--contract-size": st.sampled_from(["1", "10", "100"]),
-    "--tick": st.sampled_from(["0.01", "0.1", "0.5", "1"]),
+    "--tick": _or_fine(["0.01", "0.1", "0.5", "1"], _fixed("0.00000001", "2", MOST_PLACES)),
     "--target-usd": _dec("-1000", "1000", 2),
     "--target-pnl": _dec("-0.1", "0.1", 8),
-    "--target-roe": st.sampled_from(["50%", "-20%", "0.5", "200%"]),
+    "--target-roe": _or_fine(["50%", "-20%", "0.5", "200%"], _fixed("-90", "300", MOST_PLACES).map(lambda v: v + "%")),
     "--mm-deduction": _dec("0", "0.01", 8),
     "--holding": _dec("0.01", "100", 4),
     "--pct": _dec("1", "99", 1),
     "--pct-step": _dec("1", "20", 1),
     "--fail-within": _dec("0", "50", 1),
-    "--funding": st.sampled_from(["0.01%", "-0.01%", "0.0001", "0"]),
+    "--funding": _or_fine(["0.01%", "-0.01%", "0.0001", "0"], _fixed("-0.001", "0.001", MOST_PLACES)),
     "--scenario": st.sampled_from(["all", "covid-2020", "ftx-2022"]),
     "--coin": st.sampled_from(["BTC", "ETH", "btc", "XRP"]),
     "--quote": st.sampled_from(["USDT", "usdc", "USD"]),
@@ -152,21 +167,25 @@ BY_NAME: dict[str, st.SearchStrategy[str]] = {
     "--horizon": st.sampled_from(["30m", "24h", "7d", "1y"]),
     # A chart written where nothing else lives; a bad name is the junk's business.
     "--plot-file": st.just(str(Path(tempfile.gettempdir()) / "invfut-fuzz-chart.svg")),
+    # Every document has its command; most have these.
+    "--fields": st.sampled_from(["command", "command,coin", "liquidation_price,command"]),
 }
 BY_METAVAR: dict[str, st.SearchStrategy[str]] = {
     "PRICE": PRICE,
-    "N": st.integers(1, 1000).map(str),
+    "N": st.one_of(st.integers(1, 1000).map(str), _fixed("1", "1000", MOST_PLACES)),
     "L": _dec("0.5", "100", 2),
     "COIN": _dec("0.001", "10", 8),
-    "USD": st.sampled_from(["1", "10", "100"]),
-    "RATE": st.sampled_from(["0.5%", "0.005", "0.075%", "0", "1%"]),
+    "USD": _or_fine(["1", "10", "100"], _fixed("1", "100", MOST_PLACES)),
+    "RATE": _or_fine(["0.5%", "0.005", "0.075%", "0", "1%"], _fixed("0", "0.05", MOST_PLACES)),
     "PCT": _dec("1", "50", 1),
-    "FEE": st.sampled_from(["maker", "taker", "0.05%", "-0.025%", "0"]),
+    "FEE": _or_fine(
+        ["maker", "taker", "0.05%", "-0.025%", "0"], _fixed("-0.05", "0.1", MOST_PLACES).map(lambda v: v + "%")
+    ),
     "H": st.integers(0, 72).map(str),
     "HOURS": st.sampled_from(["1", "4", "8"]),
-    "AMOUNT": st.sampled_from(["2%", "0.01", "1%", "0.5%"]),
-    "RATIO": st.sampled_from(["50%", "1", "0.3", "100%"]),
-    "MOVE": st.sampled_from(["-30%", "10%", "-0.5", "50%", "-99%"]),
+    "AMOUNT": _or_fine(["2%", "0.01", "1%", "0.5%"], _fixed("0.1", "5", MOST_PLACES).map(lambda v: v + "%")),
+    "RATIO": _or_fine(["50%", "1", "0.3", "100%"], _fixed("0", "1", MOST_PLACES)),
+    "MOVE": _or_fine(["-30%", "10%", "-0.5", "50%", "-99%"], _fixed("-0.99", "1", MOST_PLACES)),
     "TIME": st.sampled_from(["2024-01-01T05:00:00Z", "1704070800", "1704070800000"]),
     "N@PRICE": st.builds(lambda n, p: f"{n}@{p}", st.integers(1, 5000), PRICE),
 }
@@ -418,6 +437,50 @@ def test_fuzz_histogram() -> None:
     assert SEEN["fuzz: examples"] >= EXAMPLES or SEEN["fuzz (sensible values): examples"] >= EXAMPLES
     internal = sum(n for key, n in SEEN.items() if key.endswith("exit 1"))
     assert internal == 0, "internal errors: every exit 1 fails its fuzz test"
+
+
+#: Fuzzed valid requests with fine-grained numbers (up to 12 places on every numeric field).
+FINE_REQUESTS = 20_000
+
+
+def test_fine_grained_valid_requests_never_end_in_an_internal_error() -> None:
+    """≥ 20,000 valid requests whose numbers have up to 12 decimal places (every numeric
+    field: :mod:`fine_requests`), answered by ``batch`` in this process: no line ends in an
+    internal error (exit 1), and most are answers (the rest are usage errors: combinations
+    a venue refuses, such as a fraction of a lot)."""
+    import io
+    import random
+
+    from fine_requests import COMMANDS, request
+
+    from invfut_cli.batchrun import run
+
+    rng = random.Random(19)
+    lines = [request(rng) for _ in range(FINE_REQUESTS)]
+    source = io.BytesIO("".join(json.dumps(line) + "\n" for line in lines).encode())
+    out = io.StringIO()
+    run(source, out)
+    results = out.getvalue().splitlines()
+    assert len(results) == FINE_REQUESTS
+    codes: Counter[int] = Counter()
+    answered: Counter[str] = Counter()
+    internal = []
+    for line, text in zip(lines, results, strict=True):
+        if text.startswith('{"line": '):
+            error = json.loads(text)["error"]
+            codes[error["exit_code"]] += 1
+            if error["exit_code"] == ExitCode.INTERNAL:
+                internal.append((line, error["message"]))
+        else:
+            codes[0] += 1
+            answered[line["command"]] += 1
+    SEEN["fine-grained requests"] += FINE_REQUESTS
+    SEEN["fine-grained: exit 1"] += len(internal)
+    sys.stdout.write(f"\nfine-grained: {FINE_REQUESTS} requests; internal errors {len(internal)}; "
+                     f"codes {dict(sorted(codes.items()))}; answers by command {dict(sorted(answered.items()))}\n")  # fmt: skip
+    assert not internal, internal[:3]
+    assert codes[0] >= FINE_REQUESTS // 2, "too few answers: the fine-grained fuzz would test only usage errors"
+    assert set(answered) == set(COMMANDS)
 
 
 LADDER = ["ladder", "--side", "long", "--entry", "8000", "--contracts", "10"]

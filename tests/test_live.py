@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 import requests
+from live_recorded import VENUES, Venues, recorded, session_factory
 
 from invfut_cli.exitcodes import MEANINGS, ExitCode
 from invfut_cli.live import transport
 from invfut_cli.live.errors import scrub
 from invfut_cli.live.mark import fetch_mark
-from live_recorded import VENUES, Venues, recorded, session_factory
 
 #: A long the liquidation of which lies well below every recorded mark.
 LONG = ("liq-price", "--side", "long", "--entry", "8000", "--contracts", "1000", "--leverage", "5")

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_recorded import Venues, recorded, serve_account, session_factory
 
 from invfut_cli.exitcodes import ExitCode
 from invfut_cli.live import transport
-from live_recorded import Venues, recorded, serve_account, session_factory
 
 KEY, SECRET, PASSWORD = "k3yTEXTabc123", "s3cretTEXTxyz789", "pa55TEXTqq"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_recorded import VENUES, Venues, recorded, session_factory
 
 from invfut_cli.exitcodes import ExitCode
 from invfut_cli.live import transport
-from live_recorded import VENUES, Venues, recorded, session_factory
 
 LONG = ("liq-price", "--side", "long", "--entry", "8000", "--contracts", "1000", "--leverage", "5")
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from invfut_cli.core.errors import DomainError
 from invfut_cli.core.position import Side
 from invfut_cli.core.probability import (
     TouchModel,
@@ -22,7 +23,6 @@ from invfut_cli.core.probability import (
     realised_vol,
     touch_probability,
 )
-from invfut_cli.core.errors import DomainError
 
 ENTRY = D(60000)
 

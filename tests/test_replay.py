@@ -12,7 +12,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 T0 = 1704067200  # 2024-01-01T00:00:00Z
@@ -220,3 +219,21 @@ def test_a_funding_column_is_paid_at_each_boundary(tmp_path: Path) -> None:
     lines = run_cli("replay", str(file), *SHORT, "--format", "ndjson").stdout.splitlines()
     paid = sum(D(json.loads(line, parse_float=D)["funding"]) for line in lines)
     assert abs(paid - doc["funding_paid"]) <= 3 * SAT
+
+
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_iso_times_in_every_line(tmp_path: Path, side: str) -> None:
+    """A file whose times are all ISO 8601 is walked like one in Unix seconds: the same answer."""
+    liq = shown_liquidation(side)
+    rows = path_to(liq, side)
+    unix = write(tmp_path / "unix.csv", rows)
+    iso = tmp_path / "iso.csv"
+    from datetime import UTC, datetime
+
+    iso_rows = [(datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), *prices) for t, *prices in rows]
+    write(iso, iso_rows)  # type: ignore[arg-type]
+    position = LONG if side == "long" else SHORT
+    a = run_cli("replay", str(unix), *position, "--json").json()
+    b = run_cli("replay", str(iso), *position, "--json").json()
+    assert a["survived"] is False and b["survived"] is False
+    assert b["liquidated_at"] == a["liquidated_at"] and b["collateral_to_survive"] == a["collateral_to_survive"]

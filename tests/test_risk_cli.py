@@ -9,11 +9,10 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from invfut_cli.core.position import Side
 from invfut_cli.core.probability import TouchModel, touch_probability
-
-from conftest import run_cli
 
 LONG_10X = ("liq-price", "--side", "long", "--entry", "60000", "--contracts", "10000")
 

@@ -11,8 +11,8 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -348,11 +348,19 @@ def test_the_schema_command_prints_valid_schemas() -> None:
     assert bad.exit_code == 2 and bad.stdout == "" and "nope" in bad.stderr
 
 
-def test_a_number_that_escapes_its_rounding_fails_the_schema() -> None:
-    """The schema catches what it is there to catch."""
+def test_a_number_that_escapes_its_rounding_fails_the_typed_check() -> None:
+    """The places a schema states (``x-decimal-places``) are checked by invfut's own typed
+    check, on the exact numbers, before a byte is written; the schema states them and leaves
+    ``multipleOf`` out (stock validators read JSON numbers as binary floats)."""
+    from invfut_cli.documents.typed import DocumentError, typed
+
     doc = json.loads(answer("liq-price", RUNS["liq-price"][0]), parse_float=Decimal)
     doc["liquidation_price_exact"] = Decimal("7305.936073059")
-    assert list(validator("liq-price").iter_errors(doc))
+    with pytest.raises(DocumentError, match="liquidation_price_exact"):
+        typed(doc)
+    schema = document_schema("liq-price", LAYOUTS["liq-price"], OPTIONAL.get("liq-price", frozenset()))
+    assert schema["properties"]["liquidation_price_exact"]["x-decimal-places"] == 8
+    assert "multipleOf" not in json.dumps(schema)
     doc = json.loads(answer("liq-price", RUNS["liq-price"][0]), parse_float=Decimal)
     doc["collateral_coin"] = Decimal("1")
     assert list(validator("liq-price").iter_errors(doc))

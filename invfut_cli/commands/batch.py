@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from invfut_cli.app import PipeClosed, command
+from invfut_cli.selection import FieldsOpt
 
 
 @command(
@@ -26,6 +27,7 @@ def batch_command(
             rich_help_panel="Input",
         ),
     ] = 0,
+    fields: FieldsOpt = None,
 ) -> None:
     """Read NDJSON requests on stdin (one per line, with "command"), write one NDJSON result per line, in order.
 
@@ -35,8 +37,14 @@ def batch_command(
     """
     from invfut_cli.batchrun import run
 
+    keys = None
+    if fields is not None:
+        from invfut_cli.selection import known_anywhere, parse
+
+        keys = parse(fields)
+        known_anywhere(keys)
     try:
-        code = run(sys.stdin.buffer, sys.stdout, line_offset)
+        code = run(sys.stdin.buffer, sys.stdout, line_offset, keys)
     except BrokenPipeError:
         raise PipeClosed from None
     raise typer.Exit(int(code))

@@ -35,7 +35,8 @@ def keys_command(
     """The read-only API keys for account --live: set (prompted, never echoed), list (venues only), delete."""
     from invfut_cli.core.errors import DomainError
     from invfut_cli.live import keys
-    from invfut_cli.live.transport import VENUES, venue as reachable
+    from invfut_cli.live.transport import VENUES
+    from invfut_cli.live.transport import venue as reachable
 
     if action is not KeysAction.list:
         if venue is None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .numbers import HUNDRED, NOISE, ZERO, exact, quantize
 from .position import MarginMode, Position, Side
@@ -233,6 +234,40 @@ def _no_price_reason(side: Side, what: str) -> str:
     return f"no positive price brings equity down to {what}"
 
 
+class LiquidationPrices(NamedTuple):
+    """The liquidation and bankruptcy prices (``None``: no such price) and the fee to close
+    at the bankruptcy price that the entry family's maintenance margin holds."""
+
+    liquidation: Decimal | None
+    bankruptcy: Decimal | None
+    fee_to_close_coin: Decimal
+
+
+@exact
+def liquidation_prices(position: Position, collateral_coin: Decimal, spec: MaintenanceSpec) -> LiquidationPrices:
+    """The prices of :func:`liquidation` alone (its formulas; it calls this): bankruptcy
+    ``BP`` where equity reaches the fee to close (or zero), ``c = f·Q/BP``; liquidation,
+    entry family ``P = s·Q / (C + (s − m')·Q/E − c + d')``, mark family
+    ``P = (s + m' − D/Q)·Q / (C + s·Q/E + d)``."""
+    rate, fee_at_bankruptcy = _rates(spec)
+    size = position.size_usd
+    bankrupt = solve_price(position, collateral_coin, price_rate=fee_at_bankruptcy)
+    fee_to_close = ZERO if bankrupt is None else fee_at_bankruptcy * size / bankrupt
+    if spec.basis is Basis.ENTRY:
+        # MM = (m + f)·Q/E − d − D/E + c: a fixed amount of coin.
+        deduction = spec.deduction_coin + spec.deduction_usd / position.entry_price_usd
+        liq = solve_price(position, collateral_coin, entry_rate=rate, fixed_coin=fee_to_close - deduction)
+    else:
+        # MM = (m + f)·Q/P − d − D/P: the USD deduction lowers the rate on Q/P by D/Q.
+        liq = solve_price(
+            position,
+            collateral_coin,
+            price_rate=rate - spec.deduction_usd / size,
+            fixed_coin=-spec.deduction_coin,
+        )
+    return LiquidationPrices(liq, bankrupt, fee_to_close)
+
+
 @exact
 def liquidation(
     position: Position,
@@ -251,26 +286,15 @@ def liquidation(
     for a deduction ``D`` in USD. ``distance_pct = 100·(LP − E)/E``.
     """
     treatment = spec.treatment
-    rate, fee_at_bankruptcy = _rates(spec)
+    rate, _fee_at_bankruptcy = _rates(spec)
     size = position.size_usd
     entry = position.entry_price_usd
-
-    bankrupt = solve_price(position, collateral_coin, price_rate=fee_at_bankruptcy)
-    fee_to_close = ZERO if bankrupt is None else fee_at_bankruptcy * size / bankrupt
+    liq, bankrupt, fee_to_close = liquidation_prices(position, collateral_coin, spec)
 
     if spec.basis is Basis.ENTRY:
-        # MM = (m + f)·Q/E − d − D/E + c: a fixed amount of coin.
         deduction = spec.deduction_coin + spec.deduction_usd / entry
-        liq = solve_price(position, collateral_coin, entry_rate=rate, fixed_coin=fee_to_close - deduction)
         maintenance = rate * size / entry - deduction + fee_to_close
     else:
-        # MM = (m + f)·Q/P − d − D/P: the USD deduction lowers the rate on Q/P by D/Q.
-        liq = solve_price(
-            position,
-            collateral_coin,
-            price_rate=rate - spec.deduction_usd / size,
-            fixed_coin=-spec.deduction_coin,
-        )
         at = liq if liq is not None else entry
         maintenance = (rate * size - spec.deduction_usd) / at - spec.deduction_coin
 

@@ -61,21 +61,24 @@ def inputs(model: Model) -> Doc:
     if ordered is None:
         rank = {key: index for index, key in enumerate(INPUT_ORDER)}
         ordered = _ECHO_ORDER[keys] = tuple(sorted(keys, key=lambda k: rank.get(k, len(INPUT_ORDER))))
-    return {key: _echo(data[key]) for key in ordered}
+    derived = "entry" if data.get("fill") else None  # the entry of fills is their average
+    return {key: _echo(data[key], key == derived) for key in ordered}
 
 
 #: Inputs echoed as they are.
 _PLAIN = frozenset({type(None), str, int, bool, tuple, list, dict})
 
 
-def _echo(value: Any) -> Any:
-    """An input as echoed: enums by value; a derived number (an average entry) to 8 places."""
+def _echo(value: Any, derived: bool = False) -> Any:
+    """An input as echoed: enums by value; a number as given (``--leverage 33.333``,
+    ``--exit 98754.686964150969``: every place kept); a ``derived`` number (an average entry)
+    to 8 places."""
     kind = type(value)
     if kind in _PLAIN:
         return value
     if hasattr(value, "value"):
         return value.value
-    return as_written(value)
+    return as_written(value) if derived else value
 
 
 def venue(model: Model) -> Doc:
@@ -235,7 +238,8 @@ def order_cost_doc(cost: core.OrderCost, step: Decimal) -> Doc:
     toward safety), each part as the venue charges it (to the satoshi, nearest, a half up),
     their sum ``total``, and the unrounded sum to the satoshi, ``total_exact``."""
     return {
-        "size_usd": cost.size_usd,
+        # Contracts × contract size: exact, to 8 places at most (nearest) where the inputs are finer.
+        "size_usd": as_written(cost.size_usd),
         "leverage": cost.leverage,
         "fee_rate": cost.fee_rate,
         "bankruptcy_price": safe_price(cost.fee_price_usd, cost.side, step),
@@ -254,8 +258,9 @@ def sensitivity_keys(position: core.Position, price: Decimal | None, collateral:
     ``C + s·Q/E`` where the collateral is known; null without a price (or with nothing open)."""
     from invfut_cli.core.sensitivity import sensitivity
     from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES
+    from invfut_cli.selection import wants
 
-    if price is None or position.contracts == 0:
+    if price is None or position.contracts == 0 or not wants("exposure", "coin_delta", "coin_gamma", "usd_delta"):
         return {"exposure": None, "coin_delta": None, "coin_gamma": None, "usd_delta": None}
     sens = sensitivity(position, price, collateral if collateral is not None else Decimal(0))
     return {

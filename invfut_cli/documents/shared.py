@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.given import GIVEN
+
 #: ``preset``: what the venue's preset assumed (null for generic).
 PRESET: dict[str, Any] = {"name": None, "symbol": None, "family": None, "as_of": None, "sources": [None]}
 
@@ -47,8 +49,8 @@ LIQUIDATION: dict[str, Any] = {
         "index": None,
         "up_to": None,
         "unit": None,
-        "mmr": None,
-        "deduction": None,
+        "mmr": GIVEN,
+        "deduction": GIVEN,
         "deduction_unit": None,
         "max_leverage": None,
         "iterations": None,
@@ -62,14 +64,18 @@ LIQUIDATION: dict[str, Any] = {
 
 #: ``closed``: each ``--close`` in the order applied, what it realised and what it left open
 #: (every position document: ``pnl``, ``liq-price``, ``ladder``, ``stress``).
-CLOSED: list[Any] = [{"contracts": None, "price": None, "realised_pnl": None, "remaining_contracts": None}]
+#: The contracts and the price of a close are echoed as given, and so are the contracts left.
+CLOSED: list[Any] = [{"contracts": GIVEN, "price": GIVEN, "realised_pnl": None, "remaining_contracts": GIVEN}]
 
 #: ``size_asked``: the size given with ``--size-usd`` or ``--size-coin``, and what it bought
 #: (null when ``--contracts`` gave the size).
-SIZE_ASKED: dict[str, Any] = dict.fromkeys(("size_usd", "size_coin", "contracts", "lot", "contract_size"))
+SIZE_ASKED: dict[str, Any] = {**dict.fromkeys(("size_usd", "size_coin", "contracts", "lot")), "contract_size": GIVEN}
 
 #: An order's cost (``liq-price``'s ``order_cost``, ``leverage``'s largest order, each ``compare`` row).
-ORDER_COST: dict[str, Any] = dict.fromkeys(
-    ("size_usd", "leverage", "fee_rate", "bankruptcy_price", "initial_margin", "fee_open", "fee_to_close", "total",
-     "total_exact", "reason")
-)  # fmt: skip
+#: Its leverage and fee rate are the order's, as given (or the preset's).
+ORDER_COST: dict[str, Any] = {
+    **dict.fromkeys(("size_usd",)),
+    "leverage": GIVEN,
+    "fee_rate": GIVEN,
+    **dict.fromkeys(("bankruptcy_price", "initial_margin", "fee_open", "fee_to_close", "total", "total_exact", "reason")),
+}  # fmt: skip

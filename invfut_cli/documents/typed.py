@@ -5,7 +5,8 @@ by its glossary unit, and every number on its unit's step.
 line's): the document a command built goes through its validator, made from its layout
 (:mod:`invfut_cli.documents`) and the glossary, before a byte of it is written. A key
 the layout does not declare, a top-level key left out, a number with more places than its
-unit allows (a coin amount finer than the satoshi), text where a number goes or a number
+unit allows (a coin amount finer than the satoshi; an input echoed as given, declared
+:data:`~invfut_cli.given.GIVEN` in its layout, keeps its places), text where a number goes or a number
 where a flag goes stop the answer with an internal error (exit 1) naming the command and the
 key, instead of reaching a script. Rows written as they are computed (a long ladder) are
 checked as they are written, in whichever process writes them (the first and every 64th
@@ -26,6 +27,7 @@ from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
 from invfut_cli.commands import REGISTRY, spec
+from invfut_cli.given import is_given
 from invfut_cli.glossary import GLOSSARY, PLACES, TINY_PRICE_PLACES, Unit
 from invfut_cli.rounding import place_step
 
@@ -65,6 +67,9 @@ def _node(key: str, layout: Any, top: frozenset[str] | None = None, places: bool
     ``places``: numbers' places are checked (else their type only)."""
     if layout is None:
         return _leaf(key, places)
+    if is_given(layout):
+        # An input echoed as given: its unit's type, with the places it was written with.
+        return _leaf(key, places=False)
     if isinstance(layout, list):
         (item,) = layout
         return cs.nullable_schema(

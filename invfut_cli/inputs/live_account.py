@@ -17,7 +17,7 @@ def read_live(live: str, values: dict[str, Any], save: str | None) -> tuple[Any,
     """Read ``--live VENUE[:COIN]``: ``(book, account data, source)``; writes ``--save``'s file.
     ``--price`` defaults to the mark the venue reported with the positions (else ``live``: its
     mark now) and ``--exchange`` to the venue."""
-    from invfut_cli.commands.account.file import AccountSource
+    from invfut_cli.inputs.account.file import AccountSource
     from invfut_cli.live import LiveError
     from invfut_cli.live.positions import read_book
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from invfut_cli import core
 from invfut_cli.choices import BasisName
+from invfut_cli.given import read_tick
 from invfut_cli.venues import GENERIC
 
 from .fields import MAX_COIN, Model, Percent, Price, Rate, conflict
@@ -31,7 +32,8 @@ class MaintenanceInput(Model):
     mm_basis: BasisName = BasisName.entry
     mm_deduction: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)] | None = None
     taker_fee: Rate = Decimal(0)
-    tick: Price | None = None
+    #: A tick finer than a satoshi is read to the satoshi, up, with a note (:func:`read_tick`).
+    tick: Annotated[Price, AfterValidator(read_tick)] | None = None
 
     def spec(self, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec:
         """The core's maintenance rule from the flags (generic defaults for what is left out)."""

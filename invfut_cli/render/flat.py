@@ -26,10 +26,17 @@ def records(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     own = spec(doc.get("command")).flat_records
     if rows is not None:
         yield from rows
-    elif own is not None:  # a command whose records are not its rows (exchanges: one per contract)
+    elif own is not None and _whole(doc):  # a command whose records are not its rows (exchanges: one per contract)
         yield from own(doc)
     else:
         yield flatten(doc)
+
+
+def _whole(doc: Mapping[str, Any]) -> bool:
+    """Whether ``doc`` is not cut to some of its keys (``--fields``): a cut one is flattened."""
+    from invfut_cli.selection import ASKED
+
+    return ASKED.get() is None
 
 
 def flatten(doc: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -32,8 +32,8 @@ import typer
 
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
 from invfut_cli.commands import layout_on_use
-from invfut_cli.commands.account.file import AccountSource, parse_account, read_file
 from invfut_cli.core.errors import DomainError
+from invfut_cli.inputs.account.file import AccountSource, parse_account, read_file
 from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import (
     BasisOpt,
@@ -46,6 +46,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.selection import FieldsOpt
 
 #: ``LAYOUT`` and ``OPTIONAL``: this command's layout, read from :mod:`.layout` on first use.
 __getattr__ = layout_on_use(__name__)
@@ -100,12 +101,11 @@ def _run(**values: Any) -> Doc:
     coin = account_file.coin.upper()
     from invfut_cli.commands.account.compute import compute
     from invfut_cli.commands.account.document import account_places, document
-    from invfut_cli.commands.account.holdings import holdings as file_holdings
-    from invfut_cli.commands.account.inputs import input_model
+    from invfut_cli.inputs.account.holdings import holdings as file_holdings
+    from invfut_cli.inputs.account.model import input_model
+    from invfut_cli.inputs.live import live_price
     from invfut_cli.rounding import step_for
     from invfut_cli.venues import GENERIC, find
-
-    from invfut_cli.inputs.live import live_price
 
     venue = find(values.get("exchange") or GENERIC.key)
     if venue is not None and venue.contract(coin) is None:
@@ -131,7 +131,9 @@ def _run(**values: Any) -> Doc:
 def account_command(
     file: Annotated[
         str | None,
-        typer.Argument(help="The account file: .toml or .json; - reads JSON from stdin. Or --live VENUE.", metavar="FILE"),
+        typer.Argument(
+            help="The account file: .toml or .json; - reads JSON from stdin. Or --live VENUE.", metavar="FILE"
+        ),
     ] = None,
     price: Annotated[
         str | None,
@@ -220,6 +222,7 @@ def account_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Several positions on one cross balance: equity, maintenance margin, USD delta and the account's
     liquidation price; --add shows an order's effect, --move/--scenario stress it, --usd-delta hedges it."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from invfut_cli.given import echoed as as_given
+
 # The coin delta and gamma are shown to DELTA_PLACES and GAMMA_PLACES: their values are small
 # (1e-6 and 1e-10 for a BTC position of $20,000), so a satoshi is too coarse.
 from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES
@@ -140,7 +142,7 @@ def _shock_doc(row: Any, places: int, names: dict[int, str]) -> Doc:
         margin = coin_above(margin) if row.strict else coin_up(margin)
     return {
         "scenario": row.name,
-        "move_pct": pct(HUNDRED * row.move),
+        "move_pct": as_given(HUNDRED * row.move, 2),  # a move as given (in percent)
         "price": usd(row.price_usd, places),
         "equity": coin(row.equity_coin),
         "equity_usd": usd(row.equity_usd, places),
@@ -184,7 +186,7 @@ def document(args: Any, outcome: AccountOutcome, prices: list[Decimal], file: st
     """``invfut account``: the account (or ``before`` and ``after`` with ``--add``), the
     alert, the hedge advice and the shocks (``rows``; ``null`` without shocks)."""
     from invfut_cli.documents.parts import venue
-    from invfut_cli.rounding import step_for, usd
+    from invfut_cli.rounding import step_for
 
     places = account_places(args, prices)
     step = step_for(args.tick, places)
@@ -210,7 +212,7 @@ def document(args: Any, outcome: AccountOutcome, prices: list[Decimal], file: st
         "coin": args.coin,
         **venue(args),
         "inputs": echoed,
-        "price": usd(args.price, places),
+        "price": as_given(args.price, places),
         "price_step": step,
     }
     if outcome.after is None:
@@ -220,7 +222,7 @@ def document(args: Any, outcome: AccountOutcome, prices: list[Decimal], file: st
         after = account_doc(outcome.after, places, step)
         doc["before"], doc["after"] = before, after
         doc["added"] = [
-            {"side": a.side, "contracts": a.contracts, "price": usd(a.price, places)} for a in outcome.added
+            {"side": a.side, "contracts": a.contracts, "price": as_given(a.price, places)} for a in outcome.added
         ]
         shown = (before["liquidation_price"], after["liquidation_price"])
         exact = (before["liquidation_price_exact"], after["liquidation_price_exact"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.given import GIVEN
 from invfut_cli.inputs.live import MARK_SOURCE
 from invfut_cli.risk_layout import PROBABILITY, RISK_INPUTS
 
@@ -86,8 +87,8 @@ ACCOUNT: dict[str, Any] = {
             "name": None,
             "side": None,
             "margin_mode": None,
-            "contracts": None,
-            "contract_size": None,
+            "contracts": GIVEN,
+            "contract_size": GIVEN,
             "entry": None,
             "pnl": None,
             "exposure": None,
@@ -130,7 +131,7 @@ LAYOUT: dict[str, Any] = {
         "usd_delta": None,
         **RISK_INPUTS,
     },
-    "price": None,
+    "price": GIVEN,
     "price_step": None,
     "balance": ACCOUNT["balance"],
     "cross_positions": ACCOUNT["cross_positions"],
@@ -160,10 +161,10 @@ LAYOUT: dict[str, Any] = {
     "total_equity": ACCOUNT["total_equity"],
     "total_usd_delta": ACCOUNT["total_usd_delta"],
     "positions": ACCOUNT["positions"],
-    "fail_within_pct": None,
+    "fail_within_pct": GIVEN,
     "alert": None,
     "hedge": {
-        "target_usd_delta": None,
+        "target_usd_delta": GIVEN,
         "usd_delta": None,
         "side": None,
         "contracts": None,
@@ -179,7 +180,7 @@ LAYOUT: dict[str, Any] = {
     "rows": [
         {
             "scenario": None,
-            "move_pct": None,
+            "move_pct": GIVEN,
             "price": None,
             "equity": None,
             "equity_usd": None,
@@ -196,7 +197,7 @@ LAYOUT: dict[str, Any] = {
     "liquidation_probability": PROBABILITY,
     "before": ACCOUNT,
     "after": ACCOUNT,
-    "added": [{"side": None, "contracts": None, "price": None}],
+    "added": [{"side": None, "contracts": GIVEN, "price": GIVEN}],
     "liquidation_price_change": None,
     "liquidation_price_exact_change": None,
     "mark_source": MARK_SOURCE,

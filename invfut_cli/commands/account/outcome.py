@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from invfut_cli.inputs.account.model import Addition
 
 if TYPE_CHECKING:
     from invfut_cli.core.account_valuation import AccountResult
-
-
-@dataclass(frozen=True)
-class Addition:
-    """``--add SIDE:CONTRACTS@PRICE``: a prospective cross position."""
-
-    side: str
-    contracts: Decimal
-    price: Decimal
 
 
 @dataclass(frozen=True)

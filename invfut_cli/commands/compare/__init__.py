@@ -39,6 +39,7 @@ from invfut_cli.options import (
     SizeCoinOpt,
     SizeUsdOpt,
 )
+from invfut_cli.selection import FieldsOpt
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
 __getattr__ = layout_on_use(__name__)
@@ -121,6 +122,7 @@ def compare_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """One position on several venues side by side: contracts bought, margin, fees and order cost,
     liquidation and bankruptcy prices, tier and maximum leverage, each as liq-price gives it."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import LIQUIDATION, ORDER_COST, SIZE_ASKED
+from invfut_cli.given import GIVEN
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 
 LAYOUT: dict[str, Any] = {
     "command": None,
@@ -22,7 +23,7 @@ LAYOUT: dict[str, Any] = {
         "exchange": [None],
         **RISK_INPUTS,
     },
-    "average_entry": None,
+    "average_entry": GIVEN,
     "margin_mode": None,
     "rows": [
         {
@@ -31,12 +32,12 @@ LAYOUT: dict[str, Any] = {
             "symbol": None,
             "contract_size": None,
             "lot": None,
-            "fee_rate": None,
+            "fee_rate": GIVEN,
             "contracts": None,
             "size_coin": None,
             "allowed": None,
             "max_leverage": None,
-            "leverage": None,
+            "leverage": GIVEN,
             "size_asked": SIZE_ASKED,
             "size_usd": None,
             **LIQUIDATION,

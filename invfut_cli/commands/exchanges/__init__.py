@@ -12,6 +12,7 @@ from invfut_cli.app import command, emit
 from invfut_cli.commands import layout_on_use
 from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
+from invfut_cli.selection import FieldsOpt
 
 if TYPE_CHECKING:
     from invfut_cli.venues.presets import PresetFile
@@ -90,6 +91,7 @@ def exchanges_command(
     timeout: TimeoutOpt = 10.0,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """The exchange presets: contracts, sizes, ticks, fees, tiers, formula family, sources and as-of dates."""
     from invfut_cli.documents.typed import typed
@@ -101,9 +103,11 @@ def exchanges_command(
         names = [name.value] if name is not None else [k for k, v in VENUES.items() if v.ccxt_id]
         emit(typed(read_venues(names, timeout=timeout)), as_json, fmt)
         return
+    from invfut_cli.selection import ASKED
     from invfut_cli.venues.presets import load
 
-    emit(typed(document(load(), None if name is None else name.value)), as_json, fmt)
+    doc, asked = document(load(), None if name is None else name.value), ASKED.get()
+    emit(typed(doc) if asked is None else asked.typed(asked.cut(doc)), as_json, fmt)
 
 
 def percent(rate: Decimal) -> str:

@@ -17,6 +17,7 @@ from invfut_cli.commands import layout_on_use
 from invfut_cli.core.hedge import Funding, Hedge, HedgeRow, hedge_funding, hedge_ladder, hedge_size
 from invfut_cli.core.numbers import HUNDRED
 from invfut_cli.documents.parts import Doc, grid_keys, inputs, venue
+from invfut_cli.given import echoed as as_given
 from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, FractionOrPercent, Model, Price
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.position import lot_of, preset_defaults
@@ -36,6 +37,7 @@ from invfut_cli.options import (
     ToOpt,
 )
 from invfut_cli.rounding import coin, pct, shown_places, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues import get
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -188,10 +190,10 @@ def document(args: HedgeInput, outcome: HedgeOutcome) -> Doc:
         **venue(args),  # type: ignore[arg-type]
         "inputs": echoed,
         "side": "short",
-        "holding": coin(hedge.holding_coin),
+        "holding": as_given(hedge.holding_coin, 8),
         "average_entry": price_shown,
         "holding_usd": usd(hedge.holding_usd, places),
-        "ratio_target_pct": pct(HUNDRED * hedge.target_ratio),
+        "ratio_target_pct": as_given(HUNDRED * hedge.target_ratio, 2),
         "contracts": hedge.contracts,
         "lot": hedge.lot,
         "size_usd": usd(hedge.size_usd, places),
@@ -275,6 +277,7 @@ def hedge_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Contracts to short for a dollar hedge of coin held (rounded down to the lot), the holder's USD
     value across prices with and without it, and the funding the hedge receives or pays."""

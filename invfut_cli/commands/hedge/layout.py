@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD
+from invfut_cli.given import GIVEN
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -18,17 +19,17 @@ LAYOUT: dict[str, Any] = {
         "funding_interval": None,
     },
     "side": None,
-    "holding": None,
-    "average_entry": None,
+    "holding": GIVEN,
+    "average_entry": GIVEN,
     "holding_usd": None,
-    "ratio_target_pct": None,
+    "ratio_target_pct": GIVEN,
     "contracts": None,
     "lot": None,
     "size_usd": None,
     "target_size_usd": None,
     "hedge_ratio_pct": None,
     "unhedged_coin": None,
-    "funding_rate": None,
+    "funding_rate": GIVEN,
     "funding_interval_hours": None,
     "funding_direction": None,
     "funding_received_per_interval": None,
@@ -36,7 +37,7 @@ LAYOUT: dict[str, Any] = {
     "funding_received_per_day_usd": None,
     "funding_received_per_year_pct": None,
     "warnings": [None],
-    "grid": {"price_step": None, "last_step": None, "note": None},
+    "grid": {"price_step": None, "last_step": GIVEN, "note": None},
     "rows": [{"price": None, "pnl": None, "hedged_coin": None, "hedged_usd": None, "unhedged_usd": None, "mark": None}],
     "explain": None,
 }

@@ -57,6 +57,7 @@ from invfut_cli.options import (
     ToOpt,
 )
 from invfut_cli.rounding import coin, pct, safe_price, step_for, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -285,6 +286,7 @@ def ladder_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
     plot: PlotOpt = False,
     plot_file: PlotFileOpt = None,
     sensitivities: Annotated[

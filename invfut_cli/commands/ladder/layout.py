@@ -16,6 +16,7 @@ from invfut_cli.documents.shared import (
     RULE_INPUTS,
     SIZE_ASKED,
 )
+from invfut_cli.given import GIVEN
 
 #: A row: the grid's, and each marked price's (entry, break-even, liquidation, bankruptcy).
 ROW: dict[str, Any] = dict.fromkeys(
@@ -35,7 +36,7 @@ LAYOUT: dict[str, Any] = {
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,
-    "average_entry": None,
+    "average_entry": GIVEN,
     "closed": CLOSED,
     "initial_margin": None,
     "collateral": None,
@@ -45,7 +46,7 @@ LAYOUT: dict[str, Any] = {
     "tier": LIQUIDATION["tier"],
     "reason": None,
     "marks": [ROW],
-    "grid": {"price_step": None, "last_step": None, "note": None},
+    "grid": {"price_step": None, "last_step": GIVEN, "note": None},
     "rows": [ROW],
     "explain": None,
     **VERSUS,

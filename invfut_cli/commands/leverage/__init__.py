@@ -24,13 +24,14 @@ from invfut_cli.documents.parts import (
     size_asked_doc,
     venue,
 )
+from invfut_cli.given import echoed
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.fields import Coin, CoinName, ContractSize, Count, Leverage, Price, Side, conflict
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput
+from invfut_cli.inputs.position import SizeAsked, check_venue_limits, lot_of, preset_defaults, size_to_contracts
 from invfut_cli.inputs.risk import RiskInput
 from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, MaxProbabilityOpt, VolFromOpt, VolOpt
-from invfut_cli.inputs.position import SizeAsked, check_venue_limits, lot_of, preset_defaults, size_to_contracts
 from invfut_cli.options import (
     FEES,
     POSITION,
@@ -56,6 +57,7 @@ from invfut_cli.options import (
     ToOpt,
 )
 from invfut_cli.rounding import coin, pct, step_for, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -197,7 +199,8 @@ def document(args: LeverageInput, sizing: core.Sizing, rows: Iterable[core.Drift
         "solved": sizing.solved,
         "margin_mode": "cross" if args.balance is not None else "isolated",
         "contracts": sizing.contracts,
-        "leverage": pct(sizing.leverage),
+        # A leverage given is echoed as given; one solved is rounded to 0.01, nearest.
+        "leverage": pct(sizing.leverage) if sizing.solved == "leverage" else echoed(sizing.leverage, 2),
         "size_usd": usd(sizing.size_usd, places),
         "initial_margin": coin(sizing.initial_margin_coin),
         "collateral": coin(sizing.margin_coin),
@@ -291,6 +294,7 @@ def leverage_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Solve contracts, margin or leverage from the other two, and show how effective leverage drifts with the price."""
     doc = run(**option_values(locals()))

@@ -6,8 +6,9 @@ from typing import Any
 
 from invfut_cli.contract_types.layout import CONTRACT
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
-from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD, ORDER_COST, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
+from invfut_cli.given import GIVEN
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -20,19 +21,19 @@ LAYOUT: dict[str, Any] = {
     "size_asked": SIZE_ASKED,
     "solved": None,
     "margin_mode": None,
-    "contracts": None,
-    "leverage": None,
+    "contracts": GIVEN,
+    "leverage": GIVEN,
     "size_usd": None,
     "initial_margin": None,
     "collateral": None,
     "effective_leverage": None,
     "liquidation_price": None,
-    "grid": {"price_step": None, "last_step": None, "note": None},
+    "grid": {"price_step": None, "last_step": GIVEN, "note": None},
     "rows": [{"price": None, "equity": None, "effective_leverage": None, "liquidated": None, "touch_pct": None}],
     "largest_order": {
         "contracts": None,
         "lot": None,
-        "collateral": None,
+        "collateral": GIVEN,
         "cost": ORDER_COST,
         "one_more_lot_total": None,
         "reason": None,

@@ -23,7 +23,6 @@ from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt,
 from invfut_cli.inputs.live import TimeoutOpt, live_price
 from invfut_cli.inputs.margin import LiqInput
 from invfut_cli.inputs.risk import RiskLiqInput
-from invfut_cli.risk_layout import RISK_INPUTS
 from invfut_cli.inputs.risk_options import DriftOpt, HorizonOpt, MaxProbabilityOpt, VolFromOpt, VolOpt
 from invfut_cli.options import (
     MARGIN,
@@ -49,7 +48,9 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.risk_layout import RISK_INPUTS
 from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price, usd
+from invfut_cli.selection import FieldsOpt, wants
 from invfut_cli.venues.rules import Outcome, liquidation_for, target_margin_for
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -170,7 +171,10 @@ def run(**values: Any) -> dict[str, Any]:
 
         return contract_run("liq_document", values, chosen)
     args = build(RiskLiqInput, **values)
-    doc = {**document(args, liquidation_for(args)), **order_keys(args, liq_order(args))}
+    if not wants("order_cost", "target_liquidation"):  # --fields asked for neither: not worked out
+        doc = {**document(args, liquidation_for(args)), "order_cost": None, "target_liquidation": None}
+    else:
+        doc = {**document(args, liquidation_for(args)), **order_keys(args, liq_order(args))}
     return {**doc, **probability_keys(args, doc)}
 
 
@@ -264,6 +268,7 @@ def liq_price_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Liquidation and bankruptcy prices, for isolated (--leverage/--margin) or cross (--balance) margin."""
     values = option_values(locals())

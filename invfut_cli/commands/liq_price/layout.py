@@ -6,7 +6,6 @@ from typing import Any
 
 from invfut_cli.contract_types.layout import CONTRACT
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
-from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 from invfut_cli.documents.shared import (
     CLOSED,
     FILL_INPUTS,
@@ -17,7 +16,9 @@ from invfut_cli.documents.shared import (
     RULE_INPUTS,
     SIZE_ASKED,
 )
+from invfut_cli.given import GIVEN
 from invfut_cli.inputs.live import MARK_SOURCE
+from invfut_cli.risk_layout import PROBABILITY, PROBABILITY_TARGET, RISK_INPUTS
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -32,7 +33,7 @@ LAYOUT: dict[str, Any] = {
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,
-    "average_entry": None,
+    "average_entry": GIVEN,
     "closed": CLOSED,
     **LIQUIDATION,
     "distance_pct": None,
@@ -45,7 +46,7 @@ LAYOUT: dict[str, Any] = {
     "fee_to_close": None,
     "mark_price": None,
     "distance_from_mark_pct": None,
-    "fail_within_pct": None,
+    "fail_within_pct": GIVEN,
     "beyond": None,
     "alert": None,
     "reason": None,
@@ -53,7 +54,7 @@ LAYOUT: dict[str, Any] = {
     "warnings": [None],
     "order_cost": ORDER_COST,
     "target_liquidation": {
-        "price": None,
+        "price": GIVEN,
         "collateral": None,
         "margin_to_add": None,
         "leverage": None,

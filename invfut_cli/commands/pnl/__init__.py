@@ -13,8 +13,9 @@ from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
 from invfut_cli.commands import layout_on_use
 from invfut_cli.commands.pnl.target import Target, target_for, target_keys
-from invfut_cli.core.numbers import CORE_CONTEXT, places_of
+from invfut_cli.core.numbers import CORE_CONTEXT
 from invfut_cli.documents.parts import Doc, liquidated_keys, position_keys, sensitivity_keys
+from invfut_cli.given import echoed
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.fees import Costs, FeeInput, costs
 from invfut_cli.inputs.fields import MAX_COIN, Price, SignedRate, conflict
@@ -44,7 +45,8 @@ from invfut_cli.options import (
     SizeCoinOpt,
     SizeUsdOpt,
 )
-from invfut_cli.rounding import coin, pct, price_step, safe_price, usd
+from invfut_cli.rounding import as_written, coin, pct, price_step, safe_price, shown_places, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues import get
 
 if TYPE_CHECKING:
@@ -104,7 +106,7 @@ class PnlInput(PositionInput, MaintenanceInput, FeeInput):
 
     @cached_property
     def price_places(self) -> int:
-        return max(super().price_places, places_of(self.exit) if self.exit is not None else 0)
+        return super().price_places if self.exit is None else max(super().price_places, shown_places(self.exit))
 
 
 # --- What it works out --------------------------------------------------------------------
@@ -201,7 +203,7 @@ def document(args: PnlInput, outcome: PnlOutcome) -> Doc:
         "coin": args.coin,
         **position_keys(args),
         # A solved exit is rounded so that it reaches the target: a long's up, a short's down.
-        "exit_price": usd(outcome.exit_price_usd, places)
+        "exit_price": echoed(outcome.exit_price_usd, places)
         if target is None
         else safe_price(outcome.exit_price_usd, side, step),
         "target": target_keys(target, args.coin),
@@ -225,7 +227,12 @@ def document(args: PnlInput, outcome: PnlOutcome) -> Doc:
         "fee_open": coin(net.open_fee_coin) if net and args.entry_fee is not None else None,
         "fee_close": coin(net.close_fee_coin) if net and args.exit_fee is not None else None,
         "funding": coin(fees.funding_coin) if args.funding is not None else None,
-        "funding_periods": fees.funding_periods if args.funding is not None else None,
+        # --periods as given; periods counted from --hours pro rata to 8 places, nearest.
+        "funding_periods": None
+        if args.funding is None
+        else fees.funding_periods
+        if args.periods is not None
+        else as_written(fees.funding_periods),
         "funding_counted": fees.funding_counted if args.funding is not None else None,
         "net_pnl": coin(net.net_coin) if net and args.has_costs else None,
         "net_pnl_usd": usd(net.net_coin * outcome.exit_price_usd, places)
@@ -325,6 +332,7 @@ def pnl_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Profit and loss in coin and USD, with fees and funding, the break-even exit, and exits for targets."""
     doc = run(**option_values(locals()))

@@ -7,6 +7,7 @@ from typing import Any
 from invfut_cli.contract_types.layout import CONTRACT
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import CLOSED, FEE_INPUTS, FILL_INPUTS, HEAD, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
+from invfut_cli.given import GIVEN
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -22,9 +23,9 @@ LAYOUT: dict[str, Any] = {
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,
-    "average_entry": None,
+    "average_entry": GIVEN,
     "closed": CLOSED,
-    "exit_price": None,
+    "exit_price": GIVEN,
     "target": {"kind": None, "value": None, "exit_price_exact": None, "reason": None, "limit": None},
     "value_entry": None,
     "value_exit": None,
@@ -43,7 +44,7 @@ LAYOUT: dict[str, Any] = {
     "fee_open": None,
     "fee_close": None,
     "funding": None,
-    "funding_periods": None,
+    "funding_periods": GIVEN,
     "funding_counted": None,
     "net_pnl": None,
     "net_pnl_usd": None,

@@ -286,8 +286,12 @@ class Replay:
 
 
 def _unit(text: bytes) -> tuple[int, int]:
-    """Milliseconds per unit of an integer time, and the bound it stays below."""
-    number = int(text)
+    """Milliseconds per unit of an integer time, and the bound it stays below (``0, 0``: an
+    ISO time, or microseconds, which every line reads carefully)."""
+    try:
+        number = int(text)
+    except ValueError:
+        return 0, 0
     if number < 10**11:
         return 1000, 10**11 * 1000
     if number < 10**14:

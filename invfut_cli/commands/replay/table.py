@@ -37,15 +37,11 @@ def draw_table(doc: Doc, console: Any) -> None:
             else f"{text(doc['collateral_to_survive'])} {coin} "
                  f"(margin to add {text(doc['margin_to_add'])}, rounded up)"],
     ]  # fmt: skip
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=f"replay {doc['file']}", box=box.SIMPLE, show_header=False, title_justify="left")
-    table.add_column("", no_wrap=True)
-    table.add_column("", overflow="fold")
+    console.print(f"replay {doc['file']}\n", soft_wrap=True, highlight=False)
+    width = max(len(label) for label, _ in rows)
     for label, value in rows:
-        table.add_row(label, value)
-    console.print(table)
+        console.print(f"  {label:<{width}}  {value}", soft_wrap=True, highlight=False)
+    console.print()
     for line in [doc["reason"], *(doc.get("explain") or [])]:
         if line:
             console.print(line)

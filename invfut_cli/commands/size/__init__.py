@@ -17,6 +17,7 @@ from invfut_cli.commands import layout_on_use
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.sizing import RiskSizing, size_by_risk
 from invfut_cli.documents.parts import Doc, inputs, liquidation_keys, venue
+from invfut_cli.given import echoed as as_given
 from invfut_cli.inputs.fees import GENERIC_TAKER_FEE
 from invfut_cli.inputs.fields import (
     MAX_CONTRACTS,
@@ -49,6 +50,7 @@ from invfut_cli.options import (
     TickOpt,
 )
 from invfut_cli.rounding import coin, pct, pct_up, shown_places, step_for, usd
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -243,8 +245,9 @@ def document(args: SizeInput, outcome: SizeOutcome) -> Doc:
         "inputs": echoed,
         "side": side.value,
         "side_inferred": args.side is None,
-        "risk": coin(sizing.risk_coin),
-        "risk_pct": pct(sizing.risk_pct),
+        # The risk given is echoed as given; the other one is worked out, and rounded.
+        "risk": as_given(args.risk, 8) if args.risk is not None else coin(sizing.risk_coin),
+        "risk_pct": as_given(args.risk_pct, 2) if args.risk_pct is not None else pct(sizing.risk_pct),
         "fee_rate": args.fee_rate,
         "fee_rate_source": args.fee_source,
         "stop_distance_pct": pct(sizing.stop_distance_pct),
@@ -347,6 +350,7 @@ def size_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Contracts that lose --risk at the stop (fees included, rounded down to the lot), the margin they
     need, and the liquidation price. Exit status 3 when the stop is at or beyond the liquidation price."""

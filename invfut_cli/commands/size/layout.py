@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from invfut_cli.documents.shared import HEAD, LIQUIDATION, RULE_INPUTS
+from invfut_cli.given import GIVEN
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -22,9 +23,9 @@ LAYOUT: dict[str, Any] = {
     },
     "side": None,
     "side_inferred": None,
-    "risk": None,
-    "risk_pct": None,
-    "fee_rate": None,
+    "risk": GIVEN,
+    "risk_pct": GIVEN,
+    "fee_rate": GIVEN,
     "fee_rate_source": None,
     "stop_distance_pct": None,
     "contracts": None,

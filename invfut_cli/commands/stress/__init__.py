@@ -15,6 +15,7 @@ from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.stress import Shock, StressRow, stress
 from invfut_cli.documents.parts import Doc, liquidation_keys, position_keys
+from invfut_cli.given import echoed as as_given
 from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.live import TimeoutOpt, live_price
 from invfut_cli.inputs.margin import LiqInput
@@ -53,6 +54,7 @@ from invfut_cli.rounding import (
     usd,
 )
 from invfut_cli.scenarios import ALL, Move, ScenarioName, load
+from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for, rule_for
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
@@ -161,7 +163,7 @@ def _stress_row(row: StressRow, places: int) -> Doc:
     """A shock's row; the margin to add rounds up."""
     return {
         "scenario": row.name,
-        "move_pct": pct(HUNDRED * row.move),
+        "move_pct": as_given(HUNDRED * row.move, 2),  # a move as given (in percent)
         "price": usd(row.price_usd, places),
         "pnl": coin(row.pnl_coin),
         "equity": coin(row.equity_coin),
@@ -294,6 +296,7 @@ def stress_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Each shock's price, equity and effective leverage, whether it liquidates (at or beyond the
     liquidation price), and the margin to add to survive it."""

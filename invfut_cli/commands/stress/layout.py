@@ -7,6 +7,7 @@ from typing import Any
 from invfut_cli.contract_types.layout import CONTRACT, STRESS_ROW
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, LIQUIDATION, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
+from invfut_cli.given import GIVEN
 from invfut_cli.inputs.live import MARK_SOURCE
 
 LAYOUT: dict[str, Any] = {
@@ -23,7 +24,7 @@ LAYOUT: dict[str, Any] = {
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,
-    "average_entry": None,
+    "average_entry": GIVEN,
     "closed": CLOSED,
     **LIQUIDATION,
     "reference_price": None,
@@ -42,7 +43,7 @@ LAYOUT: dict[str, Any] = {
             "title": None,
             "start": None,
             "end": None,
-            "move_pct": None,
+            "move_pct": GIVEN,
             "measure": None,
             "extreme_usd": None,
             "sources": [None],
@@ -51,7 +52,7 @@ LAYOUT: dict[str, Any] = {
     "rows": [
         {
             "scenario": None,
-            "move_pct": None,
+            "move_pct": GIVEN,
             "price": None,
             "pnl": None,
             "equity": None,

@@ -163,13 +163,12 @@ def watched(values: dict[str, Any]) -> Watched:
 def _account_subject(file: str, values: dict[str, Any]) -> tuple[Any, Any]:
     """The account file as the watched subject, under the rule ``account`` uses."""
     from invfut_cli import core
-    from invfut_cli.commands.account.compute import margin_rule
-    from invfut_cli.commands.account.document import account_places
-    from invfut_cli.commands.account.file import parse_account, read_file
-    from invfut_cli.commands.account.holdings import holdings as file_holdings
-    from invfut_cli.commands.account.inputs import input_model
     from invfut_cli.core.book import Book
-    from invfut_cli.rounding import step_for
+    from invfut_cli.inputs.account.file import parse_account, read_file
+    from invfut_cli.inputs.account.holdings import holdings as file_holdings
+    from invfut_cli.inputs.account.model import input_model
+    from invfut_cli.inputs.account.rule import margin_rule
+    from invfut_cli.rounding import shown_places, step_for
     from invfut_cli.venues import GENERIC, find, get
 
     data, source = read_file(str(file))
@@ -184,7 +183,7 @@ def _account_subject(file: str, values: dict[str, Any]) -> tuple[Any, Any]:
     # The account's rule does not depend on the mark: the model is read at a price of 1.
     args = build(input_model(), coin=coin, price=Decimal(1), **values)
     found, prices = file_holdings(account_file, args, source)
-    step = step_for(args.tick, account_places(args, prices))
+    step = step_for(args.tick, shown_places(args.price, *prices))
     from .subjects import AccountSubject
 
     book = Book(account_file.balance, tuple(found))

@@ -4,10 +4,18 @@ USD-delta target. pydantic is imported, and the model defined, on first use."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-from invfut_cli.commands.account.outcome import Addition
+
+@dataclass(frozen=True)
+class Addition:
+    """``--add SIDE:CONTRACTS@PRICE``: a prospective cross position."""
+
+    side: str
+    contracts: Decimal
+    price: Decimal
 
 
 def parse_addition(text: Any) -> Addition:

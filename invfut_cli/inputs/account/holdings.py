@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from invfut_cli.commands.account.file import AccountSource
     from invfut_cli.core.book import Holding
+    from invfut_cli.inputs.account.file import AccountSource
 
 
 def holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list[Holding], list[Decimal]]:

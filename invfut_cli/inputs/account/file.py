@@ -100,20 +100,24 @@ def read_file(file: str) -> tuple[dict[str, Any], AccountSource]:
     import sys
     from pathlib import Path
 
+    from invfut_cli.datafile import Hostile, parse_json, read_bounded
+
     source = AccountSource("<stdin>" if file == "-" else file if file.strip() else repr(file))
-    if file == "-":
-        raw, kind = sys.stdin.buffer.read(), ".json"
-    else:
-        path = Path(file)
-        kind = path.suffix.lower()
-        if kind not in (".toml", ".json"):
-            raise source.fail("", "an account file ends in .toml or .json (or is -, JSON on stdin)")
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise source.fail("", "no such file") from None
-        except OSError as exc:
-            raise source.fail("", f"cannot be read: {exc.strerror}") from None
+    try:
+        if file == "-":
+            raw, kind = read_bounded(sys.stdin.buffer), ".json"
+        else:
+            path = Path(file)
+            kind = path.suffix.lower()
+            if kind not in (".toml", ".json"):
+                raise source.fail("", "an account file ends in .toml or .json (or is -, JSON on stdin)")
+            raw = read_bounded(path)
+    except FileNotFoundError:
+        raise source.fail("", "no such file") from None
+    except OSError as exc:
+        raise source.fail("", f"cannot be read: {exc.strerror}") from None
+    except Hostile as exc:
+        raise source.fail("", str(exc)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -130,9 +134,11 @@ def read_file(file: str) -> tuple[dict[str, Any], AccountSource]:
         import json
 
         try:
-            data = json.loads(text, parse_float=Decimal)
+            data = parse_json(text)
         except json.JSONDecodeError as exc:
             raise source.fail("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        except Hostile as exc:
+            raise source.fail("", str(exc)) from None
     if not isinstance(data, dict):
         raise source.fail("", "expected a table (an object) with coin, balance and position")
     return data, source

@@ -390,6 +390,9 @@ _invfut__watch() {
         '--every-line[Write an event for every mark, not only changes.]' \
         '--exec=[Run CMD per event with the event'\''s JSON on its stdin (split as a shell...]:CMD: ' \
         '--exec-timeout=[Stop a --exec command after SECONDS. (default\: 10)]:SECONDS: ' \
+        '--live[Read the venue'\''s mark price (--exchange) every --every seconds instead of...]' \
+        '--every=[With --live\: seconds between two reads.]:SECONDS: ' \
+        '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'
 }
@@ -417,6 +420,7 @@ _invfut__replay() {
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         '*:: :_files'
@@ -446,6 +450,7 @@ _invfut__keys() {
     _arguments -S \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
+        '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         '*:: :_files'

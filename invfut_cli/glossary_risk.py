@@ -44,7 +44,7 @@ RISK_TERMS.update({
     "survived": ("flag", "the position was not liquidated along the whole path"),
     "liquidated_at": ("nested", "the first candle whose adverse extreme reached the liquidation price as shown: "
         "{time, price (the liquidation price, where the position closes), line}; null if it survived"),
-    "min_equity": ("coin", "the lowest equity reached at a candle's adverse extreme, coin"),
+    "min_equity": ("coin", "the lowest equity reached at a candle's adverse extreme (a liquidated position: at the liquidation price, where it is closed), coin"),
     "min_safety_pct": ("%", "the smallest safety margin reached, 100·s·(P − L)/P at the adverse extreme, percent "
         "(0 or less: liquidated)"),
     "safety_pct": ("%", "the safety margin at the candle's adverse extreme, 100·s·(P − L)/P, percent"),

@@ -144,10 +144,9 @@ def parse(given: Any) -> tuple[str, ...]:
 
 
 def _layout(command: str) -> dict[str, Any] | None:
-    from .documents import layout_module
+    from .commands import spec
 
-    module = layout_module(command)
-    return None if module is None else module.LAYOUT
+    return spec(command).LAYOUT
 
 
 def paths(layout: dict[str, Any], prefix: str = "") -> Iterator[str]:

@@ -58,7 +58,11 @@ def test_liquidated_exactly_where_the_extreme_reaches_the_shown_price(tmp_path: 
     else:
         assert doc["survived"] is False
         assert doc["liquidated_at"] == {"time": "2024-01-01T00:05:00Z", "price": liq, "line": 7}
-        assert doc["min_safety_pct"] <= 0
+        # Closed at the liquidation price: the worst it had is there, not at the wick beyond it.
+        assert doc["min_safety_pct"] == 0
+        margin = Fraction(10000) / (60000 * 10)
+        at_liq = margin + s * 10000 * (Fraction(1, 60000) - 1 / Fraction(liq))
+        assert abs(Fraction(doc["min_equity"]) - at_liq) <= Fraction(1, 2 * 10**8)
 
 
 def test_the_first_reaching_candle_is_the_liquidation(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ BATCH = [
     {"command": "liq-price", "side": "short", "entry": 60000, "contracts": 100, "balance": 1, "exchange": "okx"},
     {"command": "leverage", "entry": 8000, "contracts": 10000, "leverage": 10},
     {"command": "stress", "side": "long", "entry": 8000, "contracts": 10000, "leverage": 10, "move": ["-10%"]},
+    {"command": "watch", "side": "long", "entry": 60000, "contracts": 10000, "leverage": 10, "mark": 56000},
 ]
 
 

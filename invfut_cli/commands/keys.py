@@ -13,6 +13,7 @@ import typer
 
 from invfut_cli.app import command, emit
 from invfut_cli.options import FormatOpt, JsonOpt
+from invfut_cli.selection import ASKED, FieldsOpt
 
 LAYOUT: dict[str, Any] = {"command": None, "action": None, "venues": [None]}
 
@@ -31,6 +32,7 @@ def keys_command(
     ] = None,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """The read-only API keys for account --live: set (prompted, never echoed), list (venues only), delete."""
     from invfut_cli.core.errors import DomainError
@@ -56,7 +58,9 @@ def keys_command(
         done = [venue] if keys.delete_credentials(venue) else []
     else:
         done = keys.stored_venues([k for k, v in VENUES.items() if v.ccxt_id])
-    emit({"command": "keys", "action": action.value, "venues": done}, as_json, fmt)
+    doc: dict[str, Any] = {"command": "keys", "action": action.value, "venues": done}
+    asked = ASKED.get()
+    emit(doc if asked is None else asked.typed(asked.cut(doc)), as_json, fmt)
 
 
 def draw_table(doc: dict[str, Any], console: Any) -> None:

@@ -31,11 +31,11 @@ CONTRACT_DOC_KEYS = ("contract_type", "margin_currency", "underlying", "quote", 
 
 
 def _layout(command: str) -> dict[str, Any]:
-    from invfut_cli.documents import layout_module
+    from invfut_cli.commands import spec
 
-    module = layout_module(command)
-    assert module is not None
-    return module.LAYOUT
+    layout = spec(command).LAYOUT
+    assert layout is not None
+    return layout
 
 
 def _echo(args: ContractInput) -> Doc:

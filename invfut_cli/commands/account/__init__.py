@@ -305,6 +305,11 @@ def draw_table(doc: Doc, console: Any) -> None:
     draw(doc, console)
     if doc.get("venue_positions") is not None:
         draw_venue_lines(doc, console)
+    if doc.get("liquidation_probability"):
+        from invfut_cli.risk import probability_notes
+
+        for line in probability_notes(doc):
+            console.print(f"Account: {line}")
 
 
 def draw_venue_lines(doc: Doc, console: Any) -> None:
@@ -319,8 +324,3 @@ def draw_venue_lines(doc: Doc, console: Any) -> None:
         )
     for row in doc["skipped"]:
         console.print(f"skipped {row['symbol']}: {row['reason']}", soft_wrap=True, highlight=False)
-    if doc.get("liquidation_probability"):
-        from invfut_cli.risk import probability_notes
-
-        for line in probability_notes(doc):
-            console.print(f"Account: {line}")

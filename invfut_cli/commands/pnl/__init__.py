@@ -16,7 +16,7 @@ from invfut_cli.commands.pnl.target import Target, target_for, target_keys
 from invfut_cli.core.numbers import CORE_CONTEXT
 from invfut_cli.documents.parts import Doc, liquidated_keys, position_keys, sensitivity_keys
 from invfut_cli.given import echoed
-from invfut_cli.inputs.contract import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
+from invfut_cli.inputs.contract_options import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, split
 from invfut_cli.inputs.fees import Costs, FeeInput, costs
 from invfut_cli.inputs.fields import MAX_COIN, Price, SignedRate, conflict
 from invfut_cli.inputs.margin import MaintenanceInput

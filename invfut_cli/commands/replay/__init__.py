@@ -34,6 +34,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.selection import FieldsOpt
 
 from .layout import LAYOUT, OPTIONAL
 
@@ -215,6 +216,7 @@ def replay_command(
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Walk a position along candles: liquidated or not (when, where), the lowest equity and
     safety margin, funding paid, and the smallest collateral that survives the path."""

@@ -115,11 +115,14 @@ class Replay:
         s = t.sign
         with decimal.localcontext(CORE_CONTEXT):
             if counted:
-                equity = self.collateral + s * t.size_usd * (1 / t.entry - 1 / worst)
+                # A liquidated position is closed at the liquidation price: what it held
+                # beyond it is not equity it had (DOMAIN.md §11), so its worst is there.
+                at = worst if self.liq is None or s * (worst - self.liq) > 0 else self.liq
+                equity = self.collateral + s * t.size_usd * (1 / t.entry - 1 / at)
                 if w.min_equity is None or equity < w.min_equity:
                     w.min_equity, w.min_equity_ms = equity, worst_ms
                 if self.liq is not None:
-                    safety = HUNDRED * s * (worst - self.liq) / worst
+                    safety = HUNDRED * s * (at - self.liq) / at
                     if w.min_safety_pct is None or safety < w.min_safety_pct:
                         w.min_safety_pct = safety
             if w.worst_price is None or s * (worst - w.worst_price) < 0:

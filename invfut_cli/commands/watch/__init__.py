@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from invfut_cli.app import ExitCode, PipeClosed, build, command, option_values
+from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -77,8 +78,9 @@ POSITION_OPTIONS = (
 class Watched:
     """A watcher ready to follow marks, with what its events need."""
 
-    def __init__(self, watcher: Any, subject: Any, limits: Any) -> None:
+    def __init__(self, watcher: Any, subject: Any, limits: Any, exchange: Any = None, coin: str = "BTC") -> None:
         self.watcher, self.subject, self.limits = watcher, subject, limits
+        self.exchange, self.coin = exchange, coin  # where ``--live`` reads the mark
         self.checked = 0
 
     def event(self, seen: Any, mark: Any) -> dict[str, Any]:
@@ -146,21 +148,21 @@ def watched(values: dict[str, Any]) -> Watched:
                 f"--account gives the positions: leave out --{given[0].replace('_', '-')}", option="account"
             )
         limits = build(WatchLimits, **{k: v for k, v in values.items() if k in limit_keys})
-        subject, exchange = _account_subject(account, {k: v for k, v in values.items() if k not in limit_keys})
+        subject, exchange, coin = _account_subject(account, {k: v for k, v in values.items() if k not in limit_keys})
     else:
         from invfut_cli.inputs.watch import WatchPosition
 
         from .subjects import PositionSubject
 
         args = build(WatchPosition, **values)
-        limits, subject, exchange = args, PositionSubject(args), args.exchange
+        limits, subject, exchange, coin = args, PositionSubject(args), args.exchange, args.coin
     hours, _note = get(exchange).funding_hours()
     rule = Limits(limits.warn, limits.fail_within, limits.hysteresis)
     watcher = Watcher(subject, rule, limits.funding, hours * 3600)
-    return Watched(watcher, subject, limits)
+    return Watched(watcher, subject, limits, exchange, coin)
 
 
-def _account_subject(file: str, values: dict[str, Any]) -> tuple[Any, Any]:
+def _account_subject(file: str, values: dict[str, Any]) -> tuple[Any, Any, str]:
     """The account file as the watched subject, under the rule ``account`` uses."""
     from invfut_cli import core
     from invfut_cli.core.book import Book
@@ -196,7 +198,7 @@ def _account_subject(file: str, values: dict[str, Any]) -> tuple[Any, Any]:
         args.contract_size,
         lot,
     )
-    return subject, args.exchange
+    return subject, args.exchange, args.coin
 
 
 # --- What it writes -------------------------------------------------------------------------
@@ -303,11 +305,33 @@ def watch_command(
             rich_help_panel=EVENTS,
         ),
     ] = None,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="Read the venue's mark price (--exchange) every --every seconds instead of stdin "
+            "(needs the live extra: pip install 'invfut[live]').",
+            rich_help_panel="Live",
+        ),
+    ] = False,
+    every: Annotated[
+        float,
+        typer.Option(
+            "--every",
+            help="With --live: seconds between two reads.",
+            metavar="SECONDS",
+            min=1,
+            max=86400,
+            rich_help_panel="Live",
+        ),
+    ] = 5.0,
+    timeout: TimeoutOpt = 10.0,
 ) -> None:
     """Follow a position (or --account) mark by mark from stdin: one JSON line per change of state
     (ok, warn, critical, liquidated), with the margin to add."""
     values = option_values(locals())
     values["exec"] = values.pop("exec_command")
+    live, every, timeout = values.pop("live", False), values.pop("every", 5.0), values.pop("timeout", 10.0)
     import signal
     import sys
 
@@ -320,9 +344,12 @@ def watch_command(
     status = Status(out) if out.isatty() and not limits.every_line else None
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        worst = follow(
-            ready.watcher, sys.stdin, ready.event, ready.write, out, sys.stderr, limits.every_line, hook, status
-        )
+        lines: Any = sys.stdin
+        if live:
+            from .live import polled_lines
+
+            lines = polled_lines(ready.exchange, ready.coin, every, timeout, sys.stderr)
+        worst = follow(ready.watcher, lines, ready.event, ready.write, out, sys.stderr, limits.every_line, hook, status)
     except Terminated:
         _stopped(status)
         raise typer.Exit(int(ExitCode.TERMINATED)) from None

@@ -115,7 +115,7 @@ def stress_document(args: StressContractInput) -> Doc:
                     "equity_usd": usd(equity * coin_price, places) if usd_known else None,
                     "effective_leverage": None if liquidated else pct(leverage),
                     "liquidated": liquidated,
-                    "margin_to_add": coin_up(needed) if needed > 0 else Decimal(0),
+                    "margin_to_add": coin_up(needed) if needed > 0 else coin(Decimal(0)),
                     "reason": None,
                     "settle_move_pct": pct(HUNDRED * y) if args.kind is ContractKind.QUANTO else None,
                     "settle_price": usd(coin_price, places) if args.settle_price is not None else None,

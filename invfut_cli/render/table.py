@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -152,6 +153,17 @@ def plain_table(headers: list[str], rows: list[list[str]], width: int, title: st
     for row in rows:
         table.add_row(*(row[int(k)] for k in shown))
     return table
+
+
+def label_grid(rows: list[list[str]]) -> Padding:
+    """Labels and values in two borderless columns, indented by two: a long value wraps
+    within its own column at the terminal's width."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return Padding(grid, (0, 0, 0, 2))
 
 
 #: The most grid rows a table draws; a longer grid gets its marked rows and a hint instead.

@@ -15,7 +15,14 @@ from invfut_cli.app import build, command, emit, explained, option_values, with_
 from invfut_cli.commands import layout_on_use
 from invfut_cli.core.errors import DomainError
 from invfut_cli.documents.parts import Doc, assessed, grid_keys, position_keys, rule_inputs, sensitivity_keys, tier_doc
-from invfut_cli.inputs.contract_options import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt, VersusOpt, split
+from invfut_cli.inputs.contract_options import (
+    ContractTypeOpt,
+    MultiplierOpt,
+    QuoteOpt,
+    SettlePriceOpt,
+    VersusOpt,
+    split,
+)
 from invfut_cli.inputs.fees import FeeInput, costs
 from invfut_cli.inputs.grid import GridInput
 from invfut_cli.inputs.margin import MaintenanceInput

@@ -9,7 +9,7 @@ Doc = dict[str, Any]
 
 def draw_table(doc: Doc, console: Any) -> None:
     """The path, the verdict, the worst points and the collateral to survive, as two columns."""
-    from invfut_cli.render.table import text
+    from invfut_cli.render.table import label_grid, text
 
     coin = doc["coin"]
     i = doc["inputs"]
@@ -38,9 +38,7 @@ def draw_table(doc: Doc, console: Any) -> None:
                  f"(margin to add {text(doc['margin_to_add'])}, rounded up)"],
     ]  # fmt: skip
     console.print(f"replay {doc['file']}\n", soft_wrap=True, highlight=False)
-    width = max(len(label) for label, _ in rows)
-    for label, value in rows:
-        console.print(f"  {label:<{width}}  {value}", soft_wrap=True, highlight=False)
+    console.print(label_grid(rows))
     console.print()
     for line in [doc["reason"], *(doc.get("explain") or [])]:
         if line:

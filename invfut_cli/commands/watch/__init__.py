@@ -310,7 +310,7 @@ def watch_command(
         typer.Option(
             "--live",
             help="Read the venue's mark price (--exchange) every --every seconds instead of stdin "
-            "(needs the live extra: pip install 'invfut[live]').",
+            "(needs the optional live extra; without it, one line says how to install it).",
             rich_help_panel="Live",
         ),
     ] = False,

@@ -20,6 +20,7 @@ from .book import (
     TierSpecs,
     charge,
     cross_terms,
+    fee_root_on_losing_side,
     solve_cross,
     tiers_at,
 )
@@ -36,6 +37,10 @@ EQUAL_AND_OPPOSITE = (
 )
 COVERED = "the equity stays above the maintenance margin at every price: the balance covers the shorts"
 LIQUIDATED_NOW = "the equity is at or below the maintenance margin at every price: the account is liquidated now"
+FEE_AT_LEAST_NET = (
+    "the fee to close the gross size is at least the net short (or the sizes net to zero): the equity "
+    "less that fee does not fall as the price rises, so no price on the side the account loses brings it to zero"
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,8 @@ def account(book: Book, price_usd: Decimal, cross_rule: MarginRule, isolated_rul
     Cross part: equity ``B + A − S/P``; maintenance margin ``a + b/P`` (tiers at ``P`` for
     the mark family); free margin ``equity − MM``; effective leverage ``ΣQᵢ/P / equity``
     (``None`` when equity ≤ 0); USD delta ``B + A``, coin delta ``S/P²``, gamma ``−2S/P³``;
-    ``P_liq = Y/X``, bankruptcy ``(S + F)/(B + A)``; liquidated when ``equity ≤ MM`` at
+    ``P_liq = Y/X``, bankruptcy ``(S + F)/(B + A)`` (none in the entry family where the
+    fee ``F`` is at least a net short: :mod:`.book`); liquidated when ``equity ≤ MM`` at
     ``P``; signed distance ``100·(P_liq − P)/P``. Each position: ``PnL = s·Q·(1/E − 1/P)``,
     its sensitivities (§7) and, if isolated, its own liquidation (:func:`.margin.liquidation`
     with the venue's tier). Totals add the isolated equities ``Mᵢ + PnLᵢ`` and USD deltas
@@ -182,10 +188,19 @@ def account(book: Book, price_usd: Decimal, cross_rule: MarginRule, isolated_rul
         else:
             liq = PriceAnswer(None, EQUAL_AND_OPPOSITE if numerator == ZERO else COVERED)
     bankrupt = terms.bankruptcy_price_usd
-    bankruptcy = PriceAnswer(
-        bankrupt,
-        None if bankrupt is not None else (NO_CROSS if not cross else "no positive price brings the equity to zero"),
-    )
+    if bankrupt is not None:
+        no_bankruptcy = None
+    elif not cross:
+        no_bankruptcy = NO_CROSS
+    elif (
+        spec.basis is Basis.ENTRY
+        and terms.close_fee_usd != ZERO
+        and not fee_root_on_losing_side(terms.signed_size_usd, terms.close_fee_usd)
+    ):
+        no_bankruptcy = FEE_AT_LEAST_NET
+    else:
+        no_bankruptcy = "no positive price brings the equity to zero"
+    bankruptcy = PriceAnswer(bankrupt, no_bankruptcy)
 
     gross = sum((h.position.size_usd for h in cross), ZERO) / price_usd
     lines = []

@@ -15,8 +15,28 @@ positions, each with its own tier (rate ``mᵢ``, deduction ``dᵢ`` in coin or 
 
 ``f'`` is the taker fee where the venue adds it to the rate (else 0). Where the venue
 charges the fee to close at the bankruptcy price (Bybit cross), the entry family adds
-``c = F/BP`` with ``F = Σ f·Qᵢ`` and the account's bankruptcy price ``BP = (S + F)/(B + A)``
-(equity meets ``F/P``); for one position these are Bybit's own formulas.
+``c = F/BP`` with ``F = Σ f·Qᵢ`` (USD, on the gross size) and the account's bankruptcy
+price ``BP`` (:func:`bankruptcy_price`); for one position these are Bybit's own formulas.
+
+The bankruptcy price is where the equity meets the fee to close, ``B + A − S/P = F/P``:
+``P = (S + F)/(B + A)``, a positive price when ``S + F`` and ``B + A`` have one sign. The
+equity less that fee, ``B + A − (S + F)/P``, falls towards that root on the side where the
+account loses only when ``S + F`` has the sign of ``S``. That is always so for one position
+(``S + F = ±(1 ± f)·Q``) and for a net long, and is not so for a nearly hedged net short
+whose fee on the gross size is at least its net size (``S < 0 ≤ S + F``, i.e. ``F ≥ |S|``,
+and ``S = 0`` with a fee): there the equity less the fee *rises* with the price, and the root,
+if any, is a price below which the account could not pay the fee to close, on the side where
+its short gains. It is not where the entry family's equation (liquidated as ``S``, at or
+above ``P_liq`` for a short) closes the account, so in the entry family there is no
+bankruptcy price and ``c = 0`` in that regime, as for a short the balance covers. Valuing the
+fee there at that root instead would give ``c = F·(B + A)/(S + F)``, a term that grows
+faster than the equity (``F/(S + F) > 1``): more balance would move the liquidation price
+closer, and a balance of a few USD would read as liquidated at the current price.
+
+With ``u = B + A`` and the maintenance margin without the fee term ``a₀``, ``X`` in the
+entry family is then: ``u·S/(S + F) − a₀`` where ``BP`` exists (``u`` and ``S + F`` of the
+sign of ``S``), else ``u − a₀``; both are ``−a₀`` at ``u = 0``, so ``X`` is continuous and
+rises with the balance (slope ``S/(S + F) > 0`` or 1).
 
 Equity meets the maintenance margin where ``X − Y/P = 0`` with ``X = B + A − a`` and
 ``Y = S + b``, so ``P_liq = Y/X`` (:func:`.margin.solve_quotient`, the solver of every
@@ -160,13 +180,31 @@ def charge(position: Position, spec: MaintenanceSpec) -> tuple[Decimal, Decimal]
     return -spec.deduction_coin, rate * position.size_usd - spec.deduction_usd
 
 
+def fee_root_on_losing_side(signed_usd: Decimal, fee_usd: Decimal) -> bool:
+    """Whether ``S + F`` has the sign of ``S`` (module docstring): the equity less the fee to
+    close falls towards zero on the side where the account loses."""
+    return signed_usd * (signed_usd + fee_usd) > ZERO
+
+
+@exact
+def bankruptcy_price(signed_usd: Decimal, fee_usd: Decimal, held_coin: Decimal, basis: Basis) -> Decimal | None:
+    """The cross bankruptcy price ``(S + F)/(B + A)`` (``held_coin = B + A``): ``None`` when
+    it is not a positive price, and, in the entry family, when ``S + F`` does not have the
+    sign of ``S`` (the root is on the side where the account gains: module docstring). The
+    mark family charges no ``c``; its bankruptcy price is the root whatever its side."""
+    if basis is Basis.ENTRY and not fee_root_on_losing_side(signed_usd, fee_usd):
+        return None
+    return solve_quotient(signed_usd + fee_usd, held_coin)
+
+
 @exact
 def cross_terms(
     balance_coin: Decimal, cross: Sequence[Holding], rule: MarginRule, tiers: Sequence[int] | None
 ) -> CrossTerms:
     """The cross equation (module docstring) for the tiers ``tiers`` (one index per cross
     position; ``None`` without a tier table): ``S``, ``A``, ``a``, ``b``, ``F``, the bankruptcy
-    price ``BP = (S + F)/(B + A)`` and, in the entry family, ``c = F/BP`` inside ``a``."""
+    price ``BP = (S + F)/(B + A)`` (:func:`bankruptcy_price`: in the entry family only where
+    ``S + F`` has the sign of ``S``) and, in the entry family, ``c = F/BP`` inside ``a``."""
     specs = TierSpecs(rule)
     signed = value = coin_part = usd_part = fee_usd = ZERO
     fee_rate = rule.spec.taker_fee if rule.spec.treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
@@ -179,7 +217,7 @@ def cross_terms(
         coin_part += part_coin
         usd_part += part_usd
         fee_usd += fee_rate * position.size_usd
-    bankrupt = solve_quotient(signed + fee_usd, balance_coin + value)
+    bankrupt = bankruptcy_price(signed, fee_usd, balance_coin + value, rule.spec.basis)
     fee_to_close = ZERO if bankrupt is None else fee_usd / bankrupt
     if rule.spec.basis is Basis.ENTRY:
         coin_part += fee_to_close
@@ -250,10 +288,15 @@ def balance_for_liquidation_at(book: Book, rule: MarginRule, target_usd: Decimal
 
     ``X(B) = Y/P*`` solved for ``B`` with the tiers at ``P*`` (mark family) or at entry:
     ``X(B) = B + A − a₀`` (``a₀`` the maintenance margin without the fee term), so
-    ``B* = Y/P* + a₀ − A``; where the fee to close is charged at the bankruptcy price,
-    ``c = F·(B + A)/(S + F)`` grows with ``B`` and ``B* = (Y/P* + a₀)·(S + F)/S − A``
-    (while that bankruptcy price exists). ``Y = 0`` (equal and opposite sizes): the ``B*``
-    where ``X = 0``, which still liquidates. ``(None, False)`` when no balance does it.
+    ``B* = Y/P* + a₀ − A``. Where the fee to close is charged at the bankruptcy price (entry
+    family) and ``S + F`` has the sign of ``S``, ``c = F·u/(S + F)`` while ``u = B + A`` has
+    that sign too, so ``X = u·S/(S + F) − a₀`` and ``u = (Y/P* + a₀)·(S + F)/S``, a root of
+    that branch exactly when ``(Y/P* + a₀)·S > 0``; otherwise ``c = 0`` and ``u = Y/P* + a₀``,
+    a root of that branch exactly in the other case. ``X`` rises with ``B`` (module
+    docstring), so there is one root and the valuation at ``B*`` takes the same branch.
+    ``S < 0 ≤ S + F`` (the fee on the gross size at least the net short): no bankruptcy price,
+    ``c = 0``, ``u = Y/P* + a₀``. ``Y = 0`` (equal and opposite sizes): the ``B*`` where
+    ``X = 0``, which still liquidates. ``(None, False)`` when no balance does it.
     """
     # The account's form of :func:`.margin.solve_collateral`: the same equation, but with the
     # terms summed over the cross positions (each with its own entry and tier), so it solves
@@ -271,8 +314,6 @@ def balance_for_liquidation_at(book: Book, rule: MarginRule, target_usd: Decimal
     if rule.spec.basis is Basis.ENTRY:
         base -= terms.fee_to_close_coin
         fee = terms.close_fee_usd
-        if fee != ZERO and signed != ZERO and signed + fee != ZERO:
-            balance = (goal + base) * (signed + fee) / signed - value
-            if (signed + fee) * (balance + value) > ZERO:
-                return balance, strict
+        if fee_root_on_losing_side(signed, fee) and (goal + base) * signed > ZERO:
+            return (goal + base) * (signed + fee) / signed - value, strict
     return goal + base - value, strict

@@ -57,9 +57,10 @@ class Selection:
         return "explain" in self.plan or not self.written.isdisjoint(names)
 
     def cut(self, doc: dict[str, Any]) -> dict[str, Any]:
-        """``doc`` with only the keys asked (a top-level key the document does not carry,
-        one of its optional keys, is left out)."""
-        return {key: _cut(doc[key], sub) for key, sub in self.plan.items() if key in doc}
+        """``doc`` with only the keys asked. A top-level key asked that this answer does not
+        carry (one of its optional keys, such as ``liquidation_probability`` without
+        ``--vol``) is null: a script gets every key it asked for."""
+        return {key: _cut(doc[key], sub) if key in doc else None for key, sub in self.plan.items()}
 
     def typed(self, doc: dict[str, Any]) -> dict[str, Any]:
         """The cut ``doc``, checked against the type of the keys asked (as

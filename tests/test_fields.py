@@ -272,3 +272,27 @@ def test_batch_fields_in_a_real_process() -> None:
     )
     assert run.returncode == 4, run.stderr
     assert run.stdout == '{"liquidation_price": 7305.94}\n' * 2
+
+
+@pytest.mark.parametrize(
+    ("command", "extra", "key"),
+    [
+        ("liq-price", (), "liquidation_probability.touch_pct"),
+        ("liq-price", (), "probability_target.price"),
+        ("liq-price", (), "mark_source.venue"),
+        ("ladder", (), "versus.liquidation_price"),
+    ],
+)
+def test_a_key_of_an_optional_block_the_answer_lacks_is_null(command: str, extra: tuple[str, ...], key: str) -> None:
+    """Asked for a key inside a block only some answers carry (the model probability without
+    --vol, the live mark's source without --mark live, ladder's --versus): the block is null,
+    the answer still exits 0 with every key asked."""
+    args = ("--side", "long", "--entry", "60000", "--contracts", "10000", "--leverage", "10", *extra)
+    run = run_cli(command, *args, "--fields", f"liquidation_price,{key}", "--json")
+    assert run.exit_code == 0, run.stderr
+    doc = run.json()
+    top = key.split(".")[0]
+    assert list(doc) == ["liquidation_price", top] and doc[top] is None
+    whole = run_cli(command, *args, "--json").json()
+    assert top not in whole  # the whole answer does not carry the block at all
+    assert doc["liquidation_price"] == whole["liquidation_price"]

@@ -19,8 +19,9 @@ from invfut_cli.core.probability import (
     return_spread,
     touch_probability,
 )
+from invfut_cli.given import echoed
 from invfut_cli.inputs.risk import RiskInput, horizon_minutes
-from invfut_cli.rounding import coin_up, pct, usd
+from invfut_cli.rounding import coin_up, pct, pct_up, usd
 
 Doc = dict[str, Any]
 
@@ -75,8 +76,9 @@ def touch_model(args: RiskInput) -> tuple[TouchModel, Doc | None]:
 def _head(args: RiskInput, model: TouchModel, said: Doc | None, start: Decimal, places: int) -> Doc:
     return {
         "model": MODEL,
-        "vol_pct": pct(model.vol * HUNDRED),
-        "drift_pct": pct(model.drift * HUNDRED),
+        # σ and μ as given (``--vol 0.0001%`` is not 0.00); σ read from candles to 0.01.
+        "vol_pct": pct(model.vol * HUNDRED) if said is not None else echoed(model.vol * HUNDRED, 2),
+        "drift_pct": echoed(model.drift * HUNDRED, 2),
         "horizon": args.horizon,
         "horizon_days": quantize(model.horizon_years * 365, Decimal("1e-8")),
         "from_price": usd(start, places),
@@ -89,8 +91,8 @@ def probability_doc(
 ) -> Doc | None:
     """``liquidation_probability``: the model chance that ``barrier`` (the liquidation price as
     shown) is touched within the horizon from ``start`` (the mark, else the entry), and that
-    the price is beyond it at the end only, both in percent to 0.01; with no liquidation
-    price, 0 and the reason. ``None`` when no volatility was given."""
+    the price is beyond it at the end only, both in percent rounded UP to 0.01 (a small
+    chance is never shown as none); with no liquidation price, 0 and the reason. ``None`` when no volatility was given."""
     if not args.wants_probability:
         return None
     model, said = touch_model(args)
@@ -101,8 +103,8 @@ def probability_doc(
     answer = touch_probability(side, start, barrier, model)
     return {
         **head,
-        "touch_pct": pct(answer.touch * HUNDRED),
-        "at_horizon_pct": pct(answer.at_horizon * HUNDRED),
+        "touch_pct": pct_up(answer.touch * HUNDRED),
+        "at_horizon_pct": pct_up(answer.at_horizon * HUNDRED),
         "reason": None,
     }
 
@@ -208,7 +210,7 @@ def leverage_keys(args: Any, doc: Doc, position: core.Position, collateral: Deci
     model, _ = touch_model(args)
     for row in doc["rows"]:
         row["touch_pct"] = (
-            None if barrier is None else pct(touch_probability(side, row["price"], barrier, model).touch * HUNDRED)
+            None if barrier is None else pct_up(touch_probability(side, row["price"], barrier, model).touch * HUNDRED)
         )
     sized = _Sized(args, position, collateral)
     reason = None if barrier is not None else "there is no liquidation price"

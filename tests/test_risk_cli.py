@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from decimal import ROUND_CEILING
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -197,7 +198,7 @@ def test_compare_gives_each_venue_its_chance() -> None:
     for row in rows.values():  # each from its own venue's liquidation price, as shown
         model = TouchModel(D("0.6"), D(0), D(7) / 365)
         chance = touch_probability(Side.LONG, D(60000), row["liquidation_price"], model).touch * 100
-        assert row["liquidation_probability"]["touch_pct"] == chance.quantize(D("0.01"))
+        assert row["liquidation_probability"]["touch_pct"] == chance.quantize(D("0.01"), rounding=ROUND_CEILING)  # rounded up: a chance is never understated
     bad = run_cli("compare", "--side", "long", "--entry", "60000", "--size-usd", "10000", "--leverage", "10",
                   "--vol", "60%")  # fmt: skip
     assert bad.exit_code == 2 and bad.stdout == "" and "--horizon" in bad.stderr
@@ -212,8 +213,22 @@ def test_account_chance_of_its_liquidation_price() -> None:
     found = doc["liquidation_probability"]
     model = TouchModel(D("0.6"), D(0), D(30) / 365)
     chance = touch_probability(Side.LONG, D(60000), doc["after"]["liquidation_price"], model).touch * 100
-    assert found["touch_pct"] == chance.quantize(D("0.01")) and found["from_price"] == 60000
+    assert found["touch_pct"] == chance.quantize(D("0.01"), rounding=ROUND_CEILING)  # rounded up: a chance is never understated and found["from_price"] == 60000
     table = run_cli("account", file, "--price", "60000", "--vol", "60%", "--horizon", "30d").stdout
     assert "Model probability" in " ".join(table.split())
     plain = run_cli("account", file, "--price", "60000", "--json").json()
     assert "liquidation_probability" not in plain and "vol" not in plain["inputs"]
+
+
+def test_a_small_chance_is_never_shown_as_none() -> None:
+    """12 hours at 60% for a 10× long: the model chance is about 0.005%; rounded up to 0.01,
+    never to 0.00 beside a real risk. A σ finer than 0.01% is echoed as given."""
+    doc = run_cli("liq-price", "--side", "long", "--entry", "60000", "--contracts", "10000", "--leverage", "10",
+                  "--vol", "60%", "--horizon", "12h", "--json").json()  # fmt: skip
+    model = TouchModel(D("0.6"), D(0), D(1) / 730)
+    exact = touch_probability(Side.LONG, D(60000), doc["liquidation_price"], model).touch * 100
+    assert D(0) < exact < D("0.01")
+    assert doc["liquidation_probability"]["touch_pct"] == D("0.01")
+    fine = run_cli("liq-price", "--side", "long", "--entry", "60000", "--contracts", "10000", "--leverage", "10",
+                   "--vol", "0.0001%", "--horizon", "7d", "--json").json()  # fmt: skip
+    assert fine["liquidation_probability"]["vol_pct"] == D("0.0001")

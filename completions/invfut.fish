@@ -354,7 +354,7 @@ complete -c invfut -n '__invfut_at \'watch\'' -l every-line -d 'Write an event f
 complete -c invfut -n '__invfut_at \'watch\'' -l exec -x -d 'Run CMD per event with the event\'s JSON on its stdin (split as a shell...'
 complete -c invfut -n '__invfut_at \'watch\'' -l exec-timeout -x -d 'Stop a --exec command after SECONDS. (default: 10)'
 complete -c invfut -n '__invfut_at \'watch\'' -l live -d 'Read the venue\'s mark price (--exchange) every --every seconds instead of...'
-complete -c invfut -n '__invfut_at \'watch\'' -l every -x -d 'With --live: seconds between two reads.'
+complete -c invfut -n '__invfut_at \'watch\'' -l every -x -d 'With --live: seconds between two reads. (default: 5)'
 complete -c invfut -n '__invfut_at \'watch\'' -l timeout -x -d 'Seconds each call to the venue may take, with a live price (--mark live).'
 complete -c invfut -n '__invfut_at \'watch\'' -s h -l help -d 'Show this message and exit.'
 

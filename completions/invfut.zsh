@@ -391,7 +391,7 @@ _invfut__watch() {
         '--exec=[Run CMD per event with the event'\''s JSON on its stdin (split as a shell...]:CMD: ' \
         '--exec-timeout=[Stop a --exec command after SECONDS. (default\: 10)]:SECONDS: ' \
         '--live[Read the venue'\''s mark price (--exchange) every --every seconds instead of...]' \
-        '--every=[With --live\: seconds between two reads.]:SECONDS: ' \
+        '--every=[With --live\: seconds between two reads. (default\: 5)]:SECONDS: ' \
         '--timeout=[Seconds each call to the venue may take, with a live price (--mark live).]:SECONDS: ' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]'

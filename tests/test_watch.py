@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, CliRunner, interruptible
+from conftest import ROOT, CliRunner, interruptible, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -538,3 +538,30 @@ def test_a_reader_that_goes_away_ends_the_watch_quietly() -> None:
     assert process.wait(timeout=10) == 0
     with process.stderr:
         assert process.stderr.read() == b""
+
+
+def test_a_mark_from_the_past_is_said_and_skipped() -> None:
+    """Timed marks that go back: the line is named on stderr and passed over (no funding, no
+    state from it); the stream goes on. The same time twice is taken."""
+    marks = lines(
+        '{"mark": 60000, "time": "2026-12-06T08:00:00Z"}',
+        '{"mark": 56000, "time": "2026-12-06T07:00:00Z"}',
+        '{"mark": 60000, "time": "2026-12-06T08:00:00Z"}',
+        '{"mark": 56000, "time": "2026-12-06T08:00:01Z"}',
+    )
+    code, events, err = watch(*LONG, "--leverage", "10", marks=marks)
+    assert err.splitlines()[0] == "invfut watch: line 2: its time is before the last timed mark's: skipped"
+    assert [(e["line"], e["state"]) for e in events] == [(1, "warn"), (4, "critical")]
+    assert code == 4
+
+
+def test_a_short_at_its_liquidation_price_has_safety_zero_not_minus_zero() -> None:
+    liq = run_cli("liq-price", *SHORT, "--leverage", "10", "--json").json()["liquidation_price"]
+    code, events, _ = watch(*SHORT, "--leverage", "10", marks=lines(str(liq)))
+    assert events[0]["state"] == "liquidated" and code == 4
+    assert str(events[0]["safety_pct"]) == "0.00"
+
+
+def test_every_without_live_is_a_usage_error() -> None:
+    run = run_cli("watch", *LONG, "--leverage", "10", "--every", "5")
+    assert run.exit_code == 2 and run.stdout == "" and "--every" in run.stderr

@@ -69,8 +69,9 @@ class Limits:
 @exact
 def safety_pct(sign: int, mark_usd: Decimal, liquidation_usd: Decimal) -> Decimal:
     """``a = 100·s·(P − L)/P``: how far the mark is from the liquidation price, in percent
-    of the mark, positive on the safe side."""
-    return HUNDRED * sign * (mark_usd - liquidation_usd) / mark_usd
+    of the mark, positive on the safe side (0 at the liquidation price, never −0)."""
+    a = HUNDRED * sign * (mark_usd - liquidation_usd) / mark_usd
+    return a if a else ZERO
 
 
 def _at_most(sign: int, mark: Decimal, liq: Decimal, pct: Decimal) -> bool:

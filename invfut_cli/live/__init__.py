@@ -8,7 +8,21 @@ one scrubbed line (:mod:`.errors`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import LiveError
-from .mark import LiveMark, fetch_mark
+
+if TYPE_CHECKING:
+    from .mark import LiveMark, fetch_mark
 
 __all__ = ["LiveError", "LiveMark", "fetch_mark"]
+
+
+def __getattr__(name: str) -> Any:
+    """``LiveMark`` and ``fetch_mark`` on first use: every run imports :mod:`.errors` (the
+    error funnel knows :class:`LiveError`), and only a live one the reading code."""
+    if name in ("LiveMark", "fetch_mark"):
+        from . import mark
+
+        return getattr(mark, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

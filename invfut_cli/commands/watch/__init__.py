@@ -315,23 +315,28 @@ def watch_command(
         ),
     ] = False,
     every: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--every",
-            help="With --live: seconds between two reads.",
+            help="With --live: seconds between two reads. (default: 5)",
             metavar="SECONDS",
             min=1,
             max=86400,
             rich_help_panel="Live",
         ),
-    ] = 5.0,
+    ] = None,
     timeout: TimeoutOpt = 10.0,
 ) -> None:
     """Follow a position (or --account) mark by mark from stdin: one JSON line per change of state
     (ok, warn, critical, liquidated), with the margin to add."""
     values = option_values(locals())
     values["exec"] = values.pop("exec_command")
-    live, every, timeout = values.pop("live", False), values.pop("every", 5.0), values.pop("timeout", 10.0)
+    live, every, timeout = values.pop("live", False), values.pop("every", None), values.pop("timeout", 10.0)
+    if every is not None and not live:
+        from invfut_cli.core.errors import DomainError
+
+        raise DomainError("--every goes with --live: marks on stdin come when they come", option="every")
+    every = 5.0 if every is None else every
     import signal
     import sys
 

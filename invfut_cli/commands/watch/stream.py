@@ -127,6 +127,14 @@ def follow(
                 continue
             if mark is None:
                 continue
+            if mark.time_s is not None and watcher.last_time is not None and mark.time_s < watcher.last_time:
+                # A mark from the past would pay no funding and judge a state already left:
+                # said, and passed over, as a line that does not parse is.
+                if status is not None:
+                    status.clear()
+                err.write(f"invfut watch: line {number}: its time is before the last timed mark's: skipped\n")
+                err.flush()
+                continue
             seen = watcher.observe(number, mark.mark_usd, mark.time_s)
             lo, hi = watcher.lo, min(watcher.hi, MAX_MARK)
             if seen.changed or every_line:

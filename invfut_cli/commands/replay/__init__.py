@@ -268,10 +268,12 @@ def explain_lines(doc: Doc) -> list[str]:
         return [
             f"the account {doc['account']} walks {doc['candles']} candles of {doc['file']} ({doc['price_source']} "
             f"prices), from {doc['first_time']} to {doc['last_time']}",
-            f"the cross part is liquidated when a candle's adverse extreme reaches the cross liquidation price as shown "
-            f"({doc['liquidation_price']} at the start, to {doc['price_step']}); each isolated position at its own",
-            f"funding: s·rate·Q/P coin per position at each {doc['funding_interval_hours']} h boundary crossed, a cross "
-            f"position's from the balance ({doc['funding_paid']} {doc['coin']} in all), an isolated one's from its margin",
+            "the cross part is liquidated when a candle's adverse extreme reaches the cross liquidation price as "
+            f"shown ({doc['liquidation_price']} at the start, to {doc['price_step']}); each isolated position at "
+            "its own",
+            f"funding: s·rate·Q/P coin per position at each {doc['funding_interval_hours']} h boundary crossed, a "
+            f"cross position's from the balance ({doc['funding_paid']:f} {doc['coin']} in all), an isolated one's "
+            "from its margin",
             "to survive: the largest, over funding intervals, of the cross balance whose liquidation price is one step "
             "on the safe side of the interval's worst extreme (§8, §10) plus the funding paid before it, rounded up",
         ]
@@ -283,7 +285,7 @@ def explain_lines(doc: Doc) -> list[str]:
         f"a candle liquidates when its {extreme} (or mark) reaches the liquidation price as shown "
         f"({doc['liquidation_price']} at the start, to {doc['price_step']})",
         f"funding: s·rate·Q/P coin from the collateral at each {doc['funding_interval_hours']} h boundary crossed: "
-        f"{doc['funding_payments']} payments, {doc['funding_paid']} {doc['coin']} in all",
+        f"{doc['funding_payments']} payments, {doc['funding_paid']:f} {doc['coin']} in all",
         "to survive: the largest, over funding intervals, of the collateral whose liquidation price is one step "
         "on the safe side of the interval's worst extreme (§10) plus the funding paid before it, rounded up",
     ]

@@ -138,7 +138,7 @@ class AccountReplay:
                 return None
             if strict:  # exactly that balance still liquidates: the next satoshi above it does not
                 needed = needed.quantize(SATOSHI, ROUND_FLOOR) + SATOSHI
-            return max(needed, ZERO) + funding_before
+            return max(needed + funding_before, ZERO)  # a balance is never below 0
 
     # --- the walk -----------------------------------------------------------------------
 
@@ -158,7 +158,6 @@ class AccountReplay:
         next_boundary: int | None = None
         path_funding = ZERO
         worst: Decimal | None = None  # this interval's cross extreme
-        worst_ms = 0
         down = False
         marked = False
         for candle in self.reader:
@@ -212,17 +211,17 @@ class AccountReplay:
             hit = False
             if self.cross:
                 if worst is None or s * (extreme - worst) < 0:
-                    worst, worst_ms = extreme, candle.time_ms
+                    worst = extreme
                 if w.worst_price is None or s * (extreme - w.worst_price) < 0:
                     w.worst_price, w.worst_ms = extreme, candle.time_ms
                 hit = down or everywhere or (liq is not None and s * (extreme - liq) <= 0)
             equity = balance
             safety = None
-            if self.cross and not down:
+            if not down:
                 # A liquidated account is closed at the liquidation price (§11): its worst is there.
                 at_price = liq if hit and liq is not None else extreme
                 with decimal.localcontext(CORE_CONTEXT):
-                    equity = balance + self.value - self.signed / at_price
+                    equity = balance + self.value - self.signed / at_price  # the balance alone without cross positions
                     safety = None if liq is None else HUNDRED * s * (at_price - liq) / at_price
                 if w.min_equity is None or equity < w.min_equity:
                     w.min_equity = equity
@@ -238,7 +237,6 @@ class AccountReplay:
             raise self.reader.fail(None, "no candles at or after --from" if self.from_ms is not None else "no candles")
         if not down:
             w.balance_end = balance
-        del worst_ms
 
     def _settle_need(self, worst: Decimal, funding_before: Decimal) -> None:
         need = self._need(worst, funding_before)

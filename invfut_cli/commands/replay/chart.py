@@ -140,7 +140,7 @@ def terminal(doc: dict[str, Any], path: Path_, width: int, colour: bool) -> str:
     """The chart as text about ``width`` columns wide."""
     import plotille
 
-    from invfut_cli.render.plot import MAX_WIDTH, MIN_WIDTH, _ticks
+    from invfut_cli.render.plot import FINE_NICE, MAX_WIDTH, MIN_WIDTH, _ticks, nice_axis
 
     xs, ys, ls = path.points()
     width = max(MIN_WIDTH, min(MAX_WIDTH, width))
@@ -150,10 +150,11 @@ def terminal(doc: dict[str, Any], path: Path_, width: int, colour: bool) -> str:
     figure.x_label, figure.y_label = "hours", "USD"
     figure.x_ticks_fkt, figure.y_ticks_fkt = _ticks(9), _ticks(10)
     every = ys + [y for _, y in ls] + ([path.hit[1]] if path.hit else [])
-    low, high = min(every), max(every)
-    pad = (high - low) * 0.05 or max(1.0, abs(high) * 0.01)
-    figure.set_y_limits(max(0.0, low - pad), high + pad)
-    figure.set_x_limits(0.0, max(xs[-1] if xs else 1.0, 1e-9))
+    # Round numbers at the ticks, as the ladder's chart: every row's on the y axis, every tenth column's on x.
+    y_low, y_step = nice_axis(min(every), max(every), HEIGHT)
+    figure.set_y_limits(y_low, y_low + HEIGHT * y_step)
+    x_low, x_step = nice_axis(0.0, max(xs[-1] if xs else 1.0, 1e-9), figure.width / 10, FINE_NICE)
+    figure.set_x_limits(x_low, x_low + figure.width / 10 * x_step)
     if ls:
         figure.plot([x for x, _ in ls], [y for _, y in ls], lc="red")
     figure.plot(xs, ys, lc="cyan")

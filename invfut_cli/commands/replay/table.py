@@ -44,10 +44,13 @@ def draw_table(doc: Doc, console: Any) -> None:
         if p["margin_mode"] != "isolated":
             continue
         own = p["liquidated_at"]
-        rows.append([f"isolated {number}" + (f" ({p['name']})" if p["name"] else ""),
-                     f"{p['side']} {text(p['contracts'])} at {text(p['entry'])}, margin {text(p['collateral'])} {coin}, "
-                     f"liquidation {text(p['liquidation_price'])}: "
-                     + ("survived" if own is None else f"LIQUIDATED on {own['time']} (line {own['line']})")])  # fmt: skip
+        label = f"isolated {number}" + (f" ({p['name']})" if p["name"] else "")
+        verdict_own = "survived" if own is None else f"LIQUIDATED on {own['time']} (line {own['line']})"
+        rows.append([
+            label,
+            f"{p['side']} {text(p['contracts'])} at {text(p['entry'])}, margin {text(p['collateral'])} {coin}, "
+            f"liquidation {text(p['liquidation_price'])}: {verdict_own}",
+        ])  # fmt: skip
     console.print(f"replay {doc['file']}\n", soft_wrap=True, highlight=False)
     width = max(len(label) for label, _ in rows)
     for label, value in rows:

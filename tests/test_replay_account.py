@@ -177,3 +177,36 @@ def test_the_account_table_and_explain(tmp_path: Path) -> None:
     run = run_cli("replay", str(candles(tmp_path / "c.csv", [D(59000), D(8000)])), "--account", str(acct), "--explain")
     assert run.exit_code == 0
     assert "LIQUIDATED" in run.stdout and "cross balance is lost" in run.stdout
+
+
+@pytest.mark.parametrize("offset", [0, 1])
+def test_a_short_heavy_account_is_liquidated_on_the_highs(tmp_path: Path, offset: int) -> None:
+    # Short 20,000 at 60,000 and long 10,000 at 62,000 on 0.1 BTC: S < 0, liquidated at or above.
+    acct = tmp_path / "a.toml"
+    acct.write_text('balance = 0.1\n[[position]]\nside = "short"\ncontracts = 20000\nentry = 60000\n'
+                    '[[position]]\nside = "long"\ncontracts = 10000\nentry = 62000\n', encoding="utf-8")  # fmt: skip
+    s = Fraction(-10000)
+    a = -Fraction(20000, 60000) + Fraction(10000, 62000)
+    mm = Fraction(5, 1000) * (Fraction(20000, 60000) + Fraction(10000, 62000))
+    exact = s / (Fraction(1, 10) + a - mm)
+    shown = D(math.floor(exact / STEP)) * D("0.01")  # a short's rounds down, toward safety
+    high = shown - offset * D("0.01")
+    file = candles(tmp_path / "c.csv", [D(59000)] * 3, highs=[D(70000), high, D(70000)])
+    doc = run_cli("replay", str(file), "--account", str(acct), "--json").json()
+    assert doc["liquidation_price"] == shown
+    if offset:
+        assert doc["survived"] is True
+    else:
+        assert doc["liquidated_at"] == {"time": "2024-01-01T01:00:00Z", "price": shown, "line": 3}
+
+
+def test_the_mark_column_is_the_price_tested(tmp_path: Path) -> None:
+    liq = shown_long(exact_cross_liquidation(Fraction(1)))
+    acct = account_file(tmp_path / "a.toml", "1")
+    file = tmp_path / "m.csv"
+    # The lows wick far below the price; the marks stop one step above it, then reach it.
+    rows = [f"{T0 + 60 * i},60000,60010,5000,60000,{mark}" for i, mark in enumerate([59000, liq + D("0.01"), liq])]
+    file.write_text("time,open,high,low,close,mark\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    doc = run_cli("replay", str(file), "--account", str(acct), "--json").json()
+    assert doc["price_source"] == "mark"
+    assert doc["liquidated_at"] == {"time": "2024-01-01T00:02:00Z", "price": liq, "line": 4}

@@ -114,3 +114,8 @@ def test_the_json_path_loads_no_table_or_plotting_library(tmp_path: Path, how: s
     given = LONG if how == "position" else ("--account", str(acct))
     assert loaded_by("replay", str(file), *given, "--json") == []
     assert loaded_by("replay", str(file), *given, "--plot") == ["plotille", "rich"]
+
+
+def test_one_candle_is_no_chart(tmp_path: Path) -> None:
+    run = run_cli("replay", str(path_file(tmp_path / "c.csv", ["59000"])), *LONG, "--plot")
+    assert run.exit_code == 0 and "No chart: it needs candles at two times at least." in run.stdout

@@ -143,6 +143,8 @@ def terminal(doc: dict[str, Any], path: Path_, width: int, colour: bool) -> str:
     from invfut_cli.render.plot import FINE_NICE, MAX_WIDTH, MIN_WIDTH, _ticks, nice_axis
 
     xs, ys, ls = path.points()
+    if len(xs) < 2:
+        return "\n".join([*_key(doc, path.sign), "No chart: it needs candles at two times at least."])
     width = max(MIN_WIDTH, min(MAX_WIDTH, width))
     figure = plotille.Figure()
     figure.width, figure.height = max(10, width - 30), HEIGHT

@@ -5,7 +5,9 @@ constant; the replay reads, checks and walks every candle (funding at each 8-hou
 Both run as processes of the same Python; the time is the best of ``--repeat`` interleaved
 runs, start-up included, and the peak RSS of each process comes from ``wait4``. Prints both
 figures, the ratio (reference time / replay time, target ≥ 0.5) and the replay's peak RSS
-(target ≤ 100 MB).
+(target ≤ 100 MB). Then, once each on the same file, ``replay --account`` (a two-position
+cross account and an isolated one; its walk is exact per candle, so slower) and the position
+replay with ``--plot-file`` (a second walk for the chart), their times and peak RSS.
 
     python benchmarks/replay_bench.py [--candles N] [--repeat R]
 """
@@ -32,6 +34,23 @@ with open(sys.argv[1]) as handle:
         if float(line.split(",")[3]) <= limit:
             count += 1
 print(count)
+"""
+
+#: The account ``replay --account`` walks: §8's check and an isolated long.
+ACCOUNT = """balance = 1
+[[position]]
+side = "long"
+contracts = 20000
+entry = 60000
+[[position]]
+side = "short"
+contracts = 10000
+entry = 62000
+[[position]]
+side = "long"
+contracts = 1000
+entry = 60000
+leverage = 20
 """
 
 
@@ -100,6 +119,16 @@ def main() -> None:
         print(f"replay peak RSS: {rep_rss:.0f} MB  (target <= 100 MB)")
         if b'"candles"' not in out:
             raise SystemExit("the replay wrote no answer")
+        account = Path(folder) / "account.toml"
+        account.write_text(ACCOUNT, encoding="utf-8")
+        extras = (
+            ("replay --account", [*replay[:5], "--account", str(account), "--funding", "0.01%", "--json"]),
+            ("replay --plot-file", [*replay, "--plot-file", str(Path(folder) / "chart.svg")]),
+        )
+        for name, argv in extras:
+            seconds, rss, out = measure(argv)
+            print(f"{name + ':':22}{seconds:.2f} s ({options.candles / seconds / 1e6:.2f} M candles/s), "
+                  f"peak RSS {rss:.0f} MB, {seconds / rep:.1f}x the position replay")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -415,12 +415,15 @@ _invfut__replay() {
         '--tick=[Round the prices to this tick (a long'\''s up, a short'\''s down).]:USD: ' \
         '--from=[Start at the first candle at or after TIME (ISO 8601, or Unix seconds or ms).]:TIME: ' \
         '--funding=[Funding rate per interval (positive\: longs pay shorts).]:RATE: ' \
+        '--account=[Replay an account file (as `invfut account` reads it) in place of one...]:ACCOUNT: ' \
         '--exchange=[Venue preset\: generic, bitmex, bybit, binance, okx, kraken, deribit. It sets...]:NAME:(generic bitmex bybit binance okx kraken deribit)' \
         '--coin=[Settlement coin\: picks the preset'\''s contract (BTC, ETH) and names the unit....]:SYMBOL: ' \
         '--explain[After the result, show the formula steps with the numbers put in.]' \
         '--json[Print one JSON document instead of a table (--format json).]' \
         '--format=[Output\: table, json, ndjson (one record a line) or csv. (default\: table)]:FORMAT:(table json ndjson csv)' \
         '--fields=[Write only these keys of the document, in this order\: KEY\[,KEY...\], nested...]:KEYS: ' \
+        '--plot[Draw the path (each candle'\''s adverse extreme) with the liquidation price and...]' \
+        '--plot-file=[Also write the chart to FILE.svg, an SVG image (stdout keeps the normal output).]:FILE.svg:_files' \
         '(-h --help)-h[Show this message and exit.]' \
         '(-h --help)--help[Show this message and exit.]' \
         '*:: :_files'

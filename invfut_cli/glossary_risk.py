@@ -41,10 +41,12 @@ RISK_TERMS.update({
     "high": ("USD/coin", "a candle's high"),
     "low": ("USD/coin", "a candle's low"),
     "close": ("USD/coin", "a candle's close"),
-    "survived": ("flag", "the position was not liquidated along the whole path"),
+    "survived": ("flag", "the position was not liquidated along the whole path (an account: neither its cross "
+        "part nor any isolated position)"),
     "liquidated_at": ("nested", "the first candle whose adverse extreme reached the liquidation price as shown: "
-        "{time, price (the liquidation price, where the position closes), line}; null if it survived"),
-    "min_equity": ("coin", "the lowest equity reached at a candle's adverse extreme (a liquidated position: at the liquidation price, where it is closed), coin"),
+        "{time, price (the liquidation price, where the position closes), line}; null if it survived (an account: "
+        "its cross part's, and each position's own under positions)"),
+    "min_equity": ("coin", "the lowest equity reached at a candle's adverse extreme (a liquidated position: at the liquidation price, where it is closed; an account: its cross part, balance and cross PnL), coin"),
     "min_safety_pct": ("%", "the smallest safety margin reached, 100·s·(P − L)/P at the adverse extreme, percent "
         "(0 or less: liquidated)"),
     "safety_pct": ("%", "the safety margin at the candle's adverse extreme, 100·s·(P − L)/P, percent"),
@@ -53,5 +55,6 @@ RISK_TERMS.update({
     "funding_payments": ("count", "funding interval boundaries crossed (payments made)"),
     "collateral_end": ("coin", "the collateral after funding, at the end or at the liquidation"),
     "collateral_to_survive": ("coin", "the smallest collateral whose liquidation price stays a price step on the "
-        "safe side of every extreme of the path, with the funding paid, rounded up"),
+        "safe side of every extreme of the path, with the funding paid, rounded up (an account: the cross balance)"),
+    "account": ("text", "the account file replayed with --account, as named (its cross balance is the collateral)"),
 })  # fmt: skip

@@ -165,6 +165,7 @@ BY_NAME: dict[str, st.SearchStrategy[str]] = {
     "--exchange": st.sampled_from(["bybit,okx", "binance", "bitmex,kraken,deribit", "generic"]),
     "--vol-from": st.just(str(Path(__file__).parent / "data" / "candles_1m.csv")),
     "--horizon": st.sampled_from(["30m", "24h", "7d", "1y"]),
+    "--account": st.just(str(Path(__file__).parent.parent / "examples" / "account.toml")),
     # A chart written where nothing else lives; a bad name is the junk's business.
     "--plot-file": st.just(str(Path(tempfile.gettempdir()) / "invfut-fuzz-chart.svg")),
     # Every document has its command; most have these.

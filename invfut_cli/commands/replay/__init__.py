@@ -28,6 +28,7 @@ from invfut_cli.options import (
     LeverageOpt,
     MarginOpt,
     MmrOpt,
+    PlotFileOpt,
     SideOpt,
     SizeCoinOpt,
     SizeUsdOpt,
@@ -95,7 +96,13 @@ def _setup(values: dict[str, Any]) -> tuple[Any, Any, Any]:
 
 
 def run(**values: Any) -> Doc:
-    """The ``replay`` document for these option values."""
+    """The ``replay`` document for these option values (``--account``: an account's)."""
+    values = {k: v for k, v in values.items() if k not in ("plot", "plot_file")}
+    if values.get("account") is not None:
+        from .account_doc import run as account_run
+
+        return account_run(values)
+    values.pop("account", None)
     args, replay, hours = _setup(values)
     return document(args, replay, hours, replay.summary())
 
@@ -153,8 +160,15 @@ class Rows:
         from invfut_cli.candles import iso
         from invfut_cli.rounding import as_written, coin, pct
 
-        _args, replay, _hours = _setup(self.values)
-        for candle, liq, equity, safety, paid, collateral, hit in replay.rows():
+        if self.values.get("account") is not None:
+            from .account_doc import setup
+
+            replay: Any = setup(self.values)[1]
+            walked = replay.walk()
+        else:
+            replay = _setup({k: v for k, v in self.values.items() if k != "account"})[1]
+            walked = replay.rows()
+        for candle, liq, equity, safety, paid, collateral, hit in walked:
             yield {
                 "time": iso(candle.time_ms),
                 "line": candle.line,
@@ -187,7 +201,7 @@ def replay_command(
             show_default=False,
         ),
     ],
-    side: SideOpt,
+    side: SideOpt = None,  # type: ignore[assignment]
     entry: Annotated[
         Decimal | None,
         typer.Option("--entry", help="Entry price. (default: the first candle's open)", metavar="PRICE",
@@ -211,24 +225,58 @@ def replay_command(
                      metavar="TIME", rich_help_panel=PATH),
     ] = None,  # fmt: skip
     funding: FundingOpt = None,
+    account: Annotated[
+        str | None,
+        typer.Option("--account", help="Replay an account file (as `invfut account` reads it) in place of one "
+                     "position: the cross part on its balance, each isolated position on its own margin.",
+                     metavar="ACCOUNT", rich_help_panel=PATH),
+    ] = None,  # fmt: skip
     exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
     fields: FieldsOpt = None,
+    plot: Annotated[
+        bool,
+        typer.Option("--plot", help="Draw the path (each candle's adverse extreme) with the liquidation price "
+                     "and the liquidation marked, after the summary.", rich_help_panel="Output"),
+    ] = False,  # fmt: skip
+    plot_file: PlotFileOpt = None,
 ) -> None:
     """Walk a position along candles: liquidated or not (when, where), the lowest equity and
     safety margin, funding paid, and the smallest collateral that survives the path."""
     values = option_values(locals())
+    if plot or plot_file is not None:
+        from .chart import check
+
+        check(plot, as_json, fmt)
     doc = run(**values)
     if fmt in (OutputFormat.ndjson, OutputFormat.csv) and not as_json:
         doc["rows"] = Rows(values)
+    if plot or plot_file is not None:
+        from .chart import draw
+
+        draw(doc, values, plot, plot_file, lambda: emit(explained(doc, explain), as_json, fmt))
+        return
     emit(explained(doc, explain), as_json, fmt)
 
 
 def explain_lines(doc: Doc) -> list[str]:
     """The ``--explain`` steps of a ``replay`` document."""
+    if "positions" in doc:
+        return [
+            f"the account {doc['account']} walks {doc['candles']} candles of {doc['file']} ({doc['price_source']} "
+            f"prices), from {doc['first_time']} to {doc['last_time']}",
+            "the cross part is liquidated when a candle's adverse extreme reaches the cross liquidation price as "
+            f"shown ({doc['liquidation_price']} at the start, to {doc['price_step']}); each isolated position at "
+            "its own",
+            f"funding: s·rate·Q/P coin per position at each {doc['funding_interval_hours']} h boundary crossed, a "
+            f"cross position's from the balance ({doc['funding_paid']:f} {doc['coin']} in all), an isolated one's "
+            "from its margin",
+            "to survive: the largest, over funding intervals, of the cross balance whose liquidation price is one step "
+            "on the safe side of the interval's worst extreme (§8, §10) plus the funding paid before it, rounded up",
+        ]
     side = doc["inputs"]["side"]
     extreme = "low" if side == "long" else "high"
     lines = [
@@ -237,7 +285,7 @@ def explain_lines(doc: Doc) -> list[str]:
         f"a candle liquidates when its {extreme} (or mark) reaches the liquidation price as shown "
         f"({doc['liquidation_price']} at the start, to {doc['price_step']})",
         f"funding: s·rate·Q/P coin from the collateral at each {doc['funding_interval_hours']} h boundary crossed: "
-        f"{doc['funding_payments']} payments, {doc['funding_paid']} {doc['coin']} in all",
+        f"{doc['funding_payments']} payments, {doc['funding_paid']:f} {doc['coin']} in all",
         "to survive: the largest, over funding intervals, of the collateral whose liquidation price is one step "
         "on the safe side of the interval's worst extreme (§10) plus the funding paid before it, rounded up",
     ]

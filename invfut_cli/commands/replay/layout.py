@@ -38,11 +38,18 @@ LAYOUT: dict[str, Any] = {
     "collateral_end": None,
     "collateral_to_survive": None,
     "margin_to_add": None,
+    "account": None,
+    "positions": [
+        {"name": None, "side": None, "contracts": None, "entry": None, "margin_mode": None, "collateral": None,
+         "liquidation_price": None, "liquidated_at": {"time": None, "price": None, "line": None},
+         "funding_paid": None, "collateral_end": None}
+    ],
     "reason": None,
     "warnings": [None],
     "rows": [ROW],
     "explain": None,
 }
 
-#: ``rows`` only with ``--format ndjson``/``csv``.
-OPTIONAL = frozenset({"rows"})
+#: ``rows`` only with ``--format ndjson``/``csv``; ``account`` and ``positions`` only with
+#: ``--account``, and the one position's keys only without it.
+OPTIONAL = frozenset({"rows", "account", "positions", "size_asked", "size_usd", "average_entry", "closed"})

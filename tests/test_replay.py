@@ -164,8 +164,10 @@ def test_rows_one_per_candle_until_the_liquidation(tmp_path: Path) -> None:
 
 
 BAD = [
-    ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067260,100,99,101,100\n",
-     "line 3: the low 101 is above"),
+    (
+        "time,open,high,low,close\n1704067200,100,101,99,100\n1704067260,100,99,101,100\n",
+        "line 3: the low 101 is above",
+    ),
     ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067140,100,101,99,100\n", "line 3: the time"),
     ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067200,100,101,99,100\n", "is the same as"),
     ("time,open,high,low,close\n1704067200,100,101,99,100\n1704067260,100,101,nan,100\n", "line 3: the low 'nan'"),
@@ -241,3 +243,20 @@ def test_iso_times_in_every_line(tmp_path: Path, side: str) -> None:
     b = run_cli("replay", str(iso), *position, "--json").json()
     assert a["survived"] is False and b["survived"] is False
     assert b["liquidated_at"] == a["liquidated_at"] and b["collateral_to_survive"] == a["collateral_to_survive"]
+
+
+def test_the_liquidating_rows_equity_is_where_it_closes(tmp_path: Path) -> None:
+    """A wick far beyond the liquidation price: the last row (the liquidating candle) says the
+    position closed at the liquidation price, as the summary does, not at the wick."""
+    liq = shown_liquidation("long")
+    file = write(tmp_path / "c.csv", path_to(liq - 5000, "long"))
+    rows = [
+        json.loads(line, parse_float=D)
+        for line in run_cli("replay", str(file), *LONG, "--format", "ndjson").stdout.splitlines()
+    ]
+    last = rows[-1]
+    assert last["liquidated"] is True
+    at_liq = Fraction(10000, 600000) + 10000 * (Fraction(1, 60000) - 1 / Fraction(liq))
+    assert abs(Fraction(last["equity"]) - at_liq) <= Fraction(1, 2 * 10**8)
+    summary = run_cli("replay", str(file), *LONG, "--json").json()
+    assert summary["min_equity"] == last["equity"] and last["safety_pct"] == 0

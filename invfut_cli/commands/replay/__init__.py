@@ -204,8 +204,12 @@ def replay_command(
     side: SideOpt = None,  # type: ignore[assignment]
     entry: Annotated[
         Decimal | None,
-        typer.Option("--entry", help="Entry price. (default: the first candle's open)", metavar="PRICE",
-                     rich_help_panel="Position"),
+        typer.Option(
+            "--entry",
+            help="Entry price. (default: the first candle's open)",
+            metavar="PRICE",
+            rich_help_panel="Position",
+        ),
     ] = None,  # fmt: skip
     contracts: ContractsOpt = None,
     size_usd: SizeUsdOpt = None,
@@ -221,15 +225,23 @@ def replay_command(
     tick: TickOpt = None,
     from_: Annotated[
         str | None,
-        typer.Option("--from", help="Start at the first candle at or after TIME (ISO 8601, or Unix seconds or ms).",
-                     metavar="TIME", rich_help_panel=PATH),
+        typer.Option(
+            "--from",
+            help="Start at the first candle at or after TIME (ISO 8601, or Unix seconds or ms).",
+            metavar="TIME",
+            rich_help_panel=PATH,
+        ),
     ] = None,  # fmt: skip
     funding: FundingOpt = None,
     account: Annotated[
         str | None,
-        typer.Option("--account", help="Replay an account file (as `invfut account` reads it) in place of one "
-                     "position: the cross part on its balance, each isolated position on its own margin.",
-                     metavar="ACCOUNT", rich_help_panel=PATH),
+        typer.Option(
+            "--account",
+            help="Replay an account file (as `invfut account` reads it) in place of one "
+            "position: the cross part on its balance, each isolated position on its own margin.",
+            metavar="ACCOUNT",
+            rich_help_panel=PATH,
+        ),
     ] = None,  # fmt: skip
     exchange: ExchangeOpt = None,
     coin: CoinOpt = None,
@@ -239,8 +251,12 @@ def replay_command(
     fields: FieldsOpt = None,
     plot: Annotated[
         bool,
-        typer.Option("--plot", help="Draw the path (each candle's adverse extreme) with the liquidation price "
-                     "and the liquidation marked, after the summary.", rich_help_panel="Output"),
+        typer.Option(
+            "--plot",
+            help="Draw the path (each candle's adverse extreme) with the liquidation price "
+            "and the liquidation marked, after the summary.",
+            rich_help_panel="Output",
+        ),
     ] = False,  # fmt: skip
     plot_file: PlotFileOpt = None,
 ) -> None:

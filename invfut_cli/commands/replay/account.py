@@ -131,9 +131,7 @@ class AccountReplay:
         if target <= ZERO or not self.cross:
             return None
         with decimal.localcontext(CORE_CONTEXT):
-            needed, strict = balance_for_liquidation_at(
-                Book(self.book.balance_coin, self.cross), self.rules[0], target
-            )
+            needed, strict = balance_for_liquidation_at(Book(self.book.balance_coin, self.cross), self.rules[0], target)
             if needed is None:
                 return None
             if strict:  # exactly that balance still liquidates: the next satoshi above it does not

@@ -224,7 +224,10 @@ class Replay:
                     self._pay(crossed, here.mark if here.mark is not None else here.open, rate)
                     if not self.done:
                         liq_y = self.liq_y
-                if y < worst_y:
+                if y < worst_y or (
+                    y == worst_y and s * (Decimal(cells[x_at].decode()) - Decimal(worst_cell.decode())) < 0
+                ):
+                    # Equal floats may be unequal prices: the exact one decides which is worse.
                     worst_y, worst_cell, worst_ms = y, cells[x_at], tm
                 if y <= liq_y and self._reaches(cells[x_at]):
                     self.done = True
@@ -278,10 +281,13 @@ class Replay:
                 if rate != ZERO:
                     paid = self._pay(crossed, candle.mark if candle.mark is not None else candle.open, rate)
             extreme = candle.mark if candle.mark is not None else (candle.low if s > 0 else candle.high)
-            with decimal.localcontext(CORE_CONTEXT):
-                equity = self.collateral + s * t.size_usd * (1 / t.entry - 1 / extreme)
-                safety = None if self.liq is None else HUNDRED * s * (extreme - self.liq) / extreme
             hit = self.collateral <= ZERO or (self.liq is not None and s * (extreme - self.liq) <= 0)
+            # As the summary: a liquidated position is closed at the liquidation price, so its
+            # row's equity and safety are there, not at the wick beyond it (DOMAIN.md §11).
+            at = self.liq if hit and self.liq is not None else extreme
+            with decimal.localcontext(CORE_CONTEXT):
+                equity = self.collateral + s * t.size_usd * (1 / t.entry - 1 / at)
+                safety = None if self.liq is None else HUNDRED * s * (at - self.liq) / at
             yield candle, self.liq, equity, safety, paid, self.collateral, hit
             if hit:
                 self.done = True

@@ -40,9 +40,18 @@ LAYOUT: dict[str, Any] = {
     "margin_to_add": None,
     "account": None,
     "positions": [
-        {"name": None, "side": None, "contracts": None, "entry": None, "margin_mode": None, "collateral": None,
-         "liquidation_price": None, "liquidated_at": {"time": None, "price": None, "line": None},
-         "funding_paid": None, "collateral_end": None}
+        {
+            "name": None,
+            "side": None,
+            "contracts": None,
+            "entry": None,
+            "margin_mode": None,
+            "collateral": None,
+            "liquidation_price": None,
+            "liquidated_at": {"time": None, "price": None, "line": None},
+            "funding_paid": None,
+            "collateral_end": None,
+        }
     ],
     "reason": None,
     "warnings": [None],

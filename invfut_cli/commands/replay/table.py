@@ -35,7 +35,7 @@ def draw_table(doc: Doc, console: Any) -> None:
         ["smallest safety margin", "" if doc["min_safety_pct"] is None else f"{text(doc['min_safety_pct'])}%"],
         ["funding paid", f"{text(doc['funding_paid'])} {coin} in {doc['funding_payments']} payments "
                          f"(every {text(doc['funding_interval_hours'])} h)"],
-        ["collateral at the end", f"{text(doc['collateral_end'])} {coin}"],
+        ["collateral at the end" if hit is None else "collateral when liquidated (lost)", f"{text(doc['collateral_end'])} {coin}"],
         ["collateral to survive", "" if doc["collateral_to_survive"] is None
             else f"{text(doc['collateral_to_survive'])} {coin} "
                  f"(margin to add {text(doc['margin_to_add'])}, rounded up)"],

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-#: The contract keys of a linear or quanto ``pnl``, ``liq-price`` or ``ladder``.
-CONTRACT: dict[str, Any] = dict.fromkeys(
-    ("contract_type", "margin_currency", "underlying", "quote", "units", "settle_price")
-)
+from invfut_cli.given import GIVEN
+
+#: The contract keys of a linear or quanto ``pnl``, ``liq-price`` or ``ladder``
+#: (``settle_price`` is ``--settle-price``, echoed as given).
+CONTRACT: dict[str, Any] = {
+    **dict.fromkeys(("contract_type", "margin_currency", "underlying", "quote", "units")),
+    "settle_price": GIVEN,
+}
 
 #: ``ladder --versus``'s summary.
 VERSUS: dict[str, Any] = {
     "versus": {
-        **dict.fromkeys(
-            ("contract_type", "margin_currency", "units", "contracts", "settle_price", "collateral",
-             "liquidation_price", "bankruptcy_price")
-        ),
+        **dict.fromkeys(("contract_type", "margin_currency", "units", "contracts")),
+        "settle_price": GIVEN,
+        **dict.fromkeys(("collateral", "liquidation_price", "bankruptcy_price")),
         "comparison": [{"aspect": None, "inverse": None, "other": None}],
     }
 }  # fmt: skip

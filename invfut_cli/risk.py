@@ -20,6 +20,7 @@ from invfut_cli.core.probability import (
     touch_probability,
 )
 from invfut_cli.inputs.risk import RiskInput, horizon_minutes
+from invfut_cli.given import echoed
 from invfut_cli.rounding import coin_up, pct, usd
 
 Doc = dict[str, Any]
@@ -75,8 +76,9 @@ def touch_model(args: RiskInput) -> tuple[TouchModel, Doc | None]:
 def _head(args: RiskInput, model: TouchModel, said: Doc | None, start: Decimal, places: int) -> Doc:
     return {
         "model": MODEL,
-        "vol_pct": pct(model.vol * HUNDRED),
-        "drift_pct": pct(model.drift * HUNDRED),
+        # --vol and --drift as given (in percent); a volatility read from a file to 0.01.
+        "vol_pct": pct(model.vol * HUNDRED) if said is not None else echoed(model.vol * HUNDRED, 2),
+        "drift_pct": echoed(model.drift * HUNDRED, 2),
         "horizon": args.horizon,
         "horizon_days": quantize(model.horizon_years * 365, Decimal("1e-8")),
         "from_price": usd(start, places),

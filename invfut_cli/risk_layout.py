@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.given import GIVEN
+
 #: The echoed options (under ``inputs``).
 RISK_INPUTS: dict[str, Any] = dict.fromkeys(("vol", "vol_from", "horizon", "drift", "max_probability"))
 
 #: ``liquidation_probability``: null without ``--vol``/``--vol-from``.
 PROBABILITY: dict[str, Any] = {
     "model": None,
-    "vol_pct": None,
-    "drift_pct": None,
+    # --vol and --drift in percent, as given (a volatility read by --vol-from: to 0.01).
+    "vol_pct": GIVEN,
+    "drift_pct": GIVEN,
     "horizon": None,
     "horizon_days": None,
     "from_price": None,

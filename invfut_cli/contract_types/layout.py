@@ -30,7 +30,10 @@ VERSUS_ROW: dict[str, Any] = dict.fromkeys(
 )
 
 #: The row keys a linear or quanto ``stress`` adds.
-STRESS_ROW: dict[str, Any] = dict.fromkeys(("settle_move_pct", "settle_price", "pnl_usd", "usd_change"))
+STRESS_ROW: dict[str, Any] = {
+    "settle_move_pct": GIVEN,  # --settle-move as given (in percent)
+    **dict.fromkeys(("settle_price", "pnl_usd", "usd_change")),
+}
 
 #: Top-level keys only some answers carry.
 OPTIONAL = frozenset(CONTRACT)

@@ -19,8 +19,9 @@ from invfut_cli.core.probability import (
     return_spread,
     touch_probability,
 )
-from invfut_cli.inputs.risk import RiskInput, horizon_minutes
 from invfut_cli.given import echoed
+from invfut_cli.inputs.fields import MAX_PRICE, MIN_AMOUNT
+from invfut_cli.inputs.risk import RiskInput, horizon_minutes
 from invfut_cli.rounding import coin_up, pct, usd
 
 Doc = dict[str, Any]
@@ -132,6 +133,13 @@ def target_doc(
     model, _ = touch_model(args)
     target = CORE_CONTEXT.divide(args.max_probability, HUNDRED)
     barrier = barrier_for_probability(side, start, target, model)
+    if not MIN_AMOUNT <= barrier <= MAX_PRICE:
+        # No price invfut takes: no such price is an answer (null with the reason).
+        return {
+            **dict.fromkeys(("price", "collateral", "margin_to_add", "leverage")),
+            "reason": f"so small a probability needs a liquidation price {'below' if barrier < MIN_AMOUNT else 'above'} "
+            f"any invfut takes ({MIN_AMOUNT:f} to {MAX_PRICE:,} USD)",
+        }
     found = solve(barrier)
     has = found.margin_coin is not None
     return {

@@ -21,7 +21,7 @@ from invfut_cli.core.errors import DomainError
 from invfut_cli.core.margin import FeeTreatment
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.inputs.contract import ContractInput
-from invfut_cli.rounding import DELTA_PLACES, as_written, coin, pct, safe_price, step_for, usd
+from invfut_cli.rounding import DELTA_PLACES, coin, pct, safe_price, step_for, usd
 
 Doc = dict[str, Any]
 
@@ -39,8 +39,9 @@ def _layout(command: str) -> dict[str, Any]:
 
 
 def _echo(args: ContractInput) -> Doc:
+    """The inputs, each number as given (every place kept, as an inverse document echoes them)."""
     data = args.model_dump(mode="python", exclude={"coin", "exchange"})
-    return {k: (v.value if hasattr(v, "value") else as_written(v)) for k, v in data.items() if k != "grid"}
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if k != "grid"}
 
 
 def head(command: str, args: ContractInput) -> Doc:

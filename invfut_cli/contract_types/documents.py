@@ -38,10 +38,12 @@ def _layout(command: str) -> dict[str, Any]:
     return layout
 
 
-def _echo(args: ContractInput) -> Doc:
-    """The inputs, each number as given (every place kept, as an inverse document echoes them)."""
-    data = args.model_dump(mode="python", exclude={"coin", "exchange"})
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if k != "grid"}
+def _echo(args: ContractInput, command: str) -> Doc:
+    """The inputs ``command``'s layout declares, each number as given (every place kept, as
+    an inverse document echoes them)."""
+    declared = _layout(command)["inputs"]
+    data = args.model_dump(mode="python", exclude={"coin", "exchange", "grid"})
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if k in declared}
 
 
 def head(command: str, args: ContractInput) -> Doc:
@@ -55,7 +57,7 @@ def head(command: str, args: ContractInput) -> Doc:
             "coin": args.currency,
             "exchange": args.exchange.value,
             "preset": args.preset,
-            "inputs": _echo(args),
+            "inputs": _echo(args, command),
             "size_usd": usd(contract.usd(contract.value(args.entry)), places) if args.usd_known else None,
             "average_entry": usd(args.entry, places),
             "closed": [],

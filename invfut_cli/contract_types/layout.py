@@ -14,6 +14,10 @@ CONTRACT: dict[str, Any] = {
     "settle_price": GIVEN,
 }
 
+#: The contract options a linear or quanto document echoes under ``inputs`` (and ``stress``'s
+#: ``settle_move``): ``contract_type``, ``--multiplier``, ``--quote``, ``--settle-price``.
+CONTRACT_INPUTS: dict[str, Any] = dict.fromkeys(("contract_type", "multiplier", "quote", "settle_price"))
+
 #: ``ladder --versus``'s summary.
 VERSUS: dict[str, Any] = {
     "versus": {

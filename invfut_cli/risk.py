@@ -20,6 +20,7 @@ from invfut_cli.core.probability import (
     touch_probability,
 )
 from invfut_cli.given import echoed
+from invfut_cli.inputs.fields import MAX_PRICE, MIN_AMOUNT
 from invfut_cli.inputs.risk import RiskInput, horizon_minutes
 from invfut_cli.rounding import coin_up, pct, pct_up, usd
 
@@ -76,7 +77,7 @@ def touch_model(args: RiskInput) -> tuple[TouchModel, Doc | None]:
 def _head(args: RiskInput, model: TouchModel, said: Doc | None, start: Decimal, places: int) -> Doc:
     return {
         "model": MODEL,
-        # σ and μ as given (``--vol 0.0001%`` is not 0.00); σ read from candles to 0.01.
+        # --vol and --drift as given (in percent); a volatility read from a file to 0.01.
         "vol_pct": pct(model.vol * HUNDRED) if said is not None else echoed(model.vol * HUNDRED, 2),
         "drift_pct": echoed(model.drift * HUNDRED, 2),
         "horizon": args.horizon,
@@ -132,6 +133,13 @@ def target_doc(
     model, _ = touch_model(args)
     target = CORE_CONTEXT.divide(args.max_probability, HUNDRED)
     barrier = barrier_for_probability(side, start, target, model)
+    if not MIN_AMOUNT <= barrier <= MAX_PRICE:
+        # No price invfut takes: no such price is an answer (null with the reason).
+        return {
+            **dict.fromkeys(("price", "collateral", "margin_to_add", "leverage")),
+            "reason": f"so small a probability needs a liquidation price {'below' if barrier < MIN_AMOUNT else 'above'} "
+            f"any invfut takes ({MIN_AMOUNT:f} to {MAX_PRICE:,} USD)",
+        }
     found = solve(barrier)
     has = found.margin_coin is not None
     return {

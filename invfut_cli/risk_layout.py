@@ -12,6 +12,7 @@ RISK_INPUTS: dict[str, Any] = dict.fromkeys(("vol", "vol_from", "horizon", "drif
 #: ``liquidation_probability``: null without ``--vol``/``--vol-from``.
 PROBABILITY: dict[str, Any] = {
     "model": None,
+    # --vol and --drift in percent, as given (a volatility read by --vol-from: to 0.01).
     "vol_pct": GIVEN,
     "drift_pct": GIVEN,
     "horizon": None,

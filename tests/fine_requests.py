@@ -136,6 +136,59 @@ SWAPS = {
 }
 
 
+#: Commands that take ``--contract-type linear|quanto`` (DOMAIN.md §15), and the fields a
+#: linear or quanto position does not take.
+CONTRACT_COMMANDS = ("pnl", "liq-price", "leverage", "ladder", "stress")
+INVERSE_ONLY = ("fill", "close", "size_usd", "size_coin", "entry_fee", "exit_fee", "funding", "periods", "hours",
+                "target_roe", "target_pnl", "target_usd", "target_liquidation", "contract_size")  # fmt: skip
+#: Commands that take the model probability's options (DOMAIN.md §14).
+MODEL_COMMANDS = ("liq-price", "leverage", "compare", "account")
+FIELDS.update(
+    {
+        "multiplier": lambda rng: rng.choice(["0.000001", fine("0.0000001", "0.001", rng, rng.randint(7, 12))]),
+        "settle_price": _num("100", "5000"),
+        "linear_size": lambda rng: rng.choice(["0.001", "0.01", fine("0.0001", "1", rng)]),
+        "settle_move": lambda rng: [fine("-0.9", "1", rng)],
+        "vol": lambda rng: rng.choice([fine("0.01", "3", rng, rng.randint(2, 12)), fine("1", "300", rng) + "%"]),
+        "horizon": lambda rng: rng.choice(["30m", "24h", "7d", "1y", fine("0.001", "100", rng) + "h"]),
+        "drift": _num("-1", "1"),
+        "max_probability": lambda rng: fine("0.000000000001", "99", rng) + rng.choice(["", "%"]),
+    }
+)
+
+
+def _as_other_contract(line: dict[str, Any], rng: random.Random) -> None:
+    """``line`` held as linear or quanto contracts (fields they take only; a quanto's USD
+    figures with ``--settle-price`` most of the time)."""
+    kind = rng.choice(["linear", "quanto"])
+    for field in INVERSE_ONLY:
+        line.pop(field, None)
+    line["contract_type"] = kind
+    line.setdefault("side", rng.choice(SIDE))  # leverage: a linear or quanto position has its side
+    if line["command"] == "pnl" and "exit" not in line:
+        line["exit"] = PRICE(rng)  # a linear or quanto position takes no target
+    if kind == "linear":
+        if rng.random() < 0.5:
+            line["contract_size"] = FIELDS["linear_size"](rng)
+        return
+    line["multiplier"] = FIELDS["multiplier"](rng)
+    if rng.random() < 0.7:
+        line["settle_price"] = FIELDS["settle_price"](rng)
+        if line["command"] == "stress" and rng.random() < 0.5:
+            line["settle_move"] = FIELDS["settle_move"](rng)
+
+
+def _with_model(line: dict[str, Any], rng: random.Random) -> None:
+    """The model probability's options: a volatility, a horizon, now and then a drift and
+    (rarely: it solves a barrier, the slowest answer) a target probability."""
+    line["vol"] = FIELDS["vol"](rng)
+    line["horizon"] = FIELDS["horizon"](rng)
+    if rng.random() < 0.3:
+        line["drift"] = FIELDS["drift"](rng)
+    if line["command"] != "account" and rng.random() < 0.02:
+        line["max_probability"] = FIELDS["max_probability"](rng)
+
+
 def _account(rng: random.Random) -> dict[str, Any]:
     """An inline account: a cross balance and one to three positions, some isolated."""
     positions = []
@@ -170,6 +223,14 @@ def request(rng: random.Random, command: str | None = None) -> dict[str, Any]:
     if "entry" in line and "contracts" in line and command != "account" and rng.random() < 0.1:
         del line["entry"], line["contracts"]
         line["fill"] = FIELDS["fill"](rng)
+    if command in CONTRACT_COMMANDS and "entry" in line and "contracts" in line and rng.random() < 0.15:
+        _as_other_contract(line, rng)
+    elif command in MODEL_COMMANDS and rng.random() < 0.1:
+        _with_model(line, rng)
+    if command == "ladder" and "contract_type" not in line and "entry" in line and rng.random() < 0.05:
+        line["versus"] = rng.choice(["linear", "quanto"])
+        if line["versus"] == "quanto":
+            line.update(multiplier=FIELDS["multiplier"](rng), settle_price=FIELDS["settle_price"](rng))
     if command == "account":
         line.update(_account(rng))
     if command == "compare":
@@ -177,4 +238,6 @@ def request(rng: random.Random, command: str | None = None) -> dict[str, Any]:
         line["exchange"] = ",".join(rng.sample(EXCHANGES[1:], 2))
     elif rng.random() < 0.3:
         line["exchange"] = rng.choice(EXCHANGES)
+    if line.get("contract_type") == "quanto":
+        line.pop("exchange", None)  # no venue preset has a BTC quanto
     return line

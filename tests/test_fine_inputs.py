@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, CliRunner
-from fine_corpus import COMMAND_LINE_ONLY, CORPUS, argv, requests
+from fine_corpus import COMMAND_LINE_ONLY, CORPUS, argv, batch_line, requests, stdin
 
 from invfut_cli.cli import app
 from invfut_cli.commands import REGISTRY
@@ -24,8 +24,8 @@ ANSWERS = {ExitCode.OK, ExitCode.STOP_BEYOND_LIQUIDATION, ExitCode.ALERT}
 CORPUS_LINES = requests()
 
 
-def run(words: list[str]) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, words, prog_name="invfut")
+def run(words: list[str], given: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, words, input=given, prog_name="invfut")
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -37,19 +37,20 @@ def test_the_corpus_covers_every_command() -> None:
 @pytest.mark.parametrize("number", range(len(CORPUS_LINES)))
 def test_each_corpus_input_is_answered_on_the_command_line(number: int, tmp_path: Path) -> None:
     words = argv(CORPUS_LINES[number], tmp_path)
-    code, out, err = run(words)
+    code, out, err = run(words, stdin(CORPUS_LINES[number]))
     assert code in ANSWERS, f"invfut {' '.join(words)}: exit {code}: {err}"
     doc = json.loads(out, parse_float=Decimal)
     if words[0] != "schema":
         assert doc["command"] == words[0]
-    # stderr holds notes only (a tick read to the satoshi).
-    assert all(": note: " in line for line in err.splitlines()), err
+    # stderr holds notes only (a tick read to the satoshi), and watch's alert.
+    said = (": note: ", ": alert: ") if words[0] == "watch" else (": note: ",)
+    assert all(any(kind in line for kind in said) for line in err.splitlines()), err
 
 
-def test_the_corpus_through_batch_in_a_real_process() -> None:
+def test_the_corpus_through_batch_in_a_real_process(tmp_path: Path) -> None:
     """The batch lines of the corpus, through ``invfut batch`` as a process: one answer per
     line, no error record, exit 0 or 4 (an alert)."""
-    lines = [line for line in CORPUS_LINES if line["command"] not in COMMAND_LINE_ONLY]
+    lines = [batch_line(line, tmp_path) for line in CORPUS_LINES if line["command"] not in COMMAND_LINE_ONLY]
     env = {**os.environ, "INVFUT_WORKERS": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "invfut_cli", "batch"],

@@ -171,6 +171,10 @@ BY_NAME: dict[str, st.SearchStrategy[str]] = {
     # Every document has its command; most have these.
     "--fields": st.sampled_from(["command", "command,coin", "liquidation_price,command"]),
 }
+#: Sensible values of a command's positional argument, where its metavar does not say enough.
+POSITIONAL_VALUES: dict[tuple[str, str], st.SearchStrategy[str]] = {
+    ("replay", "file"): st.just(str(Path(__file__).parent / "data" / "candles_1m.csv")),
+}
 BY_METAVAR: dict[str, st.SearchStrategy[str]] = {
     "PRICE": PRICE,
     "N": st.one_of(st.integers(1, 1000).map(str), _fixed("1", "1000", MOST_PLACES)),
@@ -279,8 +283,10 @@ def invocations(draw: st.DrawFn, junk: bool = True) -> list[str]:
     words = draw(st.permutations(words))
     positional = []
     for param in (p for p in params if p.positional):
-        if draw(st.booleans()):
-            positional.append(draw(valid_value(param) if not junk or draw(st.integers(0, 3)) else JUNK))
+        # Sensible values give a required argument always (replay's candle file).
+        if (param.required and not junk) or draw(st.booleans()):
+            sensible = POSITIONAL_VALUES.get((command, param.name), valid_value(param))
+            positional.append(draw(sensible if not junk or draw(st.integers(0, 3)) else JUNK))
     as_json = ["--json"]
     return [command, *as_json, *(w for pair in words for w in pair), *positional]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, CliRunner
-from fine_corpus import argv, requests
+from fine_corpus import argv, requests, stdin
 from jsonschema import Draft202012Validator
 from test_schema import CASES, answer
 
@@ -55,7 +55,7 @@ def _answers() -> list[tuple[str, str]]:
         if request["command"] == "schema":
             continue
         words = argv(request)
-        run = CliRunner().invoke(app, words, prog_name="invfut")
+        run = CliRunner().invoke(app, words, input=stdin(request), prog_name="invfut")
         assert run.exit_code in (0, 3, 4), (words, run.stderr)
         found.append((words[0], run.stdout))
     return found

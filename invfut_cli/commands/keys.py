@@ -15,7 +15,9 @@ from invfut_cli.app import command, emit
 from invfut_cli.options import FormatOpt, JsonOpt
 from invfut_cli.selection import ASKED, FieldsOpt
 
-LAYOUT: dict[str, Any] = {"command": None, "action": None, "venues": [None]}
+LAYOUT: dict[str, Any] = {"command": None, "action": None, "venues": [None], "explain": None}
+#: Only a batch line's answer carries ``explain`` (null, or its steps with ``explain``).
+OPTIONAL = frozenset({"explain"})
 
 
 class KeysAction(enum.StrEnum):

@@ -21,7 +21,7 @@ from invfut_cli.core.errors import DomainError
 from invfut_cli.core.margin import FeeTreatment
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.inputs.contract import ContractInput
-from invfut_cli.rounding import DELTA_PLACES, as_written, coin, pct, safe_price, step_for, usd
+from invfut_cli.rounding import DELTA_PLACES, coin, pct, safe_price, step_for, usd
 
 Doc = dict[str, Any]
 
@@ -38,9 +38,12 @@ def _layout(command: str) -> dict[str, Any]:
     return layout
 
 
-def _echo(args: ContractInput) -> Doc:
-    data = args.model_dump(mode="python", exclude={"coin", "exchange"})
-    return {k: (v.value if hasattr(v, "value") else as_written(v)) for k, v in data.items() if k != "grid"}
+def _echo(args: ContractInput, command: str) -> Doc:
+    """The inputs ``command``'s layout declares, each number as given (every place kept, as
+    an inverse document echoes them)."""
+    declared = _layout(command)["inputs"]
+    data = args.model_dump(mode="python", exclude={"coin", "exchange", "grid"})
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if k in declared}
 
 
 def head(command: str, args: ContractInput) -> Doc:
@@ -54,7 +57,7 @@ def head(command: str, args: ContractInput) -> Doc:
             "coin": args.currency,
             "exchange": args.exchange.value,
             "preset": args.preset,
-            "inputs": _echo(args),
+            "inputs": _echo(args, command),
             "size_usd": usd(contract.usd(contract.value(args.entry)), places) if args.usd_known else None,
             "average_entry": usd(args.entry, places),
             "closed": [],

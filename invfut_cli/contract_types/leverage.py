@@ -99,7 +99,7 @@ def leverage_document(args: LeverageContractInput) -> Doc:
             }
         )
     doc = head("leverage", position)
-    doc["inputs"] = _echo(args)
+    doc["inputs"] = _echo(args, "leverage")
     doc.pop("average_entry", None)
     doc.pop("closed", None)
     doc.update(

@@ -22,6 +22,7 @@ from invfut_cli import core
 from invfut_cli.core.contracts import ContractKind, LinearPayoff
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
+from invfut_cli.given import echoed
 from invfut_cli.inputs.contract import ContractInput
 from invfut_cli.inputs.fields import conflict
 from invfut_cli.rounding import coin, coin_up, pct, safe_price, step_for, usd
@@ -108,7 +109,7 @@ def stress_document(args: StressContractInput) -> Doc:
             rows.append(
                 {
                     "scenario": name,
-                    "move_pct": pct(HUNDRED * x),
+                    "move_pct": echoed(HUNDRED * x, 2),  # a move as given (in percent)
                     "price": usd(price, places),
                     "pnl": coin(pnl),
                     "equity": coin(equity),
@@ -117,7 +118,7 @@ def stress_document(args: StressContractInput) -> Doc:
                     "liquidated": liquidated,
                     "margin_to_add": coin_up(needed) if needed > 0 else coin(Decimal(0)),
                     "reason": None,
-                    "settle_move_pct": pct(HUNDRED * y) if args.kind is ContractKind.QUANTO else None,
+                    "settle_move_pct": echoed(HUNDRED * y, 2) if args.kind is ContractKind.QUANTO else None,
                     "settle_price": usd(coin_price, places) if args.settle_price is not None else None,
                     "pnl_usd": usd(pnl * coin_price, places) if usd_known else None,
                     "usd_change": usd(equity * coin_price - start_usd, places) if usd_known else None,

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from invfut_cli import core
 from invfut_cli.contract_types.documents import units_shown
 from invfut_cli.core.contracts import ContractKind, LinearPayoff, same_dollars
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT
+from invfut_cli.inputs.contract import MAX_MULTIPLIER
+from invfut_cli.inputs.fields import CoinName, Model, Price
 from invfut_cli.rounding import coin, pct, safe_price, usd
 
 Doc = dict[str, Any]
@@ -40,11 +44,23 @@ def take(values: dict[str, Any]) -> dict[str, Any] | None:
     if kind == "quanto":
         chosen["multiplier"] = values.pop("multiplier", None)
         chosen["settle_price"] = values.pop("settle_price", None)
-        if chosen["multiplier"] is None or chosen["multiplier"] <= 0:
+        if chosen["multiplier"] is None:
             raise DomainError("--versus quanto needs a positive --multiplier", "multiplier")
-        if chosen["settle_price"] is None or chosen["settle_price"] <= 0:
+        if chosen["settle_price"] is None:
             raise DomainError("--versus quanto needs the settlement coin's price, --settle-price", "settle_price")
-    return chosen
+    # A batch line gives these as text or JSON numbers: read them as the options are.
+    from invfut_cli.option_values import build
+
+    read = build(VersusInput, **{k: v for k, v in chosen.items() if k != "kind"})
+    return {"kind": kind, **read.model_dump(mode="python")}
+
+
+class VersusInput(Model):
+    """The other contract's options: its quote (linear), multiplier and settlement coin's price (quanto)."""
+
+    quote: CoinName | None = None
+    multiplier: Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)] | None = None
+    settle_price: Price | None = None
 
 
 class Versus:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from invfut_cli import core
 from invfut_cli.choices import BasisName, ExchangeName
 from invfut_cli.core import contracts as contract_math
 from invfut_cli.core.contracts import Contract, ContractKind
-from invfut_cli.core.numbers import places_of
+from invfut_cli.given import read_tick
+from invfut_cli.rounding import shown_places
 
 from .contract_options import (  # noqa: F401 - the option types, for the input below and its users
     CONTRACT,
@@ -57,7 +58,8 @@ class ContractInput(Model):
     mm_basis: BasisName | None = None
     mm_deduction: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)] | None = None
     taker_fee: Rate = Decimal(0)
-    tick: Price | None = None
+    #: A tick finer than a satoshi is read to the satoshi, up, with a note (:func:`read_tick`).
+    tick: Annotated[Price, AfterValidator(read_tick)] | None = None
     exchange: ExchangeName = ExchangeName.generic
     #: A ladder's grid (``ladder`` only).
     grid: GridInput | None = None
@@ -186,5 +188,5 @@ class ContractInput(Model):
 
     @property
     def price_places(self) -> int:
-        """Prices are shown to the places given, at least 2."""
-        return max(2, *(places_of(p) for p in (self.entry, self.exit, self.mark) if p is not None))
+        """Prices are shown to the places given, at least 2, at most 8 (:func:`shown_places`)."""
+        return shown_places(*(p for p in (self.entry, self.exit, self.mark) if p is not None))

@@ -89,6 +89,8 @@ CONTRACT_KEYS = ("contract_type", "multiplier", "quote", "settle_price")
 INVERSE_ONLY = (
     "fill", "close", "size_usd", "size_coin", "entry_fee", "exit_fee", "funding", "periods", "hours",
     "target_roe", "target_pnl", "target_usd", "target_liquidation", "sensitivities",
+    # The model probability of liquidation (DOMAIN.md §14) is an inverse position's.
+    "vol", "vol_from", "horizon", "drift", "max_probability",
 )  # fmt: skip
 
 #: A multiplier above this is not a quanto's (coin per USD of price, per contract).

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from invfut_cli.exitcodes import ExitCode
+from invfut_cli.given import GIVEN
 
 #: The word that asks for the venue's mark price in place of a number.
 LIVE = "live"
@@ -56,5 +57,6 @@ def source_doc(mark: Any) -> dict[str, Any]:
     }
 
 
-#: The layout of ``mark_source`` (a key only answers with ``--mark live`` carry).
-MARK_SOURCE: dict[str, Any] = {"venue": None, "symbol": None, "price": None, "timestamp_ms": None}
+#: The layout of ``mark_source`` (a key only answers with ``--mark live`` carry): its price
+#: is the venue's, with the places the venue sent (:data:`~invfut_cli.given.GIVEN`).
+MARK_SOURCE: dict[str, Any] = {"venue": None, "symbol": None, "price": GIVEN, "timestamp_ms": None}

@@ -205,7 +205,7 @@ LAYOUT: dict[str, Any] = {
         {
             "name": None,
             "side": None,
-            "contracts": None,
+            "contracts": GIVEN,  # as the venue sent it
             "venue_liquidation_price": None,
             "liquidation_price": None,
             "difference_steps": None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.contract_types.layout import CONTRACT, LADDER_OPTIONAL, VERSUS, VERSUS_ROW
+from invfut_cli.contract_types.layout import CONTRACT, CONTRACT_INPUTS, LADDER_OPTIONAL, VERSUS, VERSUS_ROW
 from invfut_cli.documents.shared import (
     CLOSED,
     FEE_INPUTS,
@@ -33,6 +33,7 @@ LAYOUT: dict[str, Any] = {
         **FEE_INPUTS,
         **GRID_INPUTS,
         "sensitivities": None,
+        **CONTRACT_INPUTS,
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.contract_types.layout import CONTRACT
+from invfut_cli.contract_types.layout import CONTRACT, CONTRACT_INPUTS
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import GRID_INPUTS, HEAD, ORDER_COST, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 from invfut_cli.given import GIVEN
@@ -17,6 +17,7 @@ LAYOUT: dict[str, Any] = {
         **RULE_INPUTS,
         **GRID_INPUTS,
         **RISK_INPUTS,
+        **CONTRACT_INPUTS,
     },
     "size_asked": SIZE_ASKED,
     "solved": None,

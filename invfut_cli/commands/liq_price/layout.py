@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.contract_types.layout import CONTRACT
+from invfut_cli.contract_types.layout import CONTRACT, CONTRACT_INPUTS
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import (
     CLOSED,
@@ -30,6 +30,7 @@ LAYOUT: dict[str, Any] = {
         "fail_within": None,
         "target_liquidation": None,
         **RISK_INPUTS,
+        **CONTRACT_INPUTS,
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.contract_types.layout import CONTRACT
+from invfut_cli.contract_types.layout import CONTRACT, CONTRACT_INPUTS
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import CLOSED, FEE_INPUTS, FILL_INPUTS, HEAD, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 from invfut_cli.given import GIVEN
@@ -20,6 +20,7 @@ LAYOUT: dict[str, Any] = {
         "target_roe": None,
         "target_pnl": None,
         "target_usd": None,
+        **CONTRACT_INPUTS,
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,

@@ -158,7 +158,7 @@ class Rows:
 
     def __iter__(self) -> Iterator[Doc]:
         from invfut_cli.candles import iso
-        from invfut_cli.rounding import as_written, coin, pct
+        from invfut_cli.rounding import coin, pct
 
         if self.values.get("account") is not None:
             from .account_doc import setup
@@ -172,11 +172,12 @@ class Rows:
             yield {
                 "time": iso(candle.time_ms),
                 "line": candle.line,
-                "open": as_written(candle.open),
-                "high": as_written(candle.high),
-                "low": as_written(candle.low),
-                "close": as_written(candle.close),
-                "mark_price": None if candle.mark is None else as_written(candle.mark),
+                # The file's prices, as it gives them.
+                "open": candle.open,
+                "high": candle.high,
+                "low": candle.low,
+                "close": candle.close,
+                "mark_price": candle.mark,
                 "liquidation_price": liq,
                 "equity": coin(equity),
                 "safety_pct": pct(safety),

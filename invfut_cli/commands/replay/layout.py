@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
+from invfut_cli.given import GIVEN
 
-#: One candle of ``--format ndjson``/``csv``.
-ROW: dict[str, Any] = dict.fromkeys(
-    ("time", "line", "open", "high", "low", "close", "mark_price", "liquidation_price", "equity", "safety_pct",
-     "funding", "collateral", "liquidated")
-)  # fmt: skip
+#: One candle of ``--format ndjson``/``csv``: a candle's prices are the file's, as it gives them (:data:`GIVEN`).
+ROW: dict[str, Any] = {
+    **dict.fromkeys(("time", "line")),
+    **dict.fromkeys(("open", "high", "low", "close", "mark_price"), GIVEN),
+    **dict.fromkeys(("liquidation_price", "equity", "safety_pct", "funding", "collateral", "liquidated")),
+}
 
 LAYOUT: dict[str, Any] = {
     **HEAD,
@@ -31,7 +33,7 @@ LAYOUT: dict[str, Any] = {
     "liquidated_at": {"time": None, "price": None, "line": None},
     "min_equity": None,
     "min_safety_pct": None,
-    "worst_price": {"time": None, "price": None},
+    "worst_price": {"time": None, "price": GIVEN},  # a candle's extreme, as the file gives it
     "funding_paid": None,
     "funding_payments": None,
     "funding_interval_hours": None,

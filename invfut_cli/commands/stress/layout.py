@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invfut_cli.contract_types.layout import CONTRACT, STRESS_ROW
+from invfut_cli.contract_types.layout import CONTRACT, CONTRACT_INPUTS, STRESS_ROW
 from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.documents.shared import CLOSED, FILL_INPUTS, HEAD, LIQUIDATION, POSITION_INPUTS, RULE_INPUTS, SIZE_ASKED
 from invfut_cli.given import GIVEN
@@ -21,6 +21,8 @@ LAYOUT: dict[str, Any] = {
         "target_liquidation": None,
         "move": [None],
         "scenario": [None],
+        **CONTRACT_INPUTS,
+        "settle_move": [None],
     },
     "size_asked": SIZE_ASKED,
     "size_usd": None,

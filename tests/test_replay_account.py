@@ -211,3 +211,19 @@ def test_the_mark_column_is_the_price_tested(tmp_path: Path) -> None:
     doc = run_cli("replay", str(file), "--account", str(acct), "--json").json()
     assert doc["price_source"] == "mark"
     assert doc["liquidated_at"] == {"time": "2024-01-01T00:02:00Z", "price": liq, "line": 4}
+
+
+def test_rows_after_the_cross_liquidation_hold_nothing(tmp_path: Path) -> None:
+    """The cross balance is lost at the liquidation: the rows after it say 0 equity and 0
+    balance, not the balance the account had; the liquidating row is at the liquidation price."""
+    import json
+
+    liq = shown_long(exact_cross_liquidation(Fraction(1)))
+    acct = account_file(tmp_path / "a.toml", "1")
+    file = candles(tmp_path / "c.csv", [D(59000), liq - 1000, D(59000)])
+    out = run_cli("replay", str(file), "--account", str(acct), "--funding", "0", "--format", "ndjson").stdout
+    rows = [json.loads(line, parse_float=D) for line in out.splitlines()]
+    hit = [i for i, r in enumerate(rows) if r["liquidated"]]
+    assert hit and rows[hit[0]]["safety_pct"] == 0
+    for row in rows[hit[0] + 1 :]:
+        assert row["equity"] == 0 and row["collateral"] == 0

@@ -213,8 +213,10 @@ class AccountReplay:
                 if w.worst_price is None or s * (extreme - w.worst_price) < 0:
                     w.worst_price, w.worst_ms = extreme, candle.time_ms
                 hit = down or everywhere or (liq is not None and s * (extreme - liq) <= 0)
-            equity = balance
+            # After the cross part is liquidated its balance is lost: the rows after say 0.
+            equity = ZERO if down else balance
             safety = None
+            held = ZERO if down else balance
             if not down:
                 # A liquidated account is closed at the liquidation price (§11): its worst is there.
                 at_price = liq if hit and liq is not None else extreme
@@ -228,7 +230,7 @@ class AccountReplay:
                 if hit:
                     down = True
                     w.hit, w.liquidated_price, w.balance_end = candle, liq, balance
-            yield candle, liq, equity, safety, paid, balance, hit
+            yield candle, liq, equity, safety, paid, held, hit
         if worst is not None:
             self._settle_need(worst, path_funding)
         if w.candles == 0:

@@ -64,9 +64,9 @@ def describe_error(
 
 def error_object(option: str | None, code: ExitCode, details: list[tuple[str | None, str]]) -> dict[str, Any]:
     """The ``error`` object of a JSON error: option, message, exit code (and every problem)."""
-    error: dict[str, Any] = {"option": option, "message": " ".join(details[0][1].split()), "exit_code": int(code)}
+    error: dict[str, Any] = {"option": option, "message": one_line(details[0][1]), "exit_code": int(code)}
     if len(details) > 1:
-        error["errors"] = [{"option": o, "message": " ".join(m.split())} for o, m in details]
+        error["errors"] = [{"option": o, "message": one_line(m)} for o, m in details]
     return error
 
 
@@ -83,7 +83,7 @@ def report(
     # command's name later on, as in ``invfut lig-price pnl``, did not run.
     command = argv[0] if argv and argv[0] in REGISTRY else None
     where = f"{prog} {command}" if command else prog
-    text = " ".join(message.split())
+    text = one_line(message)
     if wants_json(argv):
         from .render.json_out import scalar
 
@@ -91,6 +91,21 @@ def report(
     else:
         sys.stderr.write(f"{where}: error: {text}\n")
     return code
+
+
+#: The longest value an error message echoes (as :func:`invfut_cli.live.errors.scrub` cuts).
+ECHO_CHARS = 200
+
+
+def shown(value: object) -> str:
+    """``value``'s text as an error message echoes it: at most :data:`ECHO_CHARS` characters."""
+    text = str(value)
+    return text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 1] + "…"
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line, each word (an echoed value) at most :data:`ECHO_CHARS` characters."""
+    return " ".join(shown(word) for word in message.split())
 
 
 def wants_json(argv: list[str]) -> bool:

@@ -2,6 +2,7 @@
 
 ``keys set VENUE`` prompts for the key without echoing it; ``keys list`` names the venues
 that have one (never a key); ``keys delete VENUE`` removes it. No option takes a key.
+It has no ``run``: it prompts and changes the keyring, so ``batch`` does not run it.
 """
 
 from __future__ import annotations
@@ -73,14 +74,6 @@ def draw_table(doc: dict[str, Any], console: Any) -> None:
 def flat_records(doc: dict[str, Any]) -> Any:
     for venue in doc["venues"]:
         yield {"action": doc["action"], "venue": venue}
-
-
-def run(**values: Any) -> dict[str, Any]:
-    """``keys list``'s document (the one action without a prompt or a change)."""
-    from invfut_cli.live import keys
-    from invfut_cli.live.transport import VENUES
-
-    return {"command": "keys", "action": "list", "venues": keys.stored_venues([k for k, v in VENUES.items() if v.ccxt_id])}
 
 
 def explain_lines(doc: dict[str, Any]) -> list[str]:

@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from .commands import REGISTRY
 from .core.errors import DomainError
+from .echo import one_line
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
 
@@ -91,21 +92,6 @@ def report(
     else:
         sys.stderr.write(f"{where}: error: {text}\n")
     return code
-
-
-#: The longest value an error message echoes (as :func:`invfut_cli.live.errors.scrub` cuts).
-ECHO_CHARS = 200
-
-
-def shown(value: object) -> str:
-    """``value``'s text as an error message echoes it: at most :data:`ECHO_CHARS` characters."""
-    text = str(value)
-    return text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 1] + "…"
-
-
-def one_line(message: str) -> str:
-    """``message`` on one line, each word (an echoed value) at most :data:`ECHO_CHARS` characters."""
-    return " ".join(shown(word) for word in message.split())
 
 
 def wants_json(argv: list[str]) -> bool:

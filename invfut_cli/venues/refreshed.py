@@ -99,7 +99,7 @@ def _check_rules(rules: dict[str, Any], path: Path, where: str) -> None:
     """Refuse ``rules`` (one coin's) with a :class:`ConfigError` naming the cache and the key."""
     from pydantic import ValidationError
 
-    from invfut_cli.error_report import shown
+    from invfut_cli.echo import shown
 
     try:
         _rules_model().model_validate(rules)

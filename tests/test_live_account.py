@@ -286,3 +286,41 @@ def test_keys_list_takes_no_venue(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == ExitCode.USAGE and out == ""
     (line,) = err.splitlines()
     assert "VENUE" in line
+
+
+#: Malformed answers to the key's permission check, each a venue fault (exit 9), not a crash.
+MALFORMED_PERMISSIONS = {
+    "bybit-result-missing": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": ""}),
+    "bybit-result-null": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": "", "result": None}),
+    "bybit-permissions-a-list": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": "", "result": {"permissions": []}}),
+    "okx-data-empty": ("okx:ETH", "/api/v5/account/config", {"code": "0", "data": []}),
+    "okx-data-a-text": ("okx:ETH", "/api/v5/account/config", {"code": "0", "data": "x"}),
+    "binance-a-list": ("binance", "/sapi/v1/account/apiRestrictions", [1, 2]),
+}
+
+
+def one_venue_fault(run: Any, venue: str) -> None:
+    assert run.exit_code == ExitCode.VENUE and run.stdout == "", run.stderr
+    (line,) = run.stderr.splitlines()
+    assert venue in line and "internal error" not in line and len(line) <= 300
+    no_key_text(line)
+
+
+@pytest.mark.parametrize("name", MALFORMED_PERMISSIONS)
+def test_a_malformed_permissions_answer_is_the_venue_fault(venues: Venues, cli: Any, name: str) -> None:
+    target, path, body = MALFORMED_PERMISSIONS[name]
+    venue = target.split(":")[0]
+    serve_account(venues, venue, {path: body})
+    run = live(cli, target)
+    one_venue_fault(run, venue)
+    assert "the key's permissions" in run.stderr
+    assert [r.path_url.split("?")[0] for r in venues.sent] == [path]  # no position was read unchecked
+
+
+def test_an_answer_nested_100000_levels_is_the_venue_fault(venues: Venues, cli: Any) -> None:
+    serve_account(venues, "bybit")
+    deep = '{"retCode": 0, "result": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    venues.serve("GET", "/v5/position/list", (200, deep))
+    run = live(cli, "bybit")
+    one_venue_fault(run, "bybit")
+    assert "the positions" in run.stderr and "nested too deep" in run.stderr

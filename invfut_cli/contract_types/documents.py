@@ -79,7 +79,7 @@ def contract_keys(args: ContractInput) -> Doc:
         "underlying": args.coin if linear else None,
         "quote": args.currency if linear else "USD",
         "units": units_shown(contract.units),
-        "settle_price": args.settle_price,
+        "settle_price": as_written(args.settle_price),  # finer than a satoshi: to 8 places
     }
 
 

@@ -19,7 +19,7 @@ from invfut_cli.contract_types.documents import units_shown
 from invfut_cli.core.contracts import ContractKind, LinearPayoff, same_dollars
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT
-from invfut_cli.rounding import coin, pct, safe_price, usd
+from invfut_cli.rounding import as_written, coin, pct, safe_price, usd
 
 Doc = dict[str, Any]
 
@@ -115,7 +115,7 @@ class Versus:
             "margin_currency": self.currency,
             "units": units_shown(contract.units),
             "contracts": None if contracts is None else usd(contracts, 8),
-            "settle_price": None if self.kind is ContractKind.LINEAR else self.rate,
+            "settle_price": None if self.kind is ContractKind.LINEAR else as_written(self.rate),
             "collateral": coin(self.collateral),
             "liquidation_price": safe_price(self.liquidation, self.side, step),
             "bankruptcy_price": safe_price(self.bankruptcy, self.side, step),

@@ -373,3 +373,14 @@ def test_a_settle_price_finer_than_a_satoshi_is_answered_and_shown_to_the_satosh
     for key in where:
         doc = doc[key]
     assert doc["settle_price"] == Decimal("0.5")
+
+
+def test_an_entry_finer_than_a_satoshi_shows_prices_and_usd_to_8_places() -> None:
+    """A linear entry of 0.500000000001 is answered as an inverse one is: prices and USD to
+    8 places at most (size_usd is 1 contract of 1 coin at the entry: 0.5 USD)."""
+    run = run_cli("liq-price", "--side", "long", "--entry", "0.500000000001", "--contracts", "1", "--leverage", "0.5",
+                  "--balance", "0.001", "--contract-type", "linear", "--json")  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    doc = run.json()
+    assert doc["size_usd"] == doc["average_entry"] == Decimal("0.5")
+    assert -doc["liquidation_price"].as_tuple().exponent <= 8

@@ -16,7 +16,7 @@ from invfut_cli import core
 from invfut_cli.choices import BasisName, ExchangeName
 from invfut_cli.core import contracts as contract_math
 from invfut_cli.core.contracts import Contract, ContractKind
-from invfut_cli.core.numbers import places_of
+from invfut_cli.rounding import shown_places
 
 from .contract_options import (  # noqa: F401 - the option types, for the input below and its users
     CONTRACT,
@@ -186,5 +186,6 @@ class ContractInput(Model):
 
     @property
     def price_places(self) -> int:
-        """Prices are shown to the places given, at least 2."""
-        return max(2, *(places_of(p) for p in (self.entry, self.exit, self.mark) if p is not None))
+        """Prices are shown to the places given: at least 2, at most 8 (as an inverse
+        position's, :func:`invfut_cli.rounding.shown_places`)."""
+        return shown_places(*(p for p in (self.entry, self.exit, self.mark) if p is not None))

@@ -85,7 +85,8 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
     run = spec(command).run
     if run is None:
         known = ", ".join(sorted(name for name in REGISTRY if spec(name).run is not None))
-        return _error(number, "command", f"unknown command {command!r}: use one of {known}"), FAILED
+        said = f"{command} does not run in batch" if command in REGISTRY else f"unknown command {command!r}"
+        return _error(number, "command", f"{said}: use one of {known}"), FAILED
     explain = values.pop("explain", False) is True
     for field in OUTPUT_FIELDS:
         values.pop(field, None)

@@ -99,13 +99,16 @@ def _shallow(data: Any) -> Any:
     return data
 
 
-#: JSON numbers with a point are exact decimals; NaN and infinities are refused, and so is a
-#: key given twice in one object.
+#: JSON numbers are exact decimals (whole ones too: Python's ``int`` refuses more than 4,300
+#: digits, a ``Decimal`` takes any, and the models' ranges refuse what is too large); NaN and
+#: infinities are refused, and so is a key given twice in one object.
 def _decoder() -> Any:
     import json
     from decimal import Decimal
 
-    return json.JSONDecoder(parse_float=Decimal, parse_constant=_constant, object_pairs_hook=_unique)
+    return json.JSONDecoder(
+        parse_float=Decimal, parse_int=Decimal, parse_constant=_constant, object_pairs_hook=_unique
+    )
 
 
 _JSON: Any = None
@@ -149,6 +152,12 @@ def parse_toml(
         raise error(path, f"nested more than {MAX_DEPTH} levels deep") from None
     except Hostile as exc:
         raise error(path, str(exc)) from None
+    except ValueError:  # tomllib reads a whole number with int(), which refuses too many digits
+        raise error(path, f"an integer has more than {_INT_DIGITS:,} digits: not a number invfut takes") from None
+
+
+#: The most digits Python's ``int`` reads from a text (what tomllib reads a whole number with).
+_INT_DIGITS = 4300
 
 
 def load_toml(

@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from .commands import REGISTRY
 from .core.errors import DomainError
+from .echo import one_line
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
 
@@ -64,9 +65,9 @@ def describe_error(
 
 def error_object(option: str | None, code: ExitCode, details: list[tuple[str | None, str]]) -> dict[str, Any]:
     """The ``error`` object of a JSON error: option, message, exit code (and every problem)."""
-    error: dict[str, Any] = {"option": option, "message": " ".join(details[0][1].split()), "exit_code": int(code)}
+    error: dict[str, Any] = {"option": option, "message": one_line(details[0][1]), "exit_code": int(code)}
     if len(details) > 1:
-        error["errors"] = [{"option": o, "message": " ".join(m.split())} for o, m in details]
+        error["errors"] = [{"option": o, "message": one_line(m)} for o, m in details]
     return error
 
 
@@ -83,7 +84,7 @@ def report(
     # command's name later on, as in ``invfut lig-price pnl``, did not run.
     command = argv[0] if argv and argv[0] in REGISTRY else None
     where = f"{prog} {command}" if command else prog
-    text = " ".join(message.split())
+    text = one_line(message)
     if wants_json(argv):
         from .render.json_out import scalar
 

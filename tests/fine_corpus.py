@@ -17,7 +17,7 @@ from conftest import ROOT
 
 CORPUS = ROOT / "tests" / "data" / "fine_inputs.ndjson"
 #: Commands a ``batch`` line cannot run (no numbers to answer): the command line runs them.
-COMMAND_LINE_ONLY = {"exchanges", "schema"}
+COMMAND_LINE_ONLY = {"exchanges", "schema", "keys"}  # keys prompts and changes the keyring: not in batch
 #: Fields that are a command's positional argument, not an option.
 POSITIONAL = ("name", "action", "file")
 #: The candle file's header (``replay``).

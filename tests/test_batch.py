@@ -420,3 +420,24 @@ def test_gnu_parallel_split_writes_what_one_run_writes(tmp_path: Path) -> None:
     failed = sum(any(b'"error"' in line for line in job) for job in jobs)
     assert 1 < failed < len(jobs)
     assert split.returncode == failed  # GNU parallel's exit code: how many jobs exited non-zero
+
+
+def test_keys_does_not_run_in_batch_and_the_run_goes_on() -> None:
+    """keys prompts and changes the keyring: a keys line (any action) is a usage error record,
+    never an internal error and never another action's answer; the next line is answered."""
+    from io import BytesIO, StringIO
+
+    from invfut_cli.batchrun import run
+
+    good = {"command": "pnl", "side": "long", "entry": 8000, "exit": 9000, "contracts": 1}
+    lines = [{"command": "keys"}, {"command": "keys", "action": "set", "venue": "bybit"},
+             {"command": "keys", "action": "list", "explain": True}, good]  # fmt: skip
+    out = StringIO()
+    code = run(BytesIO(b"".join(json.dumps(line).encode() + b"\n" for line in lines)), out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert code == ExitCode.BATCH_ERRORS and len(records) == 4
+    for number, record in enumerate(records[:3], 1):
+        assert record["line"] == number and set(record) == {"line", "error"}, record
+        assert record["error"]["exit_code"] == ExitCode.USAGE and record["error"]["option"] == "command"
+        assert "keys does not run in batch" in record["error"]["message"]
+    assert records[3]["command"] == "pnl"

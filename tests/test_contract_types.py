@@ -353,3 +353,36 @@ def test_fail_within_alerts_on_a_linear_position() -> None:
     assert doc["distance_from_mark_pct"] == D("-0.99")  # 100·(54,271.36 − 54,814.07)/54,814.07
     far = run_cli(*args, "--mark", "60000", "--fail-within", "2")
     assert far.exit_code == 0 and far.json()["alert"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        (("liq-price", "--contract-type", "quanto"), ()),
+        (("ladder", "--versus", "quanto", "--pct", "1", "--pct-step", "1"), ("versus",)),
+    ],
+    ids=["liq-price", "ladder-versus"],
+)
+def test_a_settle_price_finer_than_a_satoshi_is_answered_as_given(
+    args: tuple[str, ...], where: tuple[str, ...]
+) -> None:
+    """--settle-price 0.500000000001 is a valid price: it is answered (not an internal error),
+    and echoed as given (an input keeps the places it was given)."""
+    run = run_cli(*args, "--side", "long", "--entry", "1000", "--contracts", "1", "--leverage", "2",
+                  "--settle-price", "0.500000000001", "--multiplier", "0.001", "--json")  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    doc = run.json()
+    for key in where:
+        doc = doc[key]
+    assert doc["settle_price"] == Decimal("0.500000000001")
+
+
+def test_an_entry_finer_than_a_satoshi_shows_prices_and_usd_to_8_places() -> None:
+    """A linear entry of 0.500000000001 is answered as an inverse one is: prices and USD to
+    8 places at most (size_usd is 1 contract of 1 coin at the entry: 0.5 USD)."""
+    run = run_cli("liq-price", "--side", "long", "--entry", "0.500000000001", "--contracts", "1", "--leverage", "0.5",
+                  "--balance", "0.001", "--contract-type", "linear", "--json")  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    doc = run.json()
+    assert doc["size_usd"] == doc["average_entry"] == Decimal("0.5")
+    assert -doc["liquidation_price"].as_tuple().exponent <= 8

@@ -156,15 +156,3 @@ def test_a_live_mark_is_echoed_as_the_venue_sent_it(monkeypatch: pytest.MonkeyPa
     assert code == ExitCode.OK
     assert doc["mark_source"]["price"] == sent
     assert doc["mark_price"] == nearest(Fraction(sent), 2)
-
-
-def test_keys_in_batch_is_an_answer() -> None:
-    """A ``keys`` line (list, nothing stored in the test's keyring): an answer with its explain
-    key, null or the steps (it ended in an internal error)."""
-    from invfut_cli.batchrun import run
-
-    out = io.StringIO()
-    run(io.BytesIO(b'{"command": "keys"}\n{"command": "keys", "explain": true}\n'), out)
-    plain, explained = (json.loads(text) for text in out.getvalue().splitlines())
-    assert plain == {"command": "keys", "action": "list", "venues": [], "explain": None}
-    assert explained["venues"] == [] and len(explained["explain"]) == 1

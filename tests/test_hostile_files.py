@@ -158,3 +158,52 @@ def test_depth_is_counted_without_recursion() -> None:
         value = [value]
     assert depth_of(value) == MAX_DEPTH + 1  # stops counting past the limit
     assert depth_of({"a": [1, {"b": []}]}) == 4 and depth_of(1) == 0
+
+
+#: A whole number past Python's limit on int() of a text (4,300 digits).
+LONG = "9" * 5000
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml"])
+def test_an_account_file_with_a_5000_digit_integer_is_the_file_error(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"long{suffix}"
+    if suffix == ".json":
+        path.write_text(
+            '{"coin": "BTC", "balance": ' + LONG + ', "position": [{"side": "long", "contracts": 1, "entry": 60000}]}',
+            encoding="utf-8",
+        )
+    else:
+        path.write_text(
+            f'coin = "BTC"\nbalance = {LONG}\n[[position]]\nside = "long"\ncontracts = 1\nentry = 60000\n',
+            encoding="utf-8",
+        )
+    one_file_error(path, "balance" if suffix == ".json" else "digits")
+    assert len(account(path)[2]) < 600  # the value is not echoed in full
+
+
+def test_a_batch_line_with_a_5000_digit_integer_is_an_error_record_and_the_run_goes_on() -> None:
+    good = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": 1, "exit": 9000}\n'
+    long_int = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": ' + LONG.encode() + b', "exit": 9000}\n'
+    long_text = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": "' + b"6" * 5000 + b'", "exit": 9000}\n'
+    code, records = batch(good + long_int + long_text + good)
+    assert code == ExitCode.BATCH_ERRORS
+    assert [r.get("command") for r in (records[0], records[3])] == ["pnl", "pnl"]
+    for number, record in ((2, records[1]), (3, records[2])):
+        assert record["line"] == number
+        error = record["error"]
+        assert error["exit_code"] == ExitCode.USAGE and error["option"] == "--contracts", error["message"][:300]
+        assert "internal error" not in error["message"]
+        assert len(error["message"]) < 400  # the 5,000-character value is cut, not repeated
+
+
+def test_a_5000_digit_integer_in_a_real_batch_process() -> None:
+    good = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": 1, "exit": 9000}\n'
+    line = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": ' + LONG.encode() + b', "exit": 9000}\n'
+    done = subprocess.run(
+        [sys.executable, "-m", "invfut_cli", "batch"], input=line + good, capture_output=True, timeout=60, cwd=ROOT
+    )
+    assert done.returncode == ExitCode.BATCH_ERRORS, done.stderr
+    assert done.stderr == b""
+    first, second = (json.loads(x) for x in done.stdout.splitlines())
+    assert first["line"] == 1 and first["error"]["exit_code"] == ExitCode.USAGE
+    assert second["command"] == "pnl"

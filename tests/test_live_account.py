@@ -209,3 +209,118 @@ def test_keys_set_list_delete_through_the_keyring(monkeypatch: pytest.MonkeyPatc
     no_key_text(json.dumps(listed))
     assert cli("keys", "delete", "bybit").exit_code == 0 and store.stored == {}
     assert cli("keys", "list", "--json").json()["venues"] == []
+
+
+def keys_run(args: list[str], input: str | None = None) -> tuple[int, str, str]:
+    from conftest import CliRunner
+
+    from invfut_cli.cli import app
+
+    result = CliRunner().invoke(app, ["keys", *args], input=input, prog_name="invfut")
+    no_key_text(result.stdout, result.stderr)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_keys_set_without_a_keyring_asks_for_nothing_in_a_real_process() -> None:
+    """No keyring (the failing backend), no terminal: one usage line before any key is read,
+    nothing on stdout, no warning about echo; the key on stdin never appears."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    for name in ("BYBIT_API_KEY", "BYBIT_API_SECRET"):
+        env.pop(f"INVFUT_{name}", None)
+    for given in (f"{KEY}\n{SECRET}\n", ""):
+        done = subprocess.run(
+            [sys.executable, "-m", "invfut_cli", "keys", "set", "bybit"],
+            input=given, capture_output=True, text=True, env=env, timeout=60, cwd=ROOT,
+        )  # fmt: skip
+        assert done.returncode == ExitCode.USAGE and done.stdout == "", done.stderr
+        (line,) = done.stderr.splitlines()
+        assert "keyring" in line and "INVFUT_BYBIT_API_KEY" in line
+        no_key_text(done.stdout, done.stderr)
+
+
+def test_keys_set_with_the_input_ending_at_a_prompt_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = MemoryKeyring()
+    monkeypatch.setattr("invfut_cli.live.keys._keyring", lambda: store)
+    for given in ("", f"{KEY}\n", f"{KEY}"):  # nothing, or the key without the secret
+        code, out, err = keys_run(["set", "bybit"], given)
+        assert code == ExitCode.USAGE and out == "", err
+        (line,) = err.splitlines()
+        assert "input ended" in line and "interrupted" not in line
+        assert store.stored == {}  # nothing half-stored
+
+
+def test_keys_set_at_a_terminal_prompts_on_stderr_without_echo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a terminal the prompts go to stderr (stdout is data) and the parts are read by
+    getpass (no echo); Ctrl-D at a prompt is a usage error, not an interruption."""
+    import getpass
+
+    store = MemoryKeyring()
+    monkeypatch.setattr("invfut_cli.live.keys._keyring", lambda: store)
+    monkeypatch.setattr("invfut_cli.commands.keys._terminal", lambda: True)
+    typed = iter([KEY, SECRET])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    code, out, err = keys_run(["set", "bybit", "--json"])
+    assert code == 0 and json.loads(out)["venues"] == ["bybit"]
+    assert "API key" in err and "API secret" in err
+    assert store.stored[("invfut", "bybit:api_secret")] == SECRET
+
+    def end(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr(getpass, "getpass", end)
+    code, out, err = keys_run(["set", "okx"])
+    assert code == ExitCode.USAGE and out == ""
+    assert err.splitlines()[-1].startswith("invfut keys: error:") and "input ended" in err
+    assert ("invfut", "okx:api_key") not in store.stored
+
+
+def test_keys_list_takes_no_venue(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("invfut_cli.live.keys._keyring", lambda: MemoryKeyring())
+    code, out, err = keys_run(["list", "bybit"])
+    assert code == ExitCode.USAGE and out == ""
+    (line,) = err.splitlines()
+    assert "VENUE" in line
+
+
+#: Malformed answers to the key's permission check, each a venue fault (exit 9), not a crash.
+MALFORMED_PERMISSIONS = {
+    "bybit-result-missing": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": ""}),
+    "bybit-result-null": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": "", "result": None}),
+    "bybit-permissions-a-list": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": "", "result": {"permissions": []}}),
+    "okx-data-empty": ("okx:ETH", "/api/v5/account/config", {"code": "0", "data": []}),
+    "okx-data-a-text": ("okx:ETH", "/api/v5/account/config", {"code": "0", "data": "x"}),
+    "binance-a-list": ("binance", "/sapi/v1/account/apiRestrictions", [1, 2]),
+}
+
+
+def one_venue_fault(run: Any, venue: str) -> None:
+    assert run.exit_code == ExitCode.VENUE and run.stdout == "", run.stderr
+    (line,) = run.stderr.splitlines()
+    assert venue in line and "internal error" not in line and len(line) <= 300
+    no_key_text(line)
+
+
+@pytest.mark.parametrize("name", MALFORMED_PERMISSIONS)
+def test_a_malformed_permissions_answer_is_the_venue_fault(venues: Venues, cli: Any, name: str) -> None:
+    target, path, body = MALFORMED_PERMISSIONS[name]
+    venue = target.split(":")[0]
+    serve_account(venues, venue, {path: body})
+    run = live(cli, target)
+    one_venue_fault(run, venue)
+    assert "the key's permissions" in run.stderr
+    assert [r.path_url.split("?")[0] for r in venues.sent] == [path]  # no position was read unchecked
+
+
+def test_an_answer_nested_100000_levels_is_the_venue_fault(venues: Venues, cli: Any) -> None:
+    serve_account(venues, "bybit")
+    deep = '{"retCode": 0, "result": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    venues.serve("GET", "/v5/position/list", (200, deep))
+    run = live(cli, "bybit")
+    one_venue_fault(run, "bybit")
+    assert "the positions" in run.stderr and "nested too deep" in run.stderr

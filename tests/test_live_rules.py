@@ -137,3 +137,35 @@ def test_refresh_table_says_what_was_not_read(venues: Venues, cli: Any) -> None:
     run = cli("exchanges", "--refresh", "binance")
     assert run.exit_code == 0
     assert "not read: BTC: max_leverage and tiers" in run.stdout and "cached in" in run.stdout
+
+
+def _cache_of(rules: dict[str, Any], read_at: Any = "2026-01-01T00:00:00Z") -> str:
+    return json.dumps({"format": 1, "venues": {"okx": {"read_at": read_at, "coins": {"BTC": rules}}}})
+
+
+TIERS_DOWN = [{"up_to": "10", "mmr": "0.01", "max_leverage": "10"}, {"up_to": "5", "mmr": "0.02", "max_leverage": "5"}]
+HOSTILE_CACHES = {
+    "nested-100000": ('{"venues": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than"),
+    "lot-1e-9999999": (_cache_of({"lot": "1e-9999999"}), "venues.okx.coins.BTC.lot"),
+    "lot-number-1e-9999999": (_cache_of({"lot": 0}).replace('"lot": 0', '"lot": 1e-9999999'), "venues.okx.coins.BTC.lot"),
+    "tick-5000-digits": (_cache_of({"tick": "7" * 5000}), "venues.okx.coins.BTC.tick"),
+    "leverage-huge": (_cache_of({"max_leverage": "1e30"}), "venues.okx.coins.BTC.max_leverage"),
+    "tier-mmr-above-1": (_cache_of({"tiers": [{"mmr": "2", "max_leverage": "10"}]}), "venues.okx.coins.BTC.tiers.0.mmr"),
+    "tier-bounds-down": (_cache_of({"tiers": TIERS_DOWN}), "venues.okx.coins.BTC"),
+    "read-at-not-a-time": (_cache_of({"lot": "1"}, read_at="yesterday"), "venues.okx.read_at"),
+    "read-at-not-text": (_cache_of({"lot": "1"}, read_at=5), "venues.okx"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_CACHES)
+def test_a_hostile_cache_is_the_file_error_naming_the_cache(cli: Any, name: str) -> None:
+    """The cache is read as a hostile file: one line naming rules.json (never the shipped
+    presets), exit 6, nothing on stdout, never an internal error; a value is not echoed whole."""
+    text, says = HOSTILE_CACHES[name]
+    cache_file().parent.mkdir(parents=True, exist_ok=True)
+    cache_file().write_text(text)
+    run = cli(*LONG, "--exchange", "okx")
+    assert run.exit_code == ExitCode.CONFIG and run.stdout == "", run.stderr[:300]
+    (line,) = run.stderr.splitlines()
+    assert str(cache_file()) in line and says in line, line[:300]
+    assert "presets.toml" not in line and "internal error" not in line and len(line) < 600

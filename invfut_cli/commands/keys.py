@@ -1,7 +1,9 @@
 """``invfut keys``: the read-only API keys of the live commands, in the system keyring.
 
-``keys set VENUE`` prompts for the key without echoing it; ``keys list`` names the venues
+``keys set VENUE`` prompts for the key (on stderr) without echoing it, or reads it from
+stdin, a line a part, when stdin is not a terminal; ``keys list`` names the venues
 that have one (never a key); ``keys delete VENUE`` removes it. No option takes a key.
+It has no ``run``: it prompts and changes the keyring, so ``batch`` does not run it.
 """
 
 from __future__ import annotations
@@ -42,18 +44,21 @@ def keys_command(
     from invfut_cli.live.transport import VENUES
     from invfut_cli.live.transport import venue as reachable
 
+    if action is KeysAction.list and venue is not None:
+        raise DomainError("keys list takes no VENUE: it names every venue with a key")
     if action is not KeysAction.list:
         if venue is None:
             raise DomainError(f"keys {action.value} needs the VENUE argument")
         reachable(venue.lower(), "VENUE")
         venue = venue.lower()
     if action is KeysAction.set:
+        keys.keyring_for(venue)  # no keyring: said before any key is asked for
         parts = {
-            "API_KEY": typer.prompt(f"{venue} API key (read-only)", hide_input=True),
-            "API_SECRET": typer.prompt(f"{venue} API secret", hide_input=True),
+            "API_KEY": secret(f"{venue} API key (read-only)"),
+            "API_SECRET": secret(f"{venue} API secret"),
         }
         if VENUES[venue].needs_password:
-            parts["API_PASSWORD"] = typer.prompt(f"{venue} API passphrase", hide_input=True)
+            parts["API_PASSWORD"] = secret(f"{venue} API passphrase")
         keys.store_credentials(venue, parts)
         done = [venue]
     elif action is KeysAction.delete:
@@ -63,6 +68,43 @@ def keys_command(
     doc: dict[str, Any] = {"command": "keys", "action": action.value, "venues": done}
     asked = ASKED.get()
     emit(doc if asked is None else asked.typed(asked.cut(doc)), as_json, fmt)
+
+
+def _terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def secret(label: str) -> str:
+    """A key's part, never echoed: at a terminal, prompted on stderr (stdout is data) and read
+    without echo; from a pipe, its next line, without a prompt. The input ending first is a
+    usage error (one line); Ctrl-C stays an interruption."""
+    import sys
+
+    from invfut_cli.core.errors import DomainError
+
+    if _terminal():
+        import getpass
+        import warnings
+
+        sys.stderr.write(f"{label}: ")
+        sys.stderr.flush()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", getpass.GetPassWarning)
+                text = getpass.getpass("")
+        except EOFError:
+            sys.stderr.write("\n")
+            text = None
+    else:
+        line = sys.stdin.readline()
+        text = line.rstrip("\r\n") if line else None
+    if text is None:
+        raise DomainError(f"keys set: the input ended before the {label} was given")
+    if not text.strip():
+        raise DomainError(f"keys set: the {label} is empty")
+    return text
 
 
 def draw_table(doc: dict[str, Any], console: Any) -> None:
@@ -75,14 +117,6 @@ def draw_table(doc: dict[str, Any], console: Any) -> None:
 def flat_records(doc: dict[str, Any]) -> Any:
     for venue in doc["venues"]:
         yield {"action": doc["action"], "venue": venue}
-
-
-def run(**values: Any) -> dict[str, Any]:
-    """``keys list``'s document (the one action without a prompt or a change)."""
-    from invfut_cli.live import keys
-    from invfut_cli.live.transport import VENUES
-
-    return {"command": "keys", "action": "list", "venues": keys.stored_venues([k for k, v in VENUES.items() if v.ccxt_id])}
 
 
 def explain_lines(doc: dict[str, Any]) -> list[str]:

@@ -82,7 +82,7 @@ def contract_keys(args: ContractInput) -> Doc:
         "underlying": args.coin if linear else None,
         "quote": args.currency if linear else "USD",
         "units": units_shown(contract.units),
-        "settle_price": args.settle_price,
+        "settle_price": args.settle_price,  # as given
     }
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
+from invfut_cli.echo import shown
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -199,6 +200,6 @@ def error_lines(exc: ValidationError) -> list[tuple[str | None, str]]:
         message = _DECIMAL_REPR.sub(r"\1", err["msg"].removeprefix("Value error, ")).replace("1E-8", "0.00000001")
         given = err.get("input")
         if err["type"] not in ("conflict", "rate_syntax", "percent_syntax") and isinstance(given, (str, int, Decimal)):
-            message += f" (got {given!s})" if str(given) else " (got an empty value)"
+            message += f" (got {shown(given)})" if str(given) else " (got an empty value)"
         out.append((option, message))
     return out

@@ -68,6 +68,8 @@ def translate(exc: BaseException, venue: str, what: str, secrets: Iterable[str] 
         )
     if isinstance(exc, ccxt.AuthenticationError | ccxt.PermissionDenied | ccxt.AccountSuspended):
         return LiveError(f"{head}: the venue refused the key: {scrub(str(exc), secrets)}", ExitCode.AUTH)
+    if isinstance(exc, ccxt.BadResponse):
+        return LiveError(f"{head}: the answer does not parse: {scrub(str(exc), secrets)}", ExitCode.VENUE)
     if isinstance(exc, ccxt.BaseError):
         return LiveError(f"{head}: the venue answered with an error: {scrub(str(exc), secrets)}", ExitCode.VENUE)
     return LiveError(f"{head}: the answer does not parse ({type(exc).__name__})", ExitCode.VENUE)

@@ -92,14 +92,21 @@ def read_credentials(venue: str, needs_password: bool = False) -> Credentials:
     )
 
 
-def store_credentials(venue: str, parts: dict[str, str]) -> None:
-    """Write ``parts`` (API_KEY, API_SECRET, API_PASSWORD) to the keyring."""
+def keyring_for(venue: str) -> Any:
+    """The keyring that ``keys set VENUE`` writes to; a usage error naming the variables to
+    set instead where there is none (checked before any key is asked for)."""
     store = _keyring()
     if store is None:
         raise LiveError(
             f"no system keyring here: set {_variable(venue, 'API_KEY')} and {_variable(venue, 'API_SECRET')} instead",
             ExitCode.USAGE,
         )
+    return store
+
+
+def store_credentials(venue: str, parts: dict[str, str]) -> None:
+    """Write ``parts`` (API_KEY, API_SECRET, API_PASSWORD) to the keyring."""
+    store = keyring_for(venue)
     for part, value in parts.items():
         store.set_password(SERVICE, f"{venue}:{part.lower()}", value)
 

@@ -177,11 +177,13 @@ def read_book(venue_name: str, coin: str, *, timeout: float) -> LiveBook:
     credentials: Credentials = read_credentials(venue_name, VENUES[venue_name].needs_password)
     secrets = credentials.texts()
     client = open_exchange(venue_name, timeout, "--live", credentials.for_ccxt())
-    _check_permissions(venue_name, client, secrets)
-    try:
+    what = "the key's permissions"
+    try:  # an answer of another shape than the venue documents is the venue's fault (exit 9)
+        _check_permissions(venue_name, client, secrets)
+        what = "the positions"
         balance, positions, skipped = READERS[venue_name](client, coin, secrets)
     except LiveError:
         raise
-    except (KeyError, IndexError, TypeError, ValueError, ArithmeticError, StopIteration) as exc:
-        raise translate(exc, venue_name, "the positions", secrets) from None
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError, ArithmeticError, StopIteration) as exc:
+        raise translate(exc, venue_name, what, secrets) from None
     return LiveBook(venue_name, coin, balance, positions, skipped)

@@ -67,8 +67,14 @@ def new_session() -> Any:
 
 
 def decimal_json(text: str) -> Any:
-    """The venue's JSON with every number as an exact ``Decimal`` (integers as ``int``)."""
-    return json.loads(text, parse_float=Decimal)
+    """The venue's JSON with every number as an exact ``Decimal`` (integers as ``int``); an
+    answer nested too deep to read is ccxt's ``BadResponse`` (the venue's fault, exit 9)."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        import ccxt
+
+        raise ccxt.BadResponse("the answer is nested too deep to read") from None
 
 
 def open_exchange(name: str, timeout: float, option: str, credentials: dict[str, str] | None = None) -> Any:

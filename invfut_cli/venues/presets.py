@@ -21,7 +21,7 @@ from invfut_cli import core
 from invfut_cli.choices import ExchangeName
 from invfut_cli.core.tiers import Tier, TierTable, Unit
 from invfut_cli.datafile import load_toml, parse_toml, validate
-from invfut_cli.errors import PresetError
+from invfut_cli.errors import ConfigError, PresetError
 from invfut_cli.inputs.fields import Model
 
 from . import BUILT_IN, Contract, Venue
@@ -237,11 +237,17 @@ def load(path: Path = PRESETS_FILE) -> PresetFile:
 @cache
 def _load(path: Path, refreshed: tuple[str, int] | None) -> PresetFile:
     raw = load_toml(path, error=PresetError)
-    if refreshed is not None:
-        from invfut_cli.venues.refreshed import overlay
+    if refreshed is None:
+        return _venues(validate(FileSchema, raw, path, error=PresetError, under="presets"))
+    from invfut_cli.venues.refreshed import cache_path, overlay
 
-        raw = overlay(raw)
-    return _venues(validate(FileSchema, raw, path, error=PresetError, under="presets"))
+    try:
+        return _venues(validate(FileSchema, overlay(raw), path, error=PresetError, under="presets"))
+    except PresetError as exc:  # the shipped presets alone are fine: the cache's rules are at fault
+        validate(FileSchema, load_toml(path, error=PresetError), path, error=PresetError, under="presets")
+        raise ConfigError(
+            cache_path(), f"{exc.reason}; delete it or run invfut exchanges --refresh", f"venues.{exc.key}"
+        ) from None
 
 
 def _venues(file: FileSchema) -> PresetFile:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,29 +53,93 @@ def stamp() -> tuple[str, int] | None:
         return None
 
 
-def _number(value: Any, path: Path, key: str) -> str:
+#: The largest contract size, tick, lot, tier bound or deduction taken from the cache.
+LARGEST = Decimal(10) ** 15
+#: The most decimal places a cached number has (a venue's finest step is far coarser).
+PLACES = 12
+#: The largest maximum leverage taken from the cache.
+MOST_LEVERAGE = Decimal(1000)
+#: The longest ``read_at`` taken (an ISO 8601 time with an offset is 25 characters).
+TIME_CHARS = 40
+
+
+@cache
+def _rules_model() -> Any:
+    """The pydantic model of one coin's cached rules: every number positive (a deduction, or a
+    rate, zero or more), finite, at most :data:`PLACES` places, within its range."""
+    from typing import Annotated
+
+    from pydantic import BaseModel, ConfigDict, Field
+
+    def number(low: Decimal, high: Decimal, *, low_open: bool = True) -> Any:
+        bounds = {"gt": low} if low_open else {"ge": low}
+        return Annotated[Decimal, Field(**bounds, le=high, allow_inf_nan=False, decimal_places=PLACES)]
+
+    amount = number(Decimal(0), LARGEST)
+
+    class Tier(BaseModel):
+        model_config = ConfigDict(extra="ignore")
+        up_to: amount | None = None  # type: ignore[valid-type]
+        mmr: Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False, decimal_places=PLACES)]
+        max_leverage: number(Decimal(0), MOST_LEVERAGE)  # type: ignore[valid-type]
+        deduction: number(Decimal(0), LARGEST, low_open=False) = Decimal(0)  # type: ignore[valid-type]
+
+    class Rules(BaseModel):
+        model_config = ConfigDict(extra="ignore")
+        contract_size_usd: amount | None = None  # type: ignore[valid-type]
+        tick: amount | None = None  # type: ignore[valid-type]
+        lot: amount | None = None  # type: ignore[valid-type]
+        max_leverage: number(Decimal(0), MOST_LEVERAGE) | None = None  # type: ignore[valid-type]
+        tiers: list[Tier] | None = None
+
+    return Rules
+
+
+def _check_rules(rules: dict[str, Any], path: Path, where: str) -> None:
+    """Refuse ``rules`` (one coin's) with a :class:`ConfigError` naming the cache and the key."""
+    from pydantic import ValidationError
+
+    from invfut_cli.echo import shown
+
     try:
-        number = Decimal(str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else None
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or number <= 0:
-        raise ConfigError(path, f"not a positive number: {value!r}", key)
-    return str(value)
+        _rules_model().model_validate(rules)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        key = ".".join([where, *(str(part) for part in err["loc"])])
+        given = err.get("input")
+        got = f" (got {shown(given)})" if isinstance(given, str | int | float | Decimal) else ""
+        raise ConfigError(path, f"{err['msg']}{got}; {_REMEDY}", key) from None
+
+
+_REMEDY = "delete it or run invfut exchanges --refresh"
+
+
+def _check_time(value: Any, path: Path, where: str) -> None:
+    from datetime import datetime
+
+    try:
+        if not isinstance(value, str) or len(value) > TIME_CHARS:
+            raise ValueError
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(path, f"not an ISO 8601 time; {_REMEDY}", f"{where}.read_at") from None
 
 
 def read_cache(path: Path | None = None) -> dict[str, Any]:
-    """The cache's venues, checked: ``{venue: {"read_at": ISO time, "coins": {COIN: {...}}}}``."""
+    """The cache's venues, checked: ``{venue: {"read_at": ISO time, "coins": {COIN: {...}}}}``.
+    It is read as any data file is (bounded, hostile content refused), and a problem is a
+    CONFIG error naming it."""
+    from invfut_cli.datafile import Hostile, parse_json, read_bounded
+
     path = path or cache_path()
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ConfigError(path, f"larger than {MAX_BYTES} bytes: not a rules cache")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ConfigError:
-        raise
+        data = parse_json(read_bounded(path, MAX_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"cannot be read ({type(exc).__name__}); delete it or run invfut exchanges --refresh") from None
+        raise ConfigError(path, f"cannot be read ({type(exc).__name__}); {_REMEDY}") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(path, f"not JSON (line {exc.lineno}); delete it or run invfut exchanges --refresh") from None
+        raise ConfigError(path, f"not JSON (line {exc.lineno}); {_REMEDY}") from None
+    except Hostile as exc:
+        raise ConfigError(path, f"{exc}: not a rules cache; {_REMEDY}") from None
     venues = data.get("venues") if isinstance(data, dict) else None
     if not isinstance(venues, dict):
         raise ConfigError(path, "no venues object: not a rules cache", "venues")
@@ -82,15 +147,11 @@ def read_cache(path: Path | None = None) -> dict[str, Any]:
         where = f"venues.{venue}"
         if not isinstance(entry, dict) or not isinstance(entry.get("read_at"), str) or not isinstance(entry.get("coins"), dict):
             raise ConfigError(path, "needs read_at (text) and coins (object)", where)
+        _check_time(entry["read_at"], path, where)
         for coin, rules in entry["coins"].items():
             if not isinstance(rules, dict):
                 raise ConfigError(path, "not an object", f"{where}.coins.{coin}")
-            for key in FIELDS:
-                if key in rules:
-                    _number(rules[key], path, f"{where}.coins.{coin}.{key}")
-            tiers = rules.get("tiers")
-            if tiers is not None and (not isinstance(tiers, list) or not all(isinstance(t, dict) for t in tiers)):
-                raise ConfigError(path, "tiers must be a list of objects", f"{where}.coins.{coin}.tiers")
+            _check_rules(rules, path, f"{where}.coins.{coin}")
     return venues
 
 

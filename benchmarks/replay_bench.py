@@ -36,6 +36,29 @@ with open(sys.argv[1]) as handle:
 print(count)
 """
 
+#: The least a replay that trusts no line must do: read each candle's time, high and low and
+#: check them (times in order, 0 < low <= high), in a plain float loop. Not a target: it
+#: shows how much of the reference's speed the checks themselves cost.
+CHECKED = """
+import sys
+count = 0
+limit = 50000.0
+previous = -1
+with open(sys.argv[1], "rb") as handle:
+    next(handle)
+    for line in handle:
+        cells = line.split(b",")
+        time = int(cells[0])
+        high = float(cells[2])
+        low = float(cells[3])
+        if not (previous < time and 0.0 < low <= high):
+            raise SystemExit("bad candle")
+        previous = time
+        if low <= limit:
+            count += 1
+print(count)
+"""
+
 #: The account ``replay --account`` walks: §8's check and an isolated long.
 ACCOUNT = """balance = 1
 [[position]]
@@ -112,10 +135,13 @@ def main() -> None:
             rep_times.append(seconds)
             rep_rss = max(rep_rss, rss)
         ref, rep = min(ref_times), min(rep_times)
+        checked = min(measure([sys.executable, "-c", CHECKED, str(file)])[0] for _ in range(options.repeat))
         for name, seconds, rss in (("reference float loop", ref, ref_rss), ("invfut replay", rep, rep_rss)):
             rate = options.candles / seconds / 1e6
             print(f"{name + ':':22}{seconds:.2f} s ({rate:.2f} M candles/s), peak RSS {rss:.0f} MB")
         print(f"ratio (reference / replay): {ref / rep:.2f}  (target >= 0.5)")
+        print(f"checked float loop:   {checked:.2f} s: a loop reading and checking time, high and low of each "
+              f"candle is {ref / checked:.2f}x the reference; the replay is {checked / rep:.2f}x that loop")
         print(f"replay peak RSS: {rep_rss:.0f} MB  (target <= 100 MB)")
         if b'"candles"' not in out:
             raise SystemExit("the replay wrote no answer")

@@ -140,8 +140,10 @@ def main() -> None:
             rate = options.candles / seconds / 1e6
             print(f"{name + ':':22}{seconds:.2f} s ({rate:.2f} M candles/s), peak RSS {rss:.0f} MB")
         print(f"ratio (reference / replay): {ref / rep:.2f}  (target >= 0.5)")
-        print(f"checked float loop:   {checked:.2f} s: a loop reading and checking time, high and low of each "
-              f"candle is {ref / checked:.2f}x the reference; the replay is {checked / rep:.2f}x that loop")
+        print(
+            f"checked float loop:   {checked:.2f} s: a loop reading and checking time, high and low of each "
+            f"candle is {ref / checked:.2f}x the reference; the replay is {checked / rep:.2f}x that loop"
+        )
         print(f"replay peak RSS: {rep_rss:.0f} MB  (target <= 100 MB)")
         if b'"candles"' not in out:
             raise SystemExit("the replay wrote no answer")

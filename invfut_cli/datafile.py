@@ -106,9 +106,7 @@ def _decoder() -> Any:
     import json
     from decimal import Decimal
 
-    return json.JSONDecoder(
-        parse_float=Decimal, parse_int=Decimal, parse_constant=_constant, object_pairs_hook=_unique
-    )
+    return json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_constant=_constant, object_pairs_hook=_unique)
 
 
 _JSON: Any = None

@@ -30,7 +30,10 @@ LIVE_TERMS: dict[str, tuple[str, str]] = {
         "price steps and percent of the price, flagged above 1%",
     ),
     "venue_liquidation_price": ("PRICE", "the liquidation price the venue reports for the position (null if none)"),
-    "difference_steps": ("COUNT", "invfut's liquidation price less the venue's, in price steps (nearest, a half away from zero)"),
+    "difference_steps": (
+        "COUNT",
+        "invfut's liquidation price less the venue's, in price steps (nearest, a half away from zero)",
+    ),
     "difference_pct": ("PCT", "invfut's liquidation price less the venue's, in percent of the price now"),
     "flagged": ("FLAG", "the two liquidation prices differ by more than 1% of the price"),
     "skipped": ("NESTED", "positions the venue reported that invfut did not read (linear contracts), with the reason"),

@@ -90,7 +90,13 @@ def read(values: dict[str, Any]) -> LeanInput | None:
     if entry is None or contracts is None or leverage is None:
         return None
     args = LeanInput()
-    args.side, args.mm_basis, args.entry, args.contracts, args.leverage = side, _BASES[basis], entry, contracts, leverage
+    args.side, args.mm_basis, args.entry, args.contracts, args.leverage = (
+        side,
+        _BASES[basis],
+        entry,
+        contracts,
+        leverage,
+    )
     args.mmr = args.mark = args.fail_within = None
     args.taker_fee = ZERO
     for name, low, high, below in _OPTIONAL:

@@ -64,7 +64,11 @@ class Venues(BaseAdapter):
         self.timeouts.append(kwargs.get("timeout"))
         path = requests.utils.urlparse(request.url).path
         queue = next(
-            (q for (m, p, query), q in self.replies.items() if m == request.method and p == path and query in (request.url or "")),
+            (
+                q
+                for (m, p, query), q in self.replies.items()
+                if m == request.method and p == path and query in (request.url or "")
+            ),
             None,
         )
         if not queue:

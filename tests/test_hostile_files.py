@@ -184,7 +184,9 @@ def test_an_account_file_with_a_5000_digit_integer_is_the_file_error(tmp_path: P
 def test_a_batch_line_with_a_5000_digit_integer_is_an_error_record_and_the_run_goes_on() -> None:
     good = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": 1, "exit": 9000}\n'
     long_int = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": ' + LONG.encode() + b', "exit": 9000}\n'
-    long_text = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": "' + b"6" * 5000 + b'", "exit": 9000}\n'
+    long_text = (
+        b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": "' + b"6" * 5000 + b'", "exit": 9000}\n'
+    )
     code, records = batch(good + long_int + long_text + good)
     assert code == ExitCode.BATCH_ERRORS
     assert [r.get("command") for r in (records[0], records[3])] == ["pnl", "pnl"]

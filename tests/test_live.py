@@ -150,11 +150,27 @@ FAULTS: dict[str, tuple[Any, int, str]] = {
     "connect-timeout": (requests.exceptions.ConnectTimeout("timed out"), ExitCode.NETWORK, "in time"),
     "rate-limit": ((429, '{"retCode": 10006, "retMsg": "Too many visits!"}'), ExitCode.VENUE, "rate limited"),
     "server-error": ((503, "<html>Service Unavailable</html>"), ExitCode.VENUE, "unavailable"),
-    "venue-error": ((200, '{"retCode": 10001, "retMsg": "params error: symbol invalid", "result": {}}'), ExitCode.VENUE, "error"),
-    "bad-key": ((200, '{"retCode": 10003, "retMsg": "API key is invalid.", "result": {}}'), ExitCode.AUTH, "refused the key"),
+    "venue-error": (
+        (200, '{"retCode": 10001, "retMsg": "params error: symbol invalid", "result": {}}'),
+        ExitCode.VENUE,
+        "error",
+    ),
+    "bad-key": (
+        (200, '{"retCode": 10003, "retMsg": "API key is invalid.", "result": {}}'),
+        ExitCode.AUTH,
+        "refused the key",
+    ),
     "not-json": ((200, "<html>maintenance</html>"), ExitCode.VENUE, "does not parse"),
-    "missing-field": ((200, '{"retCode": 0, "retMsg": "OK", "result": {"list": []}}'), ExitCode.VENUE, "does not parse"),
-    "not-a-price": ((200, '{"retCode": 0, "result": {"list": [{"markPrice": "-1"}]}}'), ExitCode.VENUE, "does not parse"),
+    "missing-field": (
+        (200, '{"retCode": 0, "retMsg": "OK", "result": {"list": []}}'),
+        ExitCode.VENUE,
+        "does not parse",
+    ),
+    "not-a-price": (
+        (200, '{"retCode": 0, "result": {"list": [{"markPrice": "-1"}]}}'),
+        ExitCode.VENUE,
+        "does not parse",
+    ),
 }
 
 

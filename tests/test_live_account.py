@@ -77,7 +77,9 @@ def test_okx_shows_the_difference_and_skips_the_linear_position(venues: Venues, 
     exact = q * (1 + Fraction(1, 100) + Fraction(5, 10000)) / (m + q / e)
     assert abs(Fraction(ours) - exact) <= Fraction(step)
     assert row["difference_steps"] == int(((ours - theirs) / step).to_integral_value(ROUND_HALF_UP))
-    assert doc["skipped"] == [{"symbol": "BTC-USDT-SWAP", "reason": "linear (settled in USDT): invfut reads inverse contracts"}]
+    assert doc["skipped"] == [
+        {"symbol": "BTC-USDT-SWAP", "reason": "linear (settled in USDT): invfut reads inverse contracts"}
+    ]
 
 
 def test_a_difference_above_one_percent_is_flagged(venues: Venues, cli: Any) -> None:
@@ -292,7 +294,11 @@ def test_keys_list_takes_no_venue(monkeypatch: pytest.MonkeyPatch) -> None:
 MALFORMED_PERMISSIONS = {
     "bybit-result-missing": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": ""}),
     "bybit-result-null": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": "", "result": None}),
-    "bybit-permissions-a-list": ("bybit", "/v5/user/query-api", {"retCode": 0, "retMsg": "", "result": {"permissions": []}}),
+    "bybit-permissions-a-list": (
+        "bybit",
+        "/v5/user/query-api",
+        {"retCode": 0, "retMsg": "", "result": {"permissions": []}},
+    ),
     "okx-data-empty": ("okx:ETH", "/api/v5/account/config", {"code": "0", "data": []}),
     "okx-data-a-text": ("okx:ETH", "/api/v5/account/config", {"code": "0", "data": "x"}),
     "binance-a-list": ("binance", "/sapi/v1/account/apiRestrictions", [1, 2]),

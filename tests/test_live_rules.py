@@ -147,10 +147,16 @@ TIERS_DOWN = [{"up_to": "10", "mmr": "0.01", "max_leverage": "10"}, {"up_to": "5
 HOSTILE_CACHES = {
     "nested-100000": ('{"venues": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than"),
     "lot-1e-9999999": (_cache_of({"lot": "1e-9999999"}), "venues.okx.coins.BTC.lot"),
-    "lot-number-1e-9999999": (_cache_of({"lot": 0}).replace('"lot": 0', '"lot": 1e-9999999'), "venues.okx.coins.BTC.lot"),
+    "lot-number-1e-9999999": (
+        _cache_of({"lot": 0}).replace('"lot": 0', '"lot": 1e-9999999'),
+        "venues.okx.coins.BTC.lot",
+    ),
     "tick-5000-digits": (_cache_of({"tick": "7" * 5000}), "venues.okx.coins.BTC.tick"),
     "leverage-huge": (_cache_of({"max_leverage": "1e30"}), "venues.okx.coins.BTC.max_leverage"),
-    "tier-mmr-above-1": (_cache_of({"tiers": [{"mmr": "2", "max_leverage": "10"}]}), "venues.okx.coins.BTC.tiers.0.mmr"),
+    "tier-mmr-above-1": (
+        _cache_of({"tiers": [{"mmr": "2", "max_leverage": "10"}]}),
+        "venues.okx.coins.BTC.tiers.0.mmr",
+    ),
     "tier-bounds-down": (_cache_of({"tiers": TIERS_DOWN}), "venues.okx.coins.BTC"),
     "read-at-not-a-time": (_cache_of({"lot": "1"}, read_at="yesterday"), "venues.okx.read_at"),
     "read-at-not-text": (_cache_of({"lot": "1"}, read_at=5), "venues.okx"),

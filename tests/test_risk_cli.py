@@ -198,7 +198,9 @@ def test_compare_gives_each_venue_its_chance() -> None:
     for row in rows.values():  # each from its own venue's liquidation price, as shown
         model = TouchModel(D("0.6"), D(0), D(7) / 365)
         chance = touch_probability(Side.LONG, D(60000), row["liquidation_price"], model).touch * 100
-        assert row["liquidation_probability"]["touch_pct"] == chance.quantize(D("0.01"), rounding=ROUND_CEILING)  # rounded up: a chance is never understated
+        assert row["liquidation_probability"]["touch_pct"] == chance.quantize(
+            D("0.01"), rounding=ROUND_CEILING
+        )  # rounded up: a chance is never understated
     bad = run_cli("compare", "--side", "long", "--entry", "60000", "--size-usd", "10000", "--leverage", "10",
                   "--vol", "60%")  # fmt: skip
     assert bad.exit_code == 2 and bad.stdout == "" and "--horizon" in bad.stderr
@@ -213,7 +215,9 @@ def test_account_chance_of_its_liquidation_price() -> None:
     found = doc["liquidation_probability"]
     model = TouchModel(D("0.6"), D(0), D(30) / 365)
     chance = touch_probability(Side.LONG, D(60000), doc["after"]["liquidation_price"], model).touch * 100
-    assert found["touch_pct"] == chance.quantize(D("0.01"), rounding=ROUND_CEILING)  # rounded up: a chance is never understated and found["from_price"] == 60000
+    assert found["touch_pct"] == chance.quantize(
+        D("0.01"), rounding=ROUND_CEILING
+    )  # rounded up: a chance is never understated and found["from_price"] == 60000
     table = run_cli("account", file, "--price", "60000", "--vol", "60%", "--horizon", "30d").stdout
     assert "Model probability" in " ".join(table.split())
     plain = run_cli("account", file, "--price", "60000", "--json").json()

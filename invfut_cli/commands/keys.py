@@ -32,7 +32,8 @@ class KeysAction(enum.StrEnum):
 def keys_command(
     action: Annotated[KeysAction, typer.Argument(help="set, list or delete.", metavar="ACTION")],
     venue: Annotated[
-        str | None, typer.Argument(help="The venue (set, delete): bybit, binance, okx, kraken, deribit.", metavar="VENUE")
+        str | None,
+        typer.Argument(help="The venue (set, delete): bybit, binance, okx, kraken, deribit.", metavar="VENUE"),
     ] = None,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,

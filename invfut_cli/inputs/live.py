@@ -40,7 +40,9 @@ def live_price(values: dict[str, Any], key: str, option: str, coin: str | None =
     exchange = values.get("exchange")
     name = getattr(exchange, "value", exchange)
     if name in (None, "generic"):
-        raise LiveError(f"{option} live needs --exchange: the venue to read the mark price from", ExitCode.USAGE, option)
+        raise LiveError(
+            f"{option} live needs --exchange: the venue to read the mark price from", ExitCode.USAGE, option
+        )
     coin = (coin or values.get("coin") or "BTC").upper()
     mark = fetch_mark(name, coin, timeout=timeout, option=option)
     values[key] = mark.price

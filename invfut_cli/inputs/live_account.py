@@ -76,7 +76,9 @@ def reconcile(book: Any, doc: dict[str, Any], step: Decimal) -> dict[str, Any]:
     out = []
     for p in book.positions:
         row = rows.get(p.symbol, {})
-        ours = row.get("liquidation_price") if row.get("margin_mode") == "isolated" else account.get("liquidation_price")
+        ours = (
+            row.get("liquidation_price") if row.get("margin_mode") == "isolated" else account.get("liquidation_price")
+        )
         theirs = p.liquidation
         difference = steps = pct = None
         if ours is not None and theirs is not None:

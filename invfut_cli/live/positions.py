@@ -89,11 +89,20 @@ def _check_permissions(venue_name: str, client: Any, secrets: list[str]) -> None
     if can_withdraw:
         raise LiveError(f"{venue_name}: this key can withdraw; invfut refuses it: make a read-only key", ExitCode.AUTH)
     if can_trade:
-        sys.stderr.write(f"invfut: warning: the {venue_name} key can trade; invfut only reads: a read-only key is safer\n")
+        sys.stderr.write(
+            f"invfut: warning: the {venue_name} key can trade; invfut only reads: a read-only key is safer\n"
+        )
 
 
 def _bybit(client: Any, coin: str, secrets: list[str]) -> tuple[Decimal, list[VenuePosition], list[dict[str, str]]]:
-    answer = call(client, "bybit", "the positions", "private_get_v5_position_list", {"category": "inverse", "settleCoin": coin}, secrets)
+    answer = call(
+        client,
+        "bybit",
+        "the positions",
+        "private_get_v5_position_list",
+        {"category": "inverse", "settleCoin": coin},
+        secrets,
+    )
     positions, skipped = [], []
     for row in answer["result"]["list"]:
         size = Decimal(row["size"])
@@ -109,7 +118,14 @@ def _bybit(client: Any, coin: str, secrets: list[str]) -> tuple[Decimal, list[Ve
                 leverage=_number(row.get("leverage")),
             )
         )  # fmt: skip
-    wallet = call(client, "bybit", "the balance", "private_get_v5_account_wallet_balance", {"accountType": "CONTRACT", "coin": coin}, secrets)
+    wallet = call(
+        client,
+        "bybit",
+        "the balance",
+        "private_get_v5_account_wallet_balance",
+        {"accountType": "CONTRACT", "coin": coin},
+        secrets,
+    )
     balance = next(Decimal(c["walletBalance"]) for c in wallet["result"]["list"][0]["coin"] if c["coin"] == coin)
     return balance, positions, skipped
 
@@ -147,7 +163,12 @@ def _okx(client: Any, coin: str, secrets: list[str]) -> tuple[Decimal, list[Venu
         if amount == 0:
             continue
         if not row["instId"].startswith(f"{coin}-USD-") or row.get("ccy", coin) != coin:
-            skipped.append({"symbol": row["instId"], "reason": f"linear (settled in {row.get('ccy') or 'another coin'}): invfut reads inverse contracts"})
+            skipped.append(
+                {
+                    "symbol": row["instId"],
+                    "reason": f"linear (settled in {row.get('ccy') or 'another coin'}): invfut reads inverse contracts",
+                }
+            )
             continue
         side = row.get("posSide", "net")
         is_long = side == "long" or (side == "net" and amount > 0)
@@ -172,7 +193,9 @@ def read_book(venue_name: str, coin: str, *, timeout: float) -> LiveBook:
     venue(venue_name, "--live")
     if venue_name not in READERS:
         raise LiveError(
-            f"--live: invfut reads positions from {', '.join(READABLE)}; not yet from {venue_name}", ExitCode.USAGE, "--live"
+            f"--live: invfut reads positions from {', '.join(READABLE)}; not yet from {venue_name}",
+            ExitCode.USAGE,
+            "--live",
         )
     credentials: Credentials = read_credentials(venue_name, VENUES[venue_name].needs_password)
     secrets = credentials.texts()

@@ -48,13 +48,19 @@ def changes(venue: str, coins: dict[str, dict[str, Any]]) -> list[dict[str, Any]
             if field in rules:
                 shipped = getattr(contract, field)
                 if Decimal(str(shipped)) != Decimal(rules[field]):
-                    found.append({"coin": coin, "field": field, "shipped": _plain(shipped), "current": _plain(rules[field])})
+                    found.append(
+                        {"coin": coin, "field": field, "shipped": _plain(shipped), "current": _plain(rules[field])}
+                    )
         if rules.get("tiers"):
             table = contract.tier_table
-            shipped_tiers = None if table is None else [
-                {"up_to": t.up_to, "mmr": t.mmr, "deduction": t.deduction, "max_leverage": t.max_leverage}
-                for t in table.tiers
-            ]
+            shipped_tiers = (
+                None
+                if table is None
+                else [
+                    {"up_to": t.up_to, "mmr": t.mmr, "deduction": t.deduction, "max_leverage": t.max_leverage}
+                    for t in table.tiers
+                ]
+            )
             shipped_text, refreshed_text = _tiers_text(shipped_tiers), _tiers_text(rules["tiers"])
             if shipped_text != refreshed_text:
                 found.append({"coin": coin, "field": "tiers", "shipped": shipped_text, "current": refreshed_text})

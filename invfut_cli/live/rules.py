@@ -23,7 +23,13 @@ def _text(value: Any) -> str:
 
 
 def _bybit(client: Any, symbol: str, coin: str) -> tuple[Rules, list[str]]:
-    answer = call(client, "bybit", f"the {symbol} rules", "public_get_v5_market_instruments_info", {"category": "inverse", "symbol": symbol})
+    answer = call(
+        client,
+        "bybit",
+        f"the {symbol} rules",
+        "public_get_v5_market_instruments_info",
+        {"category": "inverse", "symbol": symbol},
+    )
     item = next(i for i in answer["result"]["list"] if i["symbol"] == symbol)
     rules = {
         "tick": _text(item["priceFilter"]["tickSize"]),
@@ -46,7 +52,9 @@ def _binance(client: Any, symbol: str, coin: str) -> tuple[Rules, list[str]]:
 
 
 def _okx(client: Any, symbol: str, coin: str) -> tuple[Rules, list[str]]:
-    answer = call(client, "okx", f"the {symbol} rules", "public_get_public_instruments", {"instType": "SWAP", "instId": symbol})
+    answer = call(
+        client, "okx", f"the {symbol} rules", "public_get_public_instruments", {"instType": "SWAP", "instId": symbol}
+    )
     item = next(i for i in answer["data"] if i["instId"] == symbol)
     rules: Rules = {
         "contract_size_usd": _text(item["ctVal"]),
@@ -55,7 +63,13 @@ def _okx(client: Any, symbol: str, coin: str) -> tuple[Rules, list[str]]:
         "max_leverage": _text(item["lever"]),
     }
     family = symbol.rsplit("-", 1)[0]  # BTC-USD-SWAP: BTC-USD
-    tiers = call(client, "okx", f"the {family} tiers", "public_get_public_position_tiers", {"instType": "SWAP", "tdMode": "cross", "instFamily": family})
+    tiers = call(
+        client,
+        "okx",
+        f"the {family} tiers",
+        "public_get_public_position_tiers",
+        {"instType": "SWAP", "tdMode": "cross", "instFamily": family},
+    )
     rows = sorted((t for t in tiers["data"] if t.get("instFamily", family) == family), key=lambda t: int(t["tier"]))
     rules["tiers"] = [
         {

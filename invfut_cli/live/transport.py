@@ -96,7 +96,9 @@ def open_exchange(name: str, timeout: float, option: str, credentials: dict[str,
     return exchange
 
 
-def call(exchange: Any, venue_name: str, what: str, method: str, params: dict[str, Any], secrets: Iterable[str] = ()) -> Any:
+def call(
+    exchange: Any, venue_name: str, what: str, method: str, params: dict[str, Any], secrets: Iterable[str] = ()
+) -> Any:
     """The raw answer of ``exchange``'s implicit ``method`` with ``params``, retried (with
     backoff) on a rate limit or a 5xx answer; any fault becomes a :class:`LiveError`."""
     import ccxt

@@ -145,7 +145,11 @@ def read_cache(path: Path | None = None) -> dict[str, Any]:
         raise ConfigError(path, "no venues object: not a rules cache", "venues")
     for venue, entry in venues.items():
         where = f"venues.{venue}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("read_at"), str) or not isinstance(entry.get("coins"), dict):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("read_at"), str)
+            or not isinstance(entry.get("coins"), dict)
+        ):
             raise ConfigError(path, "needs read_at (text) and coins (object)", where)
         _check_time(entry["read_at"], path, where)
         for coin, rules in entry["coins"].items():
@@ -181,5 +185,8 @@ def overlay(raw: dict[str, Any]) -> dict[str, Any]:
             touched = True
         if touched:
             preset["as_of"] = entry["read_at"][:10]
-            preset["sources"] = [f"refreshed from the venue's API at {entry['read_at']} ({path.name})", *preset.get("sources", [])]
+            preset["sources"] = [
+                f"refreshed from the venue's API at {entry['read_at']} ({path.name})",
+                *preset.get("sources", []),
+            ]
     return raw

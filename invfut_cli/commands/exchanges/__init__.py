@@ -120,9 +120,17 @@ def draw_refresh(doc: Mapping[str, Any], console: Any) -> None:
     """``--refresh``: per venue, when it was read and each change against the shipped preset."""
     for venue in doc["refreshed"]:
         changed = venue["changes"]
-        console.print(f"{venue['venue']}: read {venue['read_at']}, {len(changed) or 'no'} change(s) against the shipped preset", soft_wrap=True, highlight=False)
+        console.print(
+            f"{venue['venue']}: read {venue['read_at']}, {len(changed) or 'no'} change(s) against the shipped preset",
+            soft_wrap=True,
+            highlight=False,
+        )
         for change in changed:
-            console.print(f"  {change['coin']} {change['field']}: {change['shipped']} -> {change['current']}", soft_wrap=True, highlight=False)
+            console.print(
+                f"  {change['coin']} {change['field']}: {change['shipped']} -> {change['current']}",
+                soft_wrap=True,
+                highlight=False,
+            )
         for item in venue["not_read"]:
             console.print(f"  not read: {item}", soft_wrap=True, highlight=False)
     console.print(f"cached in {doc['cache_file']}", soft_wrap=True, highlight=False)

@@ -71,4 +71,6 @@ LAYOUT: dict[str, Any] = {
 }
 
 #: Keys only some answers carry: the model probability (``--vol``/``--vol-from`` and ``--horizon``), a linear or quanto contract's, and the live mark's source.
-OPTIONAL: frozenset[str] = frozenset({"liquidation_probability", "probability_target"}) | CONTRACT_OPTIONAL | {"mark_source"}
+OPTIONAL: frozenset[str] = (
+    frozenset({"liquidation_probability", "probability_target"}) | CONTRACT_OPTIONAL | {"mark_source"}
+)

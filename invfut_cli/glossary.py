@@ -337,11 +337,17 @@ def markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-GLOSSARY.update(__import__("invfut_cli.glossary_watch", fromlist=["WATCH_TERMS"]).WATCH_TERMS)
-GLOSSARY.update(__import__("invfut_cli.glossary_contracts", fromlist=["CONTRACT_TERMS"]).CONTRACT_TERMS)  # §15
-from invfut_cli.glossary_live import LIVE_TERMS as _LIVE_TERMS  # noqa: E402
+def _merge(terms: dict[str, tuple[str, str]]) -> None:
+    """Add the terms a feature's module keeps as plain ``(unit, meaning)`` pairs (the unit a
+    :class:`Unit` member's name or value), so that those modules import nothing from here."""
+    for key, (unit, meaning) in terms.items():
+        GLOSSARY[key] = Term(Unit[unit] if unit in Unit.__members__ else Unit(unit), meaning)
 
-GLOSSARY.update({key: Term(Unit[unit], meaning) for key, (unit, meaning) in _LIVE_TERMS.items()})
-from .glossary_risk import RISK_TERMS  # noqa: E402 - plain pairs, merged once the classes exist
 
-GLOSSARY.update({key: Term(Unit(unit), meaning) for key, (unit, meaning) in RISK_TERMS.items()})
+from .glossary_contracts import CONTRACT_TERMS  # noqa: E402 - §15: linear and quanto
+from .glossary_live import LIVE_TERMS  # noqa: E402 - §12: live data
+from .glossary_risk import RISK_TERMS  # noqa: E402 - §14, §16: the model probability, replay
+from .glossary_watch import WATCH_TERMS  # noqa: E402 - §13: watch's events
+
+for _terms in (WATCH_TERMS, CONTRACT_TERMS, LIVE_TERMS, RISK_TERMS):
+    _merge(_terms)

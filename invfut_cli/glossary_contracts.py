@@ -10,55 +10,53 @@ USD amounts keep their units.
 
 from __future__ import annotations
 
-from .glossary import Term, Unit
+#: ``key: (Unit member's name, meaning)``, plain pairs, so that this module imports nothing of
+#: invfut's (the glossary merges them).
+
 
 #: Said of each amount key whose unit follows the contract type.
 _FOLLOWS = "in margin_currency"
 
-CONTRACT_TERMS: dict[str, Term] = {
-    "contract_type": Term(
-        Unit.TEXT,
+CONTRACT_TERMS: dict[str, tuple[str, str]] = {
+    "contract_type": (
+        "TEXT",
         "inverse, linear or quanto; present only for linear and quanto, whose amounts (pnl, step_pnl, "
         "value_entry, value_exit, initial_margin, collateral, equity, maintenance_margin, fee_to_close, "
         "loss_at_liquidation) are in margin_currency, not in a coin",
     ),
-    "margin_currency": Term(
-        Unit.TEXT,
+    "margin_currency": (
+        "TEXT",
         "the currency margin, fees and PnL are paid in: the quote (USDT) for linear, the settlement coin "
         "for quanto (and the coin for inverse)",
     ),
-    "underlying": Term(Unit.TEXT, "the coin a linear contract is on (its price is the grid's); null for a quanto"),
-    "quote": Term(
-        Unit.TEXT, "the currency the price is quoted in: the linear quote (USDT, taken as 1 USD); USD for a quanto"
-    ),
-    "units": Term(
-        Unit.DELTA,
+    "underlying": ("TEXT", "the coin a linear contract is on (its price is the grid's); null for a quanto"),
+    "quote": ("TEXT", "the currency the price is quoted in: the linear quote (USDT, taken as 1 USD); USD for a quanto"),
+    "units": (
+        "DELTA",
         "the position's value per unit of price, in margin_currency: q = contracts x contract size (coin) for "
         "linear, contracts x multiplier for quanto",
     ),
-    "settle_price": Term(Unit.PRICE, "a quanto's settlement coin price in USD (--settle-price); null if not given"),
-    "versus": Term(
-        Unit.NESTED,
+    "settle_price": ("PRICE", "a quanto's settlement coin price in USD (--settle-price); null if not given"),
+    "versus": (
+        "NESTED",
         "ladder --versus: the same dollars held as a linear or quanto contract: {contract_type, margin_currency, "
         "units, contracts, settle_price, collateral, liquidation_price, bankruptcy_price, comparison}",
     ),
-    "comparison": Term(Unit.NESTED, "the seeds' comparison with this position's numbers: [{aspect, inverse, other}]"),
-    "aspect": Term(Unit.TEXT, "what is compared: margin currency, value fixed in, effective leverage"),
-    "inverse": Term(Unit.TEXT, "the inverse contract's side of the comparison"),
-    "other": Term(Unit.TEXT, "the linear or quanto contract's side of the comparison"),
-    "versus_pnl": Term(Unit.COIN, f"the versus contract's PnL at the row's price, {_FOLLOWS} of versus"),
-    "versus_pnl_usd": Term(Unit.USD, "the versus contract's PnL at the row's price, in USD"),
-    "versus_equity_usd": Term(
-        Unit.USD, "the versus contract's equity (its collateral plus PnL) at the row's price, in USD"
+    "comparison": ("NESTED", "the seeds' comparison with this position's numbers: [{aspect, inverse, other}]"),
+    "aspect": ("TEXT", "what is compared: margin currency, value fixed in, effective leverage"),
+    "inverse": ("TEXT", "the inverse contract's side of the comparison"),
+    "other": ("TEXT", "the linear or quanto contract's side of the comparison"),
+    "versus_pnl": ("COIN", f"the versus contract's PnL at the row's price, {_FOLLOWS} of versus"),
+    "versus_pnl_usd": ("USD", "the versus contract's PnL at the row's price, in USD"),
+    "versus_equity_usd": ("USD", "the versus contract's equity (its collateral plus PnL) at the row's price, in USD"),
+    "versus_effective_leverage": (
+        "LEVERAGE",
+        "the versus contract's value / its equity at the row's price; null when liquidated",
     ),
-    "versus_effective_leverage": Term(
-        Unit.LEVERAGE, "the versus contract's value / its equity at the row's price; null when liquidated"
-    ),
-    "versus_liquidated": Term(
-        Unit.FLAG, "the versus contract is at or beyond its liquidation price at the row's price"
-    ),
-    "settle_move_pct": Term(Unit.PCT, "stress, quanto: the settlement coin's move in this shock"),
-    "usd_change": Term(
-        Unit.USD, "stress, linear and quanto: equity in USD after the shock less the collateral's USD value before it"
+    "versus_liquidated": ("FLAG", "the versus contract is at or beyond its liquidation price at the row's price"),
+    "settle_move_pct": ("PCT", "stress, quanto: the settlement coin's move in this shock"),
+    "usd_change": (
+        "USD",
+        "stress, linear and quanto: equity in USD after the shock less the collateral's USD value before it",
     ),
 }

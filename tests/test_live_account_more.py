@@ -118,6 +118,7 @@ def test_deribit_shows_both_estimates_and_explains_the_difference(venues: Venues
     assert doc["liquidation_price"] is None and "step by step" in doc["reason"]  # no venue-exact price
     theirs = Decimal("1.74")  # Deribit's documented estimated_liquidation_price
     assert row["venue_estimate"] is True
+    assert Decimal(str(row["venue_liquidation_price"])) == Decimal("1.5")  # 1.74 to the nearest step of 0.5
     difference = (Decimal(str(row["liquidation_price"])) - theirs) / Decimal(str(doc["price_step"]))
     assert row["difference_steps"] == int(difference.to_integral_value(ROUND_HALF_UP))
     assert row["difference_steps"] != 0 and row["flagged"] is False  # 0.02% of the price

@@ -94,7 +94,7 @@ def reconcile(book: Any, doc: dict[str, Any], step: Decimal) -> dict[str, Any]:
                 "side": p.side,
                 "contracts": p.contracts,
                 # as the venue sent it, to the price step (nearest); the difference is from its exact text
-                "venue_liquidation_price": None if theirs is None else theirs.quantize(step, ROUND_HALF_UP),
+                "venue_liquidation_price": None if theirs is None else nearest(theirs, step),
                 "liquidation_price": ours,
                 "difference_steps": steps,
                 "difference_pct": pct,
@@ -143,3 +143,8 @@ def _reason(book: Any, steps: int | None) -> str | None:
     if steps is None or steps == 0:
         return None
     return REASONS.get(book.venue)
+
+
+def nearest(price: Decimal, step: Decimal) -> Decimal:
+    """``price`` to the nearest multiple of ``step`` (a half away from zero), written to the step."""
+    return ((price / step).to_integral_value(ROUND_HALF_UP) * step).quantize(step)

@@ -45,6 +45,13 @@ def kraken_book(venues: Venues, replace: dict[str, Any] | None = None) -> None:
     venues.serve_recorded("kraken", "mark")  # /openpositions has no mark: --price reads the mark now
 
 
+def serve(venues: Venues, venue: str, replace: dict[str, Any] | None = None) -> None:
+    if venue == "kraken":
+        kraken_book(venues, replace)
+    else:
+        serve_account(venues, venue, replace)
+
+
 def body(venue: str, path: str) -> Any:
     answers = recorded(venue, "account")["answers"]
     return copy.deepcopy(next(a["body"] for a in answers if a["path"] == path))
@@ -129,7 +136,7 @@ def test_deribit_shows_both_estimates_and_explains_the_difference(venues: Venues
 
 @pytest.mark.parametrize("venue", ["kraken", "deribit"])
 def test_save_replays_offline_to_the_same_answer(venues: Venues, cli: Any, tmp_path: Path, venue: str) -> None:
-    kraken_book(venues) if venue == "kraken" else serve_account(venues, venue)
+    serve(venues, venue)
     for name in ("book.toml", "book.json"):
         saved = tmp_path / name
         first = live(cli, venue, "--save", str(saved), "--json").json()
@@ -162,7 +169,7 @@ MALFORMED = {
 @pytest.mark.parametrize("name", MALFORMED)
 def test_a_malformed_answer_is_the_venue_fault(venues: Venues, cli: Any, name: str) -> None:
     venue, path, broken = MALFORMED[name]
-    kraken_book(venues, {path: broken}) if venue == "kraken" else serve_account(venues, venue, {path: broken})
+    serve(venues, venue, {path: broken})
     run = live(cli, venue, "--json")
     assert run.exit_code == ExitCode.VENUE and run.stdout == "", run.stderr
     (line,) = run.stderr.splitlines()

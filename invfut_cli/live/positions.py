@@ -190,7 +190,8 @@ def _more(name: str) -> Any:
     def read(client: Any, coin: str, secrets: list[str]) -> tuple[Decimal, list[VenuePosition], list[dict[str, str]]]:
         from . import positions_more
 
-        return getattr(positions_more, name)(client, coin, secrets)  # type: ignore[no-any-return]
+        balance, rows, skipped = getattr(positions_more, name)(client, coin, secrets)
+        return balance, [VenuePosition(**row) for row in rows], skipped
 
     return read
 

@@ -17,7 +17,8 @@ from .transport import call
 #: Kraken Futures writes bitcoin as XBT.
 KRAKEN_COIN = {"BTC": "XBT"}
 
-Read = tuple[Decimal, list[Any], list[dict[str, str]]]
+#: The balance, each position as the fields of ``positions.VenuePosition``, the skipped ones.
+Read = tuple[Decimal, list[dict[str, Any]], list[dict[str, str]]]
 
 
 def _exact(value: Any) -> Decimal:
@@ -35,8 +36,6 @@ def kraken(client: Any, coin: str, secrets: list[str]) -> Read:
     margin account ``fi_<coin>usd`` holds the balance and ``triggerEstimates.lt``, the price
     at which the account reaches its liquidation threshold (the venue's liquidation price of
     every position in that account; Kraken margins them together)."""
-    from .positions import VenuePosition
-
     code = KRAKEN_COIN.get(coin, coin)
     inverse = (f"PI_{code}USD", f"FI_{code}USD_")
     answer = call(client, "kraken", "the positions", "private_get_openpositions", {}, secrets)
@@ -57,7 +56,7 @@ def kraken(client: Any, coin: str, secrets: list[str]) -> Read:
         if row["side"] not in ("long", "short"):
             raise ValueError(f"side {row['side']!r}")
         positions.append(
-            VenuePosition(
+            dict(
                 symbol=symbol, side=row["side"], contracts=_exact(row["size"]), entry=to_decimal(row["price"]),
                 mark=None, liquidation=None if threshold in (None, 0) else to_decimal(threshold),
                 isolated_margin=None, leverage=None,
@@ -71,8 +70,6 @@ def deribit(client: Any, coin: str, secrets: list[str]) -> Read:
     mark, ``estimated_liquidation_price``) and ``private/get_account_summary`` (balance).
     Deribit margins every position of a currency together (cross)."""
     from invfut_cli.venues import get
-
-    from .positions import VenuePosition
 
     contract = get("deribit").contract(coin)
     if contract is None:
@@ -90,7 +87,7 @@ def deribit(client: Any, coin: str, secrets: list[str]) -> Read:
             continue
         side = {"buy": "long", "sell": "short"}[row["direction"]]
         positions.append(
-            VenuePosition(
+            dict(
                 symbol=name, side=side, contracts=abs(size) / contract.contract_size_usd,
                 entry=to_decimal(row["average_price"]), mark=to_decimal(row["mark_price"]),
                 liquidation=_estimate(row.get("estimated_liquidation_price")), isolated_margin=None,

@@ -174,3 +174,20 @@ def test_a_malformed_answer_is_the_venue_fault(venues: Venues, cli: Any, name: s
     assert run.exit_code == ExitCode.VENUE and run.stdout == "", run.stderr
     (line,) = run.stderr.splitlines()
     assert venue in line and "internal error" not in line and "Traceback" not in line and len(line) <= 300
+
+
+def test_a_short_is_read_as_one_on_both_venues(venues: Venues, cli: Any) -> None:
+    short = body("deribit", POSITIONS["deribit"])
+    short["result"][0].update(direction="sell", size=-50, estimated_liquidation_price=None)
+    serve(venues, "deribit", {POSITIONS["deribit"]: short})
+    doc = live(cli, "deribit", "--json").json()
+    (row,) = doc["venue_positions"]
+    assert (row["side"], Decimal(str(row["contracts"]))) == ("short", 5)  # Deribit signs a short's size
+    # 302.6 BTC covers a 50 USD short at any price: neither side has a price, and nothing is compared
+    assert row["liquidation_price"] is None and row["venue_liquidation_price"] is None
+    assert row["difference_steps"] is None and row["flagged"] is False
+    kraken = body("kraken", POSITIONS["kraken"])
+    kraken["openPositions"][0]["side"] = "short"
+    serve(venues, "kraken", {POSITIONS["kraken"]: kraken})
+    (position,) = live(cli, "kraken", "--json").json()["positions"]
+    assert position["side"] == "short" and Decimal(str(position["contracts"])) == 1000

@@ -36,5 +36,10 @@ LIVE_TERMS: dict[str, tuple[str, str]] = {
     ),
     "difference_pct": ("PCT", "invfut's liquidation price less the venue's, in percent of the price now"),
     "flagged": ("FLAG", "the two liquidation prices differ by more than 1% of the price"),
+    "venue_estimate": ("FLAG", "the venue's liquidation price is its own estimate (Deribit), and so is invfut's"),
+    "difference_reason": (
+        "TEXT",
+        "why the two liquidation prices differ, where the venue's method is known (null if equal)",
+    ),
     "skipped": ("NESTED", "positions the venue reported that invfut did not read (linear contracts), with the reason"),
 }

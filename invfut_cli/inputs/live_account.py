@@ -80,6 +80,9 @@ def reconcile(book: Any, doc: dict[str, Any], step: Decimal) -> dict[str, Any]:
             row.get("liquidation_price") if row.get("margin_mode") == "isolated" else account.get("liquidation_price")
         )
         theirs = p.liquidation
+        estimate = book.venue == "deribit"
+        if estimate and ours is None:  # Deribit has no liquidation price: both sides are estimates
+            ours = deribit_estimate(book, p, step)
         difference = steps = pct = None
         if ours is not None and theirs is not None:
             difference = Decimal(str(ours)) - theirs
@@ -91,11 +94,57 @@ def reconcile(book: Any, doc: dict[str, Any], step: Decimal) -> dict[str, Any]:
                 "side": p.side,
                 "contracts": p.contracts,
                 # as the venue sent it, to the price step (nearest); the difference is from its exact text
-                "venue_liquidation_price": None if theirs is None else theirs.quantize(step, ROUND_HALF_UP),
+                "venue_liquidation_price": None if theirs is None else nearest(theirs, step),
                 "liquidation_price": ours,
                 "difference_steps": steps,
                 "difference_pct": pct,
                 "flagged": pct is not None and abs(pct) > 100 * FLAG_ABOVE,
+                "venue_estimate": estimate,
+                "difference_reason": _reason(book, steps),
             }
         )
     return {"venue_positions": out, "skipped": list(book.skipped)}
+
+
+def deribit_estimate(book: Any, p: Any, step: Decimal) -> Decimal | None:
+    """invfut's estimate for a Deribit position, as ``liq-price --exchange deribit`` gives it:
+    the price where an account holding only this position, the balance as its collateral,
+    meets the size-dependent maintenance margin; rounded toward safety to ``step``."""
+    from invfut_cli import core
+    from invfut_cli.rounding import safe_price
+    from invfut_cli.venues import get
+
+    contract = get("deribit").contract(book.coin)
+    rates = contract.size_margins
+    side = core.Side(p.side)
+    position = core.Position(side, p.contracts, contract.contract_size_usd, p.entry)
+    answer = core.size_dependent_liquidation(
+        position, book.balance, maintenance_base=rates.maintenance_base, slope_per_coin=rates.slope_per_coin
+    )
+    return safe_price(answer.price.price_usd, side, step)
+
+
+#: Why a venue's liquidation price differs from invfut's, where the venue's method is known.
+REASONS = {
+    "deribit": (
+        "both are estimates: Deribit liquidates step by step at account level, and its estimate is the "
+        "account's estimated_liquidation_ratio times the mark, counting the maintenance margin of every "
+        "position of the currency (options too); invfut's counts this position alone on the whole balance"
+    ),
+    "kraken": (
+        "Kraken's triggerEstimates are whole dollars for the account (all its positions together), "
+        "invfut's is to the tick and rounded toward safety"
+    ),
+}
+
+
+def _reason(book: Any, steps: int | None) -> str | None:
+    """The known cause of a difference of at least one step (``None`` without one)."""
+    if steps is None or steps == 0:
+        return None
+    return REASONS.get(book.venue)
+
+
+def nearest(price: Decimal, step: Decimal) -> Decimal:
+    """``price`` to the nearest multiple of ``step`` (a half away from zero), written to the step."""
+    return ((price / step).to_integral_value(ROUND_HALF_UP) * step).quantize(step)

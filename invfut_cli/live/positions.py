@@ -1,8 +1,9 @@
 """``invfut account --live VENUE``: the open inverse positions and the coin balance, read with
 a read-only key, as the account file invfut reads (and the venue's own liquidation prices).
 
-Bybit, Binance COIN-M and OKX are read; each key's permissions are checked first where the
-venue's API tells them (a key that can withdraw is refused, one that can trade is warned
+Bybit, Binance COIN-M, OKX, Kraken Futures and Deribit are read (the last two in
+:mod:`.positions_more`); each key's permissions are checked first where the venue's API tells
+them (Bybit, Binance, OKX) (a key that can withdraw is refused, one that can trade is warned
 about). Numbers are the venue's text. Linear (USDT/USDC) positions are listed as skipped.
 """
 
@@ -21,7 +22,7 @@ from .mark import to_decimal
 from .transport import VENUES, call, open_exchange, venue
 
 #: The venues whose positions invfut reads.
-READABLE = ("bybit", "binance", "okx")
+READABLE = ("bybit", "binance", "okx", "kraken", "deribit")
 
 
 @dataclass
@@ -185,7 +186,17 @@ def _okx(client: Any, coin: str, secrets: list[str]) -> tuple[Decimal, list[Venu
     return balance, positions, skipped
 
 
-READERS = {"bybit": _bybit, "binance": _binance, "okx": _okx}
+def _more(name: str) -> Any:
+    def read(client: Any, coin: str, secrets: list[str]) -> tuple[Decimal, list[VenuePosition], list[dict[str, str]]]:
+        from . import positions_more
+
+        balance, rows, skipped = getattr(positions_more, name)(client, coin, secrets)
+        return balance, [VenuePosition(**row) for row in rows], skipped
+
+    return read
+
+
+READERS = {"bybit": _bybit, "binance": _binance, "okx": _okx, "kraken": _more("kraken"), "deribit": _more("deribit")}
 
 
 def read_book(venue_name: str, coin: str, *, timeout: float) -> LiveBook:

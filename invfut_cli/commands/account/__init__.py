@@ -316,11 +316,14 @@ def draw_venue_lines(doc: Doc, console: Any) -> None:
     """``--live``: the venue's liquidation price beside invfut's, and the skipped positions."""
     for row in doc["venue_positions"]:
         flag = "  FLAGGED: more than 1% apart" if row["flagged"] else ""
+        what = "estimated liquidation price" if row.get("venue_estimate") else "liquidation price"
         console.print(
-            f"{row['name']}: venue's liquidation price {row['venue_liquidation_price']}, invfut's "
+            f"{row['name']}: venue's {what} {row['venue_liquidation_price']}, invfut's "
             f"{row['liquidation_price']}, difference {row['difference_steps']} step(s), {row['difference_pct']}%{flag}",
             soft_wrap=True,
             highlight=False,
         )
+        if row.get("difference_reason"):
+            console.print(f"  why: {row['difference_reason']}", soft_wrap=True, highlight=False)
     for row in doc["skipped"]:
         console.print(f"skipped {row['symbol']}: {row['reason']}", soft_wrap=True, highlight=False)

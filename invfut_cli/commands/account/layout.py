@@ -211,6 +211,8 @@ LAYOUT: dict[str, Any] = {
             "difference_steps": None,
             "difference_pct": None,
             "flagged": None,
+            "venue_estimate": None,
+            "difference_reason": None,
         }
     ],
     "skipped": [{"symbol": None, "reason": None}],

@@ -16,11 +16,13 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     #: ``size``: the stop lies beyond the liquidation price (the answer is printed too).
     STOP_BEYOND_LIQUIDATION = 3
-    #: ``liq-price --fail-within``: the liquidation price is within the given distance.
+    #: An alert: ``--fail-within`` was met (``liq-price``, ``account``, a batch line), or ``watch``
+    #: reached ``critical`` or ``liquidated``.
     ALERT = 4
     #: ``batch``: at least one input line gave an error record.
     BATCH_ERRORS = 5
-    #: A configuration file or the preset data file is broken.
+    #: A broken file: the config file, an ``INVFUT_*`` variable, the presets, an account file,
+    #: a candle file or the refreshed-rules cache.
     CONFIG = 6
     #: A live read: no network, a timeout, a refused connection, a proxy failure.
     NETWORK = 7
@@ -40,9 +42,9 @@ MEANINGS: dict[ExitCode, str] = {
     ExitCode.INTERNAL: "internal error (please report it)",
     ExitCode.USAGE: "bad input: a value, a missing or unknown option, conflicting options",
     ExitCode.STOP_BEYOND_LIQUIDATION: "size: the stop lies beyond the liquidation price",
-    ExitCode.ALERT: "alert: --fail-within was met (liq-price, account, or a batch line)",
+    ExitCode.ALERT: "alert: --fail-within was met (liq-price, account, a batch line), or watch reached critical",
     ExitCode.BATCH_ERRORS: "batch: at least one input line gave an error record",
-    ExitCode.CONFIG: "a broken config file, INVFUT_* variable or preset data file",
+    ExitCode.CONFIG: "a broken file: config, INVFUT_* variable, preset, account, candles or rules cache",
     ExitCode.NETWORK: "live: no network, a timeout, a refused connection or a proxy failure",
     ExitCode.AUTH: "live: a missing or refused key, or a key able to withdraw",
     ExitCode.VENUE: "live: the venue's error, an answer that does not parse, a rate limit after retries",

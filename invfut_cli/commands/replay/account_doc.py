@@ -16,17 +16,11 @@ RULE_OPTIONS = ("exchange", "mmr", "mm_basis", "mm_deduction", "taker_fee", "tic
 
 def setup(values: dict[str, Any]) -> tuple[Any, AccountReplay, Decimal, Any]:
     """The checked inputs, the walk, the funding interval (hours) and the rule's inputs."""
-    from invfut_cli import core
     from invfut_cli.app import build
     from invfut_cli.candles import CandleReader
-    from invfut_cli.core.book import Book
     from invfut_cli.core.errors import DomainError
-    from invfut_cli.inputs.account.file import parse_account, read_file
-    from invfut_cli.inputs.account.holdings import holdings as file_holdings
-    from invfut_cli.inputs.account.model import input_model
-    from invfut_cli.inputs.account.rule import margin_rule
-    from invfut_cli.rounding import shown_places, step_for
-    from invfut_cli.venues import GENERIC, find, get
+    from invfut_cli.inputs.account.loaded import load_account
+    from invfut_cli.venues import get
 
     from .inputs import AccountReplayInput
 
@@ -36,26 +30,20 @@ def setup(values: dict[str, Any]) -> tuple[Any, AccountReplay, Decimal, Any]:
     given = build(
         AccountReplayInput, **{k: values.get(k) for k in ("file", "account", "from", "funding") if k in values}
     )
-    data, source = read_file(given.account)
-    account_file = parse_account(data, source)
     rule_values = {k: values[k] for k in RULE_OPTIONS if values.get(k) is not None}
-    if rule_values.get("exchange") is None and account_file.exchange is not None:
-        rule_values["exchange"] = account_file.exchange
-    coin = account_file.coin.upper()
-    venue = find(rule_values.get("exchange") or GENERIC.key)
-    if venue is not None and venue.contract(coin) is None:
-        raise source.fail("coin", venue.no_contract(coin))
-    # The account's rule does not depend on the price: the model is read at a price of 1.
-    args = build(input_model(), coin=coin, price=Decimal(1), **rule_values)
-    found, prices = file_holdings(account_file, args, source)
-    step = step_for(args.tick, shown_places(args.price, *prices))
-    book = Book(account_file.balance, tuple(found))
-    rules = (margin_rule(args, core.MarginMode.CROSS), margin_rule(args, core.MarginMode.ISOLATED))
+    loaded = load_account(given.account, rule_values)
+    args, step, prices = loaded.args, loaded.step, loaded.prices
     hours, _ = get(args.exchange).funding_hours()
     reader = CandleReader(given.file)
     reader.open()
     replay = AccountReplay(
-        reader, book, rules, step, given.funding or Decimal(0), int(hours * 3_600_000), given.from_ms
+        reader,
+        loaded.book,
+        (loaded.cross, loaded.isolated),
+        step,
+        given.funding or Decimal(0),
+        int(hours * 3_600_000),
+        given.from_ms,
     )
     return given, replay, hours, (args, step, prices)
 

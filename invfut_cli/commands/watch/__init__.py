@@ -164,40 +164,15 @@ def watched(values: dict[str, Any]) -> Watched:
 
 def _account_subject(file: str, values: dict[str, Any]) -> tuple[Any, Any, str]:
     """The account file as the watched subject, under the rule ``account`` uses."""
-    from invfut_cli import core
-    from invfut_cli.core.book import Book
-    from invfut_cli.inputs.account.file import parse_account, read_file
-    from invfut_cli.inputs.account.holdings import holdings as file_holdings
-    from invfut_cli.inputs.account.model import input_model
-    from invfut_cli.inputs.account.rule import margin_rule
-    from invfut_cli.rounding import shown_places, step_for
-    from invfut_cli.venues import GENERIC, find, get
+    from invfut_cli.inputs.account.loaded import load_account
+    from invfut_cli.venues import get
 
-    data, source = read_file(str(file))
-    account_file = parse_account(data, source)
-    values = {k: v for k, v in values.items() if v is not None}
-    if values.get("exchange") is None and account_file.exchange is not None:
-        values["exchange"] = account_file.exchange
-    coin = account_file.coin.upper()
-    venue = find(values.get("exchange") or GENERIC.key)
-    if venue is not None and venue.contract(coin) is None:
-        raise source.fail("coin", venue.no_contract(coin))
-    # The account's rule does not depend on the mark: the model is read at a price of 1.
-    args = build(input_model(), coin=coin, price=Decimal(1), **values)
-    found, prices = file_holdings(account_file, args, source)
-    step = step_for(args.tick, shown_places(args.price, *prices))
     from .subjects import AccountSubject
 
-    book = Book(account_file.balance, tuple(found))
+    loaded = load_account(str(file), values)
+    args = loaded.args
     lot = get(args.exchange).contract(args.coin).lot
-    subject = AccountSubject(
-        book,
-        margin_rule(args, core.MarginMode.CROSS),
-        margin_rule(args, core.MarginMode.ISOLATED),
-        step,
-        args.contract_size,
-        lot,
-    )
+    subject = AccountSubject(loaded.book, loaded.cross, loaded.isolated, loaded.step, args.contract_size, lot)
     return subject, args.exchange, args.coin
 
 

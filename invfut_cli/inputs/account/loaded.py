@@ -1,0 +1,61 @@
+"""An account file read under its margin rule, as the commands that follow one along prices
+take it (``watch --account``, ``replay --account``): the file's positions as core holdings on
+its balance, the options' model, the price step and both margin modes' rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from invfut_cli.core.book import Book, MarginRule
+
+
+@dataclass(frozen=True)
+class LoadedAccount:
+    """The account: ``args`` (its option model, read at a price of 1: the rule does not
+    depend on the price), ``book``, the prices the file gives, the price step, and the cross
+    and isolated margin rules."""
+
+    args: Any
+    book: Book
+    prices: list[Decimal]
+    step: Decimal
+    cross: MarginRule
+    isolated: MarginRule
+
+
+def load_account(path: str, values: dict[str, Any]) -> LoadedAccount:
+    """The account file at ``path`` under the rule options in ``values`` (the file's own
+    venue where no ``exchange`` is given), as ``invfut account`` reads it."""
+    from invfut_cli import core
+    from invfut_cli.core.book import Book
+    from invfut_cli.option_values import build
+    from invfut_cli.rounding import shown_places, step_for
+    from invfut_cli.venues import GENERIC, find
+
+    from .file import parse_account, read_file
+    from .holdings import holdings
+    from .model import input_model
+    from .rule import margin_rule
+
+    data, source = read_file(path)
+    account_file = parse_account(data, source)
+    values = {k: v for k, v in values.items() if v is not None}
+    if values.get("exchange") is None and account_file.exchange is not None:
+        values["exchange"] = account_file.exchange
+    coin = account_file.coin.upper()
+    venue = find(values.get("exchange") or GENERIC.key)
+    if venue is not None and venue.contract(coin) is None:
+        raise source.fail("coin", venue.no_contract(coin))
+    args = build(input_model(), coin=coin, price=Decimal(1), **values)
+    found, prices = holdings(account_file, args, source)
+    return LoadedAccount(
+        args,
+        Book(account_file.balance, tuple(found)),
+        prices,
+        step_for(args.tick, shown_places(args.price, *prices)),
+        margin_rule(args, core.MarginMode.CROSS),
+        margin_rule(args, core.MarginMode.ISOLATED),
+    )

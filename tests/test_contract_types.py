@@ -314,6 +314,54 @@ def test_versus_plot_draws_both_equity_curves() -> None:
     assert "Equity USD: inverse (green) and linear (magenta)" in run.stdout
 
 
+def _svg_series(path) -> dict[str, list[tuple[float, float]]]:
+    """Each drawn series of a pygal chart by its legend name: the points of its line, in pixels."""
+    import xml.etree.ElementTree as ET
+
+    svg = "{http://www.w3.org/2000/svg}"
+    root = ET.parse(path).getroot()
+    names = [
+        "".join(g.find(f"{svg}text").itertext())
+        for g in root.iter(f"{svg}g")
+        if "legend" in g.get("class", "") and g.find(f"{svg}text") is not None
+    ]
+    series = {}
+    plot = [g for g in root.iter(f"{svg}g") if g.get("class", "").startswith("series serie-")]
+    for name, group in zip(names, plot, strict=False):
+        lines = [p.get("d") for p in group.iter(f"{svg}path") if p.get("d")]
+        numbers = [float(n) for n in lines[0].replace("M", " ").replace("L", " ").split()] if lines else []
+        series[name] = list(zip(numbers[::2], numbers[1::2], strict=True))
+    return series
+
+
+def test_versus_plot_file_draws_both_equity_curves(tmp_path) -> None:
+    """The SVG holds the terminal's third panel: both positions' equity in USD, named in the
+    legend, one point per grid price; the inverse equity is below the linear one under the entry
+    and above it over the entry (their gap is C·(P − E), see below), so the curves cross there."""
+    plain, target = tmp_path / "plain.svg", tmp_path / "versus.svg"
+    assert run_cli(*LADDER, "--plot-file", str(plain)).exit_code == 0
+    run = run_cli(*LADDER, "--versus", "linear", "--plot", "--plot-file", str(target))
+    assert run.exit_code == 0, run.stderr
+    # The terminal chart is the same with or without the file.
+    assert run.stdout == run_cli(*LADDER, "--versus", "linear", "--plot").stdout
+    before, after = _svg_series(plain), _svg_series(target)
+    assert set(after) - set(before) == {"Equity USD, inverse (right axis)", "Equity USD, linear (right axis)"}
+    assert len(after) == len(before) + 2
+    rows = run_cli(*LADDER, "--json").json()["rows"]
+    inverse, linear_ = after["Equity USD, inverse (right axis)"], after["Equity USD, linear (right axis)"]
+    # One point per grid price and per marked price, as the PnL curves.
+    assert len(inverse) == len(linear_) == len(after["PnL BTC (left axis)"]) >= len(rows)
+    entry_x = after["entry 60,000.00"][0][0]
+    for (x1, y1), (x2, y2) in zip(inverse, linear_, strict=True):
+        assert abs(x1 - x2) < 1e-6
+        if abs(x1 - entry_x) > 1:  # SVG's y grows downward
+            assert (y1 < y2) == (x1 > entry_x)
+    quanto_ = tmp_path / "quanto.svg"
+    args = ("--versus", "quanto", "--multiplier", "0.000001", "--settle-price", "60000", "--plot-file", str(quanto_))
+    assert run_cli(*LADDER, *args).exit_code == 0
+    assert "Equity USD, quanto (right axis)" in _svg_series(quanto_)
+
+
 def test_versus_equity_differs_by_the_coin_collateral_revalued() -> None:
     """Same PnL in USD, different equity: the inverse collateral C coin is worth C·P, the linear
     one C·E; so inverse − linear equity in USD is C·(P − E) + PnL_coin·P − PnL_usd = C·(P − E)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -434,3 +435,77 @@ def test_an_entry_finer_than_a_satoshi_shows_prices_and_usd_to_8_places() -> Non
     doc = run.json()
     assert doc["size_usd"] == doc["average_entry"] == Decimal("0.5")
     assert -doc["liquidation_price"].as_tuple().exponent <= 8
+
+
+# --- exchanges: the linear and quanto presets ---------------------------------------------------
+
+
+def _presets_file() -> dict:
+    """The presets file as tomllib reads it, found beside the package, not through invfut's loader."""
+    import tomllib
+    from pathlib import Path
+
+    import invfut_cli
+
+    with (Path(invfut_cli.__file__).parent / "contract_types" / "presets.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+EXPECTED_SYMBOLS = {
+    ("bitmex", "linear", "XBTUSDT"), ("bitmex", "quanto", "ETHUSD"), ("bybit", "linear", "BTCUSDT"),
+    ("binance", "linear", "BTCUSDT"), ("okx", "linear", "BTC-USDT-SWAP"), ("kraken", "linear", "PF_XBTUSD"),
+    ("deribit", "linear", "BTC_USDC-PERPETUAL"),
+}  # fmt: skip
+
+
+def test_exchanges_lists_every_linear_and_quanto_preset_as_the_file_gives_it() -> None:
+    run = run_cli("exchanges", "--json")
+    assert run.exit_code == 0, run.stderr
+    venues = {venue["exchange"]: venue for venue in run.json()["exchanges"]}
+    presets = _presets_file()
+    listed = set()
+    for exchange, kinds in presets.items():
+        for kind, coins in kinds.items():
+            written = {c["preset_coin"]: c for c in venues[exchange][kind]}
+            assert set(written) == set(coins)
+            for coin, preset in coins.items():
+                got = written[coin]
+                listed.add((exchange, kind, got["symbol"]))
+                assert got["symbol"] == preset["symbol"] and got["name"] == preset["name"]
+                assert got["as_of"] == preset["as_of"] and got["sources"] == preset["sources"]
+                assert got["sources"] and all(s.strip() for s in got["sources"])
+                assert got["confirmed"] == preset["checked"] and got["unconfirmed"] == preset["unconfirmed"]
+                assert got["tick"] == D(preset["tick"]) and got["mmr"] == D(preset["mmr"])
+                assert got["family"] == preset["mm_basis"]
+                if kind == "linear":
+                    assert got["contract_size_coin"] == D(preset["contract_size"]) and got["multiplier"] is None
+                    assert got["margin_currency"] == preset["quote"]
+                else:
+                    assert got["multiplier"] == D(preset["multiplier"]) and got["contract_size_coin"] is None
+                    assert got["margin_currency"] == preset["settle"]
+    assert listed == EXPECTED_SYMBOLS
+    # The keys scripts read are all still there, and the CSV's columns are the inverse contracts' as before.
+    for venue in venues.values():
+        assert {"exchange", "name", "product", "family", "as_of", "sources", "notes", "coins"} <= set(venue)
+    header = run_cli("exchanges", "--format", "csv").stdout.splitlines()[0].split(",")
+    assert "linear" not in header and "quanto" not in header and header[0] == "exchange"
+
+
+def test_exchanges_table_shows_the_linear_and_quanto_presets_with_sources_and_dates() -> None:
+    run = run_cli("exchanges")
+    assert run.exit_code == 0
+    for _exchange, kind, symbol in EXPECTED_SYMBOLS:
+        assert re.search(rf"{symbol} \({kind}, (entry|mark) family\), read 2026-12-06:", run.stdout), symbol
+    assert "source: https://www.bitmex.com/blog/quanto-for-speculators" in run.stdout
+    one = run_cli("exchanges", "bitmex")
+    assert "confirmed by the sources: multiplier 0.000001 XBT per USD" in one.stdout
+    assert "not confirmed: contract size 0.000001 XBT; tick 0.5" in one.stdout
+    assert "BTCUSDT" not in one.stdout  # only BitMEX's
+
+
+def test_exchanges_fields_picks_the_linear_and_quanto_lists() -> None:
+    run = run_cli("exchanges", "bitmex", "--json", "--fields", "exchanges.exchange,exchanges.quanto")
+    assert run.exit_code == 0, run.stderr
+    (venue,) = run.json()["exchanges"]
+    assert list(venue) == ["exchange", "quanto"]
+    assert [c["symbol"] for c in venue["quanto"]] == ["ETHUSD"] and venue["quanto"][0]["multiplier"] == D("0.000001")

@@ -54,6 +54,32 @@ CONTRACT_TERMS: dict[str, tuple[str, str]] = {
         "the versus contract's value / its equity at the row's price; null when liquidated",
     ),
     "versus_liquidated": ("FLAG", "the versus contract is at or beyond its liquidation price at the row's price"),
+    "linear": (
+        "NESTED",
+        "exchanges: the venue's linear (USDT- or USDC-margined) contracts, the presets of --contract-type linear: "
+        "[{preset_coin, name, symbol, margin_currency, contract_size_coin, tick, mmr, family, as_of, sources, "
+        "confirmed, unconfirmed}]",
+    ),
+    "quanto": (
+        "NESTED",
+        "exchanges: the venue's quanto contracts, the presets of --contract-type quanto: [{preset_coin, name, symbol, "
+        "margin_currency, multiplier, tick, mmr, family, as_of, sources, confirmed, unconfirmed}]",
+    ),
+    "preset_coin": (
+        "TEXT",
+        "exchanges: the coin --coin names to pick this linear or quanto preset: its underlying (BTC for XBTUSDT, "
+        "ETH for BitMEX's ETHUSD quanto)",
+    ),
+    "contract_size_coin": ("COIN", "a linear contract's size: coin of its underlying per contract; null for a quanto"),
+    "multiplier": (
+        "DELTA",
+        "a quanto's multiplier: settlement coin per USD of the underlying's price, per contract; null for a linear",
+    ),
+    "confirmed": ("NESTED", "the preset's figures its sources confirm"),
+    "unconfirmed": (
+        "NESTED",
+        "the preset's figures its sources did not confirm (check them against the venue before trusting them)",
+    ),
     "settle_move_pct": ("PCT", "stress, quanto: the settlement coin's move in this shock"),
     "usd_change": (
         "USD",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -314,6 +315,54 @@ def test_versus_plot_draws_both_equity_curves() -> None:
     assert "Equity USD: inverse (green) and linear (magenta)" in run.stdout
 
 
+def _svg_series(path) -> dict[str, list[tuple[float, float]]]:
+    """Each drawn series of a pygal chart by its legend name: the points of its line, in pixels."""
+    import xml.etree.ElementTree as ET
+
+    svg = "{http://www.w3.org/2000/svg}"
+    root = ET.parse(path).getroot()
+    names = [
+        "".join(g.find(f"{svg}text").itertext())
+        for g in root.iter(f"{svg}g")
+        if "legend" in g.get("class", "") and g.find(f"{svg}text") is not None
+    ]
+    series = {}
+    plot = [g for g in root.iter(f"{svg}g") if g.get("class", "").startswith("series serie-")]
+    for name, group in zip(names, plot, strict=False):
+        lines = [p.get("d") for p in group.iter(f"{svg}path") if p.get("d")]
+        numbers = [float(n) for n in lines[0].replace("M", " ").replace("L", " ").split()] if lines else []
+        series[name] = list(zip(numbers[::2], numbers[1::2], strict=True))
+    return series
+
+
+def test_versus_plot_file_draws_both_equity_curves(tmp_path) -> None:
+    """The SVG holds the terminal's third panel: both positions' equity in USD, named in the
+    legend, one point per grid price; the inverse equity is below the linear one under the entry
+    and above it over the entry (their gap is C·(P − E), see below), so the curves cross there."""
+    plain, target = tmp_path / "plain.svg", tmp_path / "versus.svg"
+    assert run_cli(*LADDER, "--plot-file", str(plain)).exit_code == 0
+    run = run_cli(*LADDER, "--versus", "linear", "--plot", "--plot-file", str(target))
+    assert run.exit_code == 0, run.stderr
+    # The terminal chart is the same with or without the file.
+    assert run.stdout == run_cli(*LADDER, "--versus", "linear", "--plot").stdout
+    before, after = _svg_series(plain), _svg_series(target)
+    assert set(after) - set(before) == {"Equity USD, inverse (right axis)", "Equity USD, linear (right axis)"}
+    assert len(after) == len(before) + 2
+    rows = run_cli(*LADDER, "--json").json()["rows"]
+    inverse, linear_ = after["Equity USD, inverse (right axis)"], after["Equity USD, linear (right axis)"]
+    # One point per grid price and per marked price, as the PnL curves.
+    assert len(inverse) == len(linear_) == len(after["PnL BTC (left axis)"]) >= len(rows)
+    entry_x = after["entry 60,000.00"][0][0]
+    for (x1, y1), (x2, y2) in zip(inverse, linear_, strict=True):
+        assert abs(x1 - x2) < 1e-6
+        if abs(x1 - entry_x) > 1:  # SVG's y grows downward
+            assert (y1 < y2) == (x1 > entry_x)
+    quanto_ = tmp_path / "quanto.svg"
+    args = ("--versus", "quanto", "--multiplier", "0.000001", "--settle-price", "60000", "--plot-file", str(quanto_))
+    assert run_cli(*LADDER, *args).exit_code == 0
+    assert "Equity USD, quanto (right axis)" in _svg_series(quanto_)
+
+
 def test_versus_equity_differs_by_the_coin_collateral_revalued() -> None:
     """Same PnL in USD, different equity: the inverse collateral C coin is worth C·P, the linear
     one C·E; so inverse − linear equity in USD is C·(P − E) + PnL_coin·P − PnL_usd = C·(P − E)."""
@@ -386,3 +435,77 @@ def test_an_entry_finer_than_a_satoshi_shows_prices_and_usd_to_8_places() -> Non
     doc = run.json()
     assert doc["size_usd"] == doc["average_entry"] == Decimal("0.5")
     assert -doc["liquidation_price"].as_tuple().exponent <= 8
+
+
+# --- exchanges: the linear and quanto presets ---------------------------------------------------
+
+
+def _presets_file() -> dict:
+    """The presets file as tomllib reads it, found beside the package, not through invfut's loader."""
+    import tomllib
+    from pathlib import Path
+
+    import invfut_cli
+
+    with (Path(invfut_cli.__file__).parent / "contract_types" / "presets.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+EXPECTED_SYMBOLS = {
+    ("bitmex", "linear", "XBTUSDT"), ("bitmex", "quanto", "ETHUSD"), ("bybit", "linear", "BTCUSDT"),
+    ("binance", "linear", "BTCUSDT"), ("okx", "linear", "BTC-USDT-SWAP"), ("kraken", "linear", "PF_XBTUSD"),
+    ("deribit", "linear", "BTC_USDC-PERPETUAL"),
+}  # fmt: skip
+
+
+def test_exchanges_lists_every_linear_and_quanto_preset_as_the_file_gives_it() -> None:
+    run = run_cli("exchanges", "--json")
+    assert run.exit_code == 0, run.stderr
+    venues = {venue["exchange"]: venue for venue in run.json()["exchanges"]}
+    presets = _presets_file()
+    listed = set()
+    for exchange, kinds in presets.items():
+        for kind, coins in kinds.items():
+            written = {c["preset_coin"]: c for c in venues[exchange][kind]}
+            assert set(written) == set(coins)
+            for coin, preset in coins.items():
+                got = written[coin]
+                listed.add((exchange, kind, got["symbol"]))
+                assert got["symbol"] == preset["symbol"] and got["name"] == preset["name"]
+                assert got["as_of"] == preset["as_of"] and got["sources"] == preset["sources"]
+                assert got["sources"] and all(s.strip() for s in got["sources"])
+                assert got["confirmed"] == preset["checked"] and got["unconfirmed"] == preset["unconfirmed"]
+                assert got["tick"] == D(preset["tick"]) and got["mmr"] == D(preset["mmr"])
+                assert got["family"] == preset["mm_basis"]
+                if kind == "linear":
+                    assert got["contract_size_coin"] == D(preset["contract_size"]) and got["multiplier"] is None
+                    assert got["margin_currency"] == preset["quote"]
+                else:
+                    assert got["multiplier"] == D(preset["multiplier"]) and got["contract_size_coin"] is None
+                    assert got["margin_currency"] == preset["settle"]
+    assert listed == EXPECTED_SYMBOLS
+    # The keys scripts read are all still there, and the CSV's columns are the inverse contracts' as before.
+    for venue in venues.values():
+        assert {"exchange", "name", "product", "family", "as_of", "sources", "notes", "coins"} <= set(venue)
+    header = run_cli("exchanges", "--format", "csv").stdout.splitlines()[0].split(",")
+    assert "linear" not in header and "quanto" not in header and header[0] == "exchange"
+
+
+def test_exchanges_table_shows_the_linear_and_quanto_presets_with_sources_and_dates() -> None:
+    run = run_cli("exchanges")
+    assert run.exit_code == 0
+    for _exchange, kind, symbol in EXPECTED_SYMBOLS:
+        assert re.search(rf"{symbol} \({kind}, (entry|mark) family\), read 2026-12-06:", run.stdout), symbol
+    assert "source: https://www.bitmex.com/blog/quanto-for-speculators" in run.stdout
+    one = run_cli("exchanges", "bitmex")
+    assert "confirmed by the sources: multiplier 0.000001 XBT per USD" in one.stdout
+    assert "not confirmed: contract size 0.000001 XBT; tick 0.5" in one.stdout
+    assert "BTCUSDT" not in one.stdout  # only BitMEX's
+
+
+def test_exchanges_fields_picks_the_linear_and_quanto_lists() -> None:
+    run = run_cli("exchanges", "bitmex", "--json", "--fields", "exchanges.exchange,exchanges.quanto")
+    assert run.exit_code == 0, run.stderr
+    (venue,) = run.json()["exchanges"]
+    assert list(venue) == ["exchange", "quanto"]
+    assert [c["symbol"] for c in venue["quanto"]] == ["ETHUSD"] and venue["quanto"][0]["multiplier"] == D("0.000001")

@@ -42,6 +42,7 @@ __all__ = [
     "SVG_HEIGHT",
     "SVG_STEPS",
     "SVG_WIDTH",
+    "VERSUS_COLOURS",
     "Chart",
     "Mark",
     "chart_data",
@@ -260,6 +261,9 @@ def title(doc: Mapping[str, Any]) -> str:
 #: Steps of the image's y axes.
 SVG_STEPS = 8
 
+#: ``ladder --versus``: the colours of the inverse and of the other contract's equity curve.
+VERSUS_COLOURS = ("#17becf", "#ff7f0e")
+
 
 def svg(doc: Mapping[str, Any]) -> str:
     """The chart as an SVG document: coin PnL on the left axis, USD PnL on the right (the
@@ -272,26 +276,31 @@ def svg(doc: Mapping[str, Any]) -> str:
     xs = [float(p) for p in chart.prices]
     coin = [float(v) for v in chart.pnl]
     usd = [float(v) for v in chart.pnl_usd]
+    # ``ladder --versus``: both positions' equity in USD, the terminal's third panel, on the
+    # right axis beside the PnL in USD (the axis then spans all three curves).
+    other = doc["versus"]["contract_type"] if chart.versus_equity_usd else None
+    equity = [[float(v) for v in chart.equity_usd], [float(v) for v in chart.versus_equity_usd]] if other else []
+    right = [*usd, *(v for curve in equity for v in curve)]
     start, step = nice_axis(min([*coin, 0.0]), max([*coin, 0.0]), SVG_STEPS)
     low, high = start, start + SVG_STEPS * step
     below = round(start / step)  # zero is the tick ``-below`` from the bottom
     usd_step = nice_step(
         max(
-            min(usd, default=0.0) / below if below < 0 else 0.0,
-            max(usd, default=0.0) / (below + SVG_STEPS) if below + SVG_STEPS > 0 else 0.0,
+            min(right, default=0.0) / below if below < 0 else 0.0,
+            max(right, default=0.0) / (below + SVG_STEPS) if below + SVG_STEPS > 0 else 0.0,
         )
     )
     marks = sorted(on_chart(chart), key=lambda m: m[1])
     # pygal colours the left axis' series first, then the right axis' one. Its axes share one
     # formatter: a value outside the left axis' range is a right axis label.
     off = [(mark, price) for mark, price in chart.marks if (mark, price) not in marks]
-    colours = ("#1f77b4", *(mark.svg_colour for mark, _ in [*marks, *off]), "#2ca02c")
+    colours = ("#1f77b4", *(mark.svg_colour for mark, _ in [*marks, *off]), "#2ca02c", *VERSUS_COLOURS[: len(equity)])
     x_step = (xs[-1] - xs[0]) / 10 if len(xs) > 1 else 1.0
     figure = pygal.XY(
         width=SVG_WIDTH,
         height=SVG_HEIGHT,
         js=[],  # no script: the file looks the same anywhere, and nothing is fetched
-        title=f"{title(doc)}: PnL against the price",
+        title=f"{title(doc)}: PnL against the price" + (f", equity inverse versus {other}" if other else ""),
         x_title="Price (USD)",
         y_title=f"PnL ({chart.coin})",
         range=(low, high),
@@ -326,6 +335,15 @@ def svg(doc: Mapping[str, Any]) -> str:
         secondary=True,
         formatter=lambda v: tick(v, usd_step, 12),
     )
+    for name, curve in zip(("inverse", other), equity, strict=False):
+        figure.add(
+            f"Equity USD, {name} (right axis)",
+            list(zip(xs, curve, strict=True)),
+            show_dots=False,
+            secondary=True,
+            stroke_style={"width": 2, "dasharray": "2, 3"},
+            formatter=lambda v: tick(v, usd_step, 12),
+        )
     return figure.render(is_unicode=True)
 
 

@@ -23,7 +23,10 @@ __getattr__ = layout_on_use(__name__)
 
 
 def document(presets: PresetFile, only: str | None) -> dict[str, Any]:
-    """The ``exchanges`` document: every preset (or ``only`` that one) with its contracts and tiers."""
+    """The ``exchanges`` document: every preset (or ``only`` that one) with its contracts and tiers,
+    and the venue's linear and quanto contracts (:mod:`invfut_cli.contract_types.listing`)."""
+    from invfut_cli.contract_types.listing import contracts
+
     venues = []
     for key, preset in presets.presets.items():
         if only is not None and key.value != only:
@@ -63,6 +66,7 @@ def document(presets: PresetFile, only: str | None) -> dict[str, Any]:
                 "sources": preset.sources,
                 "notes": preset.notes,
                 "coins": coins,
+                **contracts(key.value),
             }
         )
     return {"command": "exchanges", "exchanges": venues}
@@ -204,10 +208,14 @@ def draw_table(doc: Mapping[str, Any], console: Any) -> None:
                 console.print(f"  - {note}", soft_wrap=True)
         for source in venue["sources"]:
             console.print(f"  source: {source}", soft_wrap=True, highlight=False)
+    from invfut_cli.contract_types.listing import draw
+
+    draw(doc, console)
 
 
 def flat_records(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """CSV/NDJSON: one record per contract, its venue's keys beside it (``notes`` left out)."""
+    """CSV/NDJSON: one record per inverse contract, its venue's keys beside it (``notes``, and
+    the ``linear`` and ``quanto`` lists, left out: ``--json`` has them)."""
     from invfut_cli.render.flat import flatten
 
     if "refreshed" in doc:
@@ -217,4 +225,5 @@ def flat_records(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         return
     for venue in doc["exchanges"]:
         for coin, contract in venue["coins"].items():
-            yield flatten({k: v for k, v in venue.items() if k not in ("coins", "notes")} | {"coin": coin, **contract})
+            kept = {k: v for k, v in venue.items() if k not in ("coins", "notes", "linear", "quanto")}
+            yield flatten(kept | {"coin": coin, **contract})

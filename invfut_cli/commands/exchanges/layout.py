@@ -7,6 +7,23 @@ from typing import Any
 #: ``--refresh`` answers with ``cache_file`` and ``refreshed`` in place of ``exchanges``.
 OPTIONAL: frozenset[str] = frozenset({"exchanges", "cache_file", "refreshed"})
 
+#: A linear or quanto preset (``presets.toml`` of :mod:`invfut_cli.contract_types`).
+OTHER_CONTRACT: dict[str, Any] = {
+    "preset_coin": None,
+    "name": None,
+    "symbol": None,
+    "margin_currency": None,
+    "contract_size_coin": None,
+    "multiplier": None,
+    "tick": None,
+    "mmr": None,
+    "family": None,
+    "as_of": None,
+    "sources": [None],
+    "confirmed": [None],
+    "unconfirmed": [None],
+}
+
 LAYOUT: dict[str, Any] = {
     "command": None,
     "cache_file": None,
@@ -46,6 +63,8 @@ LAYOUT: dict[str, Any] = {
                     "size_margins": {"initial_base": None, "maintenance_base": None, "slope_per_coin": None},
                 }
             },
+            "linear": [OTHER_CONTRACT],
+            "quanto": [OTHER_CONTRACT],
         }
     ],
 }

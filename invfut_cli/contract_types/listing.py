@@ -58,10 +58,7 @@ def draw(doc: Mapping[str, Any], console: Any) -> None:
     from invfut_cli.render.table import plain_table, text
 
     listed = [
-        (venue, kind, contract)
-        for venue in doc["exchanges"]
-        for kind in KINDS
-        for contract in venue.get(kind) or []
+        (venue, kind, contract) for venue in doc["exchanges"] for kind in KINDS for contract in venue.get(kind) or []
     ]
     if not listed:
         return

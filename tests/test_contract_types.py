@@ -509,3 +509,15 @@ def test_exchanges_fields_picks_the_linear_and_quanto_lists() -> None:
     (venue,) = run.json()["exchanges"]
     assert list(venue) == ["exchange", "quanto"]
     assert [c["symbol"] for c in venue["quanto"]] == ["ETHUSD"] and venue["quanto"][0]["multiplier"] == D("0.000001")
+
+
+@pytest.mark.parametrize("kind", [("linear",), ("quanto", "--multiplier", "0.000001", "--settle-price", "60000")])
+def test_leverage_of_a_linear_or_quanto_contract_explains_itself(kind: tuple[str, ...]) -> None:
+    """``leverage --contract-type linear --explain`` echoes its entry under ``inputs``, not as
+    ``average_entry``: its steps read it there (it was an internal error)."""
+    run = run_cli("leverage", "--side", "long", "--entry", "1000", "--contracts", "10", "--leverage", "2",
+                  "--contract-type", *kind, "--explain", "--json")  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    doc = run.json()
+    assert any("initial margin = u·E/L" in line for line in doc["explain"])
+    assert doc["initial_margin"] is not None

@@ -21,7 +21,8 @@ def explain_lines(doc: dict[str, Any]) -> list[str]:
     i, cur = doc["inputs"], doc["margin_currency"]
     linear = doc["contract_type"] == "linear"
     sign = "+1" if i["side"] == "long" else "−1"
-    e = n(doc["average_entry"])
+    # ``leverage`` echoes the entry under ``inputs``; the position documents as ``average_entry``.
+    e = n(doc["average_entry"] if "average_entry" in doc else i["entry"])
     size = f"k = {n(i['contract_size'] or 1)} {doc['underlying']}" if linear else f"M = {n(i['multiplier'])} {cur}/USD"
     lines = [
         f"{doc['contract_type']}: u = contracts × {size.split(' =')[0]} = {n(i['contracts'])} × {size.split('= ')[1]} "

@@ -85,7 +85,7 @@ def draw(doc: Mapping[str, Any], console: Any) -> None:
     else:
         console.print(table)
     detailed = len(doc["exchanges"]) == 1
-    for venue, kind, contract in listed:
+    for _venue, kind, contract in listed:
         named = f"[bold]{contract['name']} {contract['symbol']}[/bold] ({kind}, {contract['family']} family)"
         console.print(f"{named}, read {contract['as_of']}:", soft_wrap=True)
         for source in contract["sources"]:

@@ -42,6 +42,16 @@ def _define_models() -> Any:
     from invfut_cli.inputs.fields import MAX_COIN, Coin, CoinName, ContractSize, Count, Leverage, Model, Price, Side
     from invfut_cli.inputs.position import FillSpec, parse_fill
 
+    def _inverse_only(value: Any) -> Any:
+        """An account is one coin balance: its positions are inverse (DOMAIN.md §8)."""
+        if value not in (None, "inverse"):
+            raise ValueError(
+                "an account holds inverse positions only: a linear or quanto position is margined in "
+                "another currency and needs a balance of its own (value it with --contract-type on "
+                "liq-price or pnl)"
+            )
+        return value
+
     def _fills(value: Any) -> Any:
         """Fills as ``"CONTRACTS@PRICE"`` text or ``{contracts, price}`` tables."""
         if isinstance(value, list):
@@ -62,6 +72,7 @@ def _define_models() -> Any:
         margin: Coin | None = None
         leverage: Leverage | None = None
         coin: CoinName | None = None
+        contract_type: Annotated[str | None, BeforeValidator(_inverse_only)] = None
 
     class AccountFile(Model):
         """The whole file."""

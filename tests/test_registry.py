@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from invfut_cli.commands import REGISTRY, hook, load, module_name, spec
+from invfut_cli.commands import REGISTRY, load, module_name, spec
 
 PACKAGE = Path(__file__).resolve().parents[1] / "invfut_cli"
 #: The registry's own file: the one place command names are listed.
@@ -98,5 +98,3 @@ def test_each_command_lives_in_its_own_module(name: str) -> None:
 def test_hooks_default_for_an_unknown_command() -> None:
     assert spec(None).run is None and spec("nope").draw_table is None
     assert spec("nope").ESSENTIAL_COLUMNS == ("pnl",) and spec(None).LIQUIDATED_IN_RED is False
-    assert hook(None, "run") is None
-    assert hook("nope", "ESSENTIAL_COLUMNS", ("pnl",)) == ("pnl",)

@@ -63,14 +63,6 @@ def spec(command: object) -> CommandSpec:
     return provided(load(command)) if isinstance(command, str) and command in REGISTRY else NOTHING
 
 
-def hook(command: Any, attribute: str, default: Any = None) -> Any:
-    """The ``attribute`` that ``command``'s module declares, or ``default``: the untyped
-    lookup, for a hook the contract does not name yet; the package itself uses :func:`spec`."""
-    if command not in REGISTRY:
-        return default
-    return getattr(load(command), attribute, default)
-
-
 def layout_on_use(package: str) -> Callable[[str], Any]:
     """The module ``__getattr__`` of a command package whose layout is in its ``layout.py``:
     ``LAYOUT`` and ``OPTIONAL`` are read from there on first use, so ``invfut --help``, which

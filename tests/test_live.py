@@ -143,6 +143,15 @@ def test_without_the_extra_the_install_command_is_named(monkeypatch: pytest.Monk
     one_line_error(cli(*LONG, "--exchange", "bybit", "--mark", "live"), ExitCode.USAGE, "pip install 'invfut[live]'")
 
 
+def test_without_the_extra_the_live_account_names_it_before_any_key(monkeypatch: pytest.MonkeyPatch, cli: Any) -> None:
+    """No extra and no key: the line a user can act on first is the install command (exit 2),
+    not "no read-only API key" (exit 8), which would only lead to it."""
+    monkeypatch.setitem(sys.modules, "ccxt", None)
+    for name in ("INVFUT_OKX_API_KEY", "INVFUT_OKX_API_SECRET", "INVFUT_OKX_API_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    one_line_error(cli("account", "--live", "okx"), ExitCode.USAGE, "pip install 'invfut[live]'")
+
+
 FAULTS: dict[str, tuple[Any, int, str]] = {
     "refused": (requests.exceptions.ConnectionError("[Errno 111] Connection refused"), ExitCode.NETWORK, "no network"),
     "proxy": (requests.exceptions.ProxyError("Cannot connect to proxy."), ExitCode.NETWORK, "proxy"),

@@ -19,7 +19,7 @@ from invfut_cli.exitcodes import ExitCode
 from .errors import LiveError, translate
 from .keys import Credentials, read_credentials
 from .mark import to_decimal
-from .transport import VENUES, call, open_exchange, venue
+from .transport import VENUES, call, open_exchange, require_extra, venue
 
 #: The venues whose positions invfut reads.
 READABLE = ("bybit", "binance", "okx", "kraken", "deribit")
@@ -208,6 +208,7 @@ def read_book(venue_name: str, coin: str, *, timeout: float) -> LiveBook:
             ExitCode.USAGE,
             "--live",
         )
+    require_extra("--live")  # before the key: without the extra, no key would help
     credentials: Credentials = read_credentials(venue_name, VENUES[venue_name].needs_password)
     secrets = credentials.texts()
     client = open_exchange(venue_name, timeout, "--live", credentials.for_ccxt())

@@ -77,6 +77,20 @@ def decimal_json(text: str) -> Any:
         raise ccxt.BadResponse("the answer is nested too deep to read") from None
 
 
+def require_extra(option: str) -> None:
+    """The live extra is installed (ccxt found, not imported), or the one usage line naming
+    its install command: said before anything else a live read asks for, such as a key."""
+    import sys
+    from importlib.util import find_spec
+
+    if "ccxt" in sys.modules:  # imported already (or, in a test, blocked with None)
+        if sys.modules["ccxt"] is None:
+            raise missing_extra(option)
+        return
+    if find_spec("ccxt") is None:
+        raise missing_extra(option)
+
+
 def open_exchange(name: str, timeout: float, option: str, credentials: dict[str, str] | None = None) -> Any:
     """A ccxt exchange for preset ``name``: ``timeout`` seconds a call, requests' session,
     numbers read exactly. ``credentials`` (apiKey, secret, password) only for private reads."""

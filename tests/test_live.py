@@ -152,6 +152,15 @@ def test_without_the_extra_the_live_account_names_it_before_any_key(monkeypatch:
     one_line_error(cli("account", "--live", "okx"), ExitCode.USAGE, "pip install 'invfut[live]'")
 
 
+def test_without_the_extra_refresh_names_it(monkeypatch: pytest.MonkeyPatch, cli: Any) -> None:
+    """``exchanges --refresh`` without the extra (no ccxt, no platformdirs): the install
+    command, exit 2 (it was an internal error on platformdirs)."""
+    monkeypatch.setitem(sys.modules, "ccxt", None)
+    monkeypatch.setitem(sys.modules, "platformdirs", None)
+    monkeypatch.delenv("INVFUT_CACHE_DIR", raising=False)
+    one_line_error(cli("exchanges", "--refresh", "bybit"), ExitCode.USAGE, "pip install 'invfut[live]'")
+
+
 FAULTS: dict[str, tuple[Any, int, str]] = {
     "refused": (requests.exceptions.ConnectionError("[Errno 111] Connection refused"), ExitCode.NETWORK, "no network"),
     "proxy": (requests.exceptions.ProxyError("Cannot connect to proxy."), ExitCode.NETWORK, "proxy"),

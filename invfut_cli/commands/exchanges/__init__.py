@@ -101,8 +101,10 @@ def exchanges_command(
     from invfut_cli.documents.typed import typed
 
     if refresh:
+        from invfut_cli.live.transport import VENUES, require_extra
+
+        require_extra("--refresh")  # ccxt reads the venues, platformdirs keeps what they said
         from invfut_cli.live.refresh import refresh as read_venues
-        from invfut_cli.live.transport import VENUES
 
         names = [name.value] if name is not None else [k for k, v in VENUES.items() if v.ccxt_id]
         emit(typed(read_venues(names, timeout=timeout)), as_json, fmt)

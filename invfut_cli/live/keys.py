@@ -95,6 +95,9 @@ def read_credentials(venue: str, needs_password: bool = False) -> Credentials:
 def keyring_for(venue: str) -> Any:
     """The keyring that ``keys set VENUE`` writes to; a usage error naming the variables to
     set instead where there is none (checked before any key is asked for)."""
+    from .transport import require_extra
+
+    require_extra("keys set")  # the keyring module and ccxt come with the live extra
     store = _keyring()
     if store is None:
         raise LiveError(

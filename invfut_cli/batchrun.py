@@ -22,7 +22,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from . import workers
-from .app import describe_error, error_object, explained, load_commands
+from .app import describe_error, error_object, explained
 from .commands import REGISTRY, spec
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
@@ -33,8 +33,6 @@ from .given import drop_notes, flush_notes
 from .lean import LEAN_KEYS, liquidation_price_line
 from .render.json_out import scalar
 from .selection import ASKED, parse, selection
-
-load_commands()  # every command's module: a line runs its command's ``run``
 
 #: The longest line read: a longer one is an error record, not parsed.
 MAX_LINE_BYTES = 1 << 20
@@ -76,12 +74,12 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         return _error(number, None, str(exc).removeprefix("line 1: ")), FAILED
     if not isinstance(request, dict):
         return _error(number, None, "expected a JSON object with a command"), FAILED
-    values: dict[str, Any] = {(k.replace("-", "_") if "-" in k else k): v for k, v in request.items()}
-    command = values.pop("command", None)
-    if command == "liq-price":  # a liquidation price alone: the lean path, where it vouches for the line
-        lean = _lean(values)
+    if request.get("command") == "liq-price":  # a liquidation price alone: the lean path, where it vouches for the line
+        lean = _lean(request)
         if lean is not None:
             return lean
+    values: dict[str, Any] = {(k.replace("-", "_") if "-" in k else k): v for k, v in request.items()}
+    command = values.pop("command", None)
     run = spec(command).run
     if run is None:
         known = ", ".join(sorted(name for name in REGISTRY if spec(name).run is not None))
@@ -117,7 +115,9 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
 
 def _lean(values: dict[str, Any]) -> tuple[str, int] | None:
     """The answer of the lean path (:mod:`invfut_cli.lean`) to a ``liq-price`` line that asks
-    only for ``liquidation_price`` (by its own ``fields`` or ``batch --fields``), or ``None``."""
+    only for ``liquidation_price`` (by its own ``fields`` or ``batch --fields``), or ``None``.
+    ``values``: the line as read, ``command`` included (a field spelt with a hyphen is left
+    to the full path)."""
     given = values.get("fields")
     if (FIELDS if given is None else LEAN_KEYS if given in _LEAN_GIVEN else None) != LEAN_KEYS:
         return None

@@ -18,37 +18,44 @@ and a valid one the same bytes (``tests/test_fields.py`` checks both on random l
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, getcontext, setcontext
 from typing import Any
 
 from . import core
 from .choices import BasisName, ExchangeName
-from .core.position import Position, Side
+from .core.margin import mark_safety, rates_of
+from .core.numbers import CORE_CONTEXT, places_of
+from .core.position import Side, initial_margin
+from .core.prices import isolated_liquidation_price
 from .inputs.fields import MAX_CONTRACTS, MAX_LEVERAGE, MAX_PRICE, MIN_AMOUNT, MIN_LEVERAGE
 from .inputs.margin import LiqInput, MaintenanceInput
 from .render.json_out import number_text
-from .rounding import place_step, safe_price, shown_places
+from .rounding import MAX_PLACES, MIN_PLACES, place_step, safe_price
 
 #: The keys the lean path answers.
 LEAN_KEYS = ("liquidation_price",)
 
-#: The fields a lean line may carry (anything else: the full path).
+#: The fields a lean line may carry, spelt as here (anything else: the full path).
 _FIELDS = frozenset(
-    {"side", "entry", "contracts", "leverage", "mm_basis", "mmr", "taker_fee", "mark", "fail_within", "fields"}
-)
-_SIDES = {"long": Side.LONG, "short": Side.SHORT}
-_BASES = {"entry": BasisName.entry, "mark": BasisName.mark}
+    {"command", "side", "entry", "contracts", "leverage", "mm_basis", "mmr", "taker_fee", "mark", "fail_within",
+     "fields"}
+)  # fmt: skip
+_SIDES = {"long": (1, Side.LONG), "short": (-1, Side.SHORT)}
+_BASES = {"entry": BasisName.entry, "mark": BasisName.mark, None: BasisName.entry}
 ZERO, ONE, THOUSAND = Decimal(0), Decimal(1), Decimal(1000)
+_MAX_PRICE, _MAX_CONTRACTS, _MAX_LEVERAGE = Decimal(MAX_PRICE), Decimal(MAX_CONTRACTS), Decimal(MAX_LEVERAGE)
 
 
 def _number(value: Any, low: Decimal, high: Decimal, below_high: bool = False) -> Decimal | None:
     """``value`` as the input model reads a number in ``[low, high]`` (``[low, high)``), or
     ``None`` where this path does not vouch for it: an int (not a bool) or a plain finite Decimal."""
     kind = type(value)
-    if kind is int:
-        number = Decimal(value)
-    elif kind is Decimal and value.is_finite():
+    if kind is Decimal:
+        if not value.is_finite():
+            return None
         number = value
+    elif kind is int:
+        number = Decimal(value)
     else:
         return None
     if number < low or number > high or (below_high and number == high):
@@ -57,10 +64,9 @@ def _number(value: Any, low: Decimal, high: Decimal, below_high: bool = False) -
 
 
 class LeanInput:
-    """The few fields of a lean ``liq-price`` line, read as :class:`LiqInput` reads them, with
-    what the venue's rule and the command's alert read of an input (the rule's ``spec`` is
-    the input model's own, and the position and collateral are worked out as the input
-    model works them out: ``PositionInput.opened`` and ``Q/(E·L)``)."""
+    """What the venue's rule reads of a lean line (:func:`invfut_cli.venues.rules.rule_for`):
+    the generic venue, the line's rate, basis and taker fee, and the input model's own
+    ``spec``."""
 
     exchange = ExchangeName.generic
     coin = "BTC"
@@ -69,57 +75,11 @@ class LeanInput:
     margin_mode = core.MarginMode.ISOLATED
     spec = MaintenanceInput.spec
 
-    __slots__ = ("side", "entry", "contracts", "leverage", "mm_basis", "mmr", "taker_fee", "mark", "fail_within",
-                 "position", "collateral", "price_places")  # fmt: skip
+    __slots__ = ("mm_basis", "mmr", "taker_fee")
 
+    def __init__(self, mmr: Decimal | None, mm_basis: BasisName, taker_fee: Decimal) -> None:
+        self.mmr, self.mm_basis, self.taker_fee = mmr, mm_basis, taker_fee
 
-def read(values: dict[str, Any]) -> LeanInput | None:
-    """The lean input of a line's values (``None`` values are not given, as in
-    :func:`invfut_cli.option_values.build`), or ``None`` if the full path must answer."""
-    if not _FIELDS.issuperset(values) or _configured():
-        return None
-    get = values.get
-    side, basis = get("side"), get("mm_basis")
-    if basis is None:
-        basis = "entry"
-    if type(side) is not str or side not in _SIDES or type(basis) is not str or basis not in _BASES:
-        return None
-    entry = _number(get("entry"), MIN_AMOUNT, _MAX_PRICE)
-    contracts = _number(get("contracts"), MIN_AMOUNT, _MAX_CONTRACTS)
-    leverage = _number(get("leverage"), MIN_LEVERAGE, _MAX_LEVERAGE)
-    if entry is None or contracts is None or leverage is None:
-        return None
-    args = LeanInput()
-    args.side, args.mm_basis, args.entry, args.contracts, args.leverage = (
-        side,
-        _BASES[basis],
-        entry,
-        contracts,
-        leverage,
-    )
-    args.mmr = args.mark = args.fail_within = None
-    args.taker_fee = ZERO
-    for name, low, high, below in _OPTIONAL:
-        given = get(name)
-        if given is not None:
-            number = _number(given, low, high, below)
-            if number is None:
-                return None
-            setattr(args, name, number)
-    args.position = Position(_SIDES[side], contracts, ONE, entry)
-    args.collateral = args.position.initial_margin_coin(leverage)
-    args.price_places = shown_places(entry)
-    return args
-
-
-_MAX_PRICE, _MAX_CONTRACTS, _MAX_LEVERAGE = Decimal(MAX_PRICE), Decimal(MAX_CONTRACTS), Decimal(MAX_LEVERAGE)
-#: The optional numbers: name, lowest, highest, and whether the highest is excluded.
-_OPTIONAL = (
-    ("mmr", ZERO, ONE, True),
-    ("taker_fee", ZERO, ONE, True),
-    ("mark", MIN_AMOUNT, _MAX_PRICE, False),
-    ("fail_within", ZERO, THOUSAND, False),
-)
 
 _CONFIGURED: list[bool] = []
 
@@ -134,44 +94,99 @@ def _configured() -> bool:
     return _CONFIGURED[0]
 
 
-#: The venue's rule for each ``(mmr, basis, taker fee)`` met (the generic venue's rule
-#: depends on nothing else: :func:`invfut_cli.venues.rules.rule_for`).
-_RULES: dict[tuple[Any, ...], Any] = {}
+#: The terms of the venue's rule for each ``(mmr, basis, taker fee)`` met: the maintenance
+#: rate, the fee charged at the bankruptcy price, whether it is the entry family, and the
+#: deductions (the generic venue's rule depends on nothing else).
+_TERMS: dict[tuple[Any, ...], tuple[Decimal, Decimal, bool, Decimal, Decimal]] = {}
+
+
+def _terms(
+    mmr: Decimal | None, basis: BasisName, taker_fee: Decimal
+) -> tuple[Decimal, Decimal, bool, Decimal, Decimal]:
+    # By text: a fresh Decimal's hash costs more than its str.
+    key = (None if mmr is None else str(mmr), basis, str(taker_fee))
+    terms = _TERMS.get(key)
+    if terms is None:
+        from .venues.rules import rule_for
+
+        rule = rule_for(LeanInput(mmr, basis, taker_fee))  # type: ignore[arg-type]
+        assert rule.table is None and rule.size_margins is None  # the generic venue: one rate
+        spec = rule.spec
+        rate, fee_at_bankruptcy = rates_of(spec)
+        terms = _TERMS[key] = (rate, fee_at_bankruptcy, spec.basis is core.Basis.ENTRY, spec.deduction_coin,
+                               spec.deduction_usd)  # fmt: skip
+    return terms
 
 
 def liquidation_price_line(values: dict[str, Any]) -> tuple[str, bool] | None:
     """The output line of a ``liq-price`` line asking only for ``liquidation_price``, and
-    whether its alert is raised; ``None``: the full path answers."""
-    args = read(values)
-    if args is None:
+    whether its alert is raised; ``None``: the full path answers.
+
+    The line is read as :class:`LiqInput` reads it (the contract size 1, the collateral
+    ``Q/(E·L)``, the prices shown to the entry's places, from 2 to 8), the prices are the
+    core's (:func:`invfut_cli.core.prices.isolated_liquidation_price`), rounded toward safety
+    (:func:`invfut_cli.rounding.safe_price`), and the alert of ``--mark``/``--fail-within`` is
+    the core's :func:`invfut_cli.core.margin.mark_safety` on the price shown, as the command's."""
+    if not _FIELDS.issuperset(values) or _configured():
         return None
-    key = (args.mmr, args.mm_basis, args.taker_fee)
-    rule = _RULES.get(key)
-    if rule is None:
-        from .venues.rules import rule_for
-
-        rule = _RULES[key] = rule_for(args)  # type: ignore[arg-type]
-        assert rule.table is None and rule.size_margins is None  # the generic venue: one rate
-    step = place_step(args.price_places)  # no tick: 10^-places
-    exact = _liquidation_prices(args.position, args.collateral, rule.spec).liquidation
-    price = safe_price(exact, args.position.side, step)
+    previous = getcontext()
+    if previous is not CORE_CONTEXT:  # batch sets it for the whole run; the core's functions run under it
+        setcontext(CORE_CONTEXT)
+        try:
+            return liquidation_price_line(values)
+        finally:
+            setcontext(previous)
+    get = values.get
+    side, basis = get("side"), get("mm_basis")
+    if (
+        type(side) is not str
+        or side not in _SIDES
+        or (basis is not None and (type(basis) is not str or basis not in _BASES))
+    ):
+        return None
+    entry = _number(get("entry"), MIN_AMOUNT, _MAX_PRICE)
+    contracts = _number(get("contracts"), MIN_AMOUNT, _MAX_CONTRACTS)
+    leverage = _number(get("leverage"), MIN_LEVERAGE, _MAX_LEVERAGE)
+    if entry is None or contracts is None or leverage is None:
+        return None
+    mmr, taker_fee, mark, within = get("mmr"), get("taker_fee"), get("mark"), get("fail_within")
+    if mmr is not None and (mmr := _number(mmr, ZERO, ONE, True)) is None:
+        return None
+    if taker_fee is None:
+        taker_fee = ZERO
+    elif (taker_fee := _number(taker_fee, ZERO, ONE, True)) is None:
+        return None
+    if mark is not None and (mark := _number(mark, MIN_AMOUNT, _MAX_PRICE)) is None:
+        return None
+    if within is not None and (within := _number(within, ZERO, THOUSAND)) is None:
+        return None
+    sign, side_is = _SIDES[side]
+    rate, fee_at_bankruptcy, entry_family, deduction_coin, deduction_usd = _terms(mmr, _BASES[basis], taker_fee)
+    size = contracts * ONE  # Q = n·S, S = 1 USD
+    exact = _liquidation_price(sign, size, entry, _initial_margin(size, entry, leverage), rate, fee_at_bankruptcy,
+                               entry_family, deduction_coin, deduction_usd)  # fmt: skip
+    places = places_of(entry)
+    step = place_step(MIN_PLACES if places < MIN_PLACES else MAX_PLACES if places > MAX_PLACES else places)
+    price = safe_price(exact, side_is, step)
     _check({"liquidation_price": price})
-    alert = False
-    if args.mark is not None or args.fail_within is not None:
-        from .commands.liq_price import _alert
-
-        alert = _alert(args, exact, step)["alert"] is True  # type: ignore[arg-type]
+    alert = (mark is not None or within is not None) and mark_safety(
+        side_is, entry if mark is None else mark, price, within
+    ).alert
     return f'{{"liquidation_price": {"null" if price is None else number_text(price)}}}', alert
+
+
+#: The core's functions themselves (``__wrapped__``: without :func:`invfut_cli.core.numbers.exact`'s
+#: context check; this path runs under the core's context, see above).
+_liquidation_price, _initial_margin = isolated_liquidation_price.__wrapped__, initial_margin.__wrapped__  # type: ignore[attr-defined]
 
 
 def _check(doc: dict[str, Any]) -> None:
     """The type check of the key written (:meth:`invfut_cli.selection.Selection.typed`)."""
-    if not _SELECTION:
+    if not _CHECKS:
         from .selection import selection
 
-        _SELECTION.append(selection("liq-price", LEAN_KEYS))
-    _SELECTION[0].typed(doc)
+        _CHECKS.append(selection("liq-price", LEAN_KEYS).checker())
+    _CHECKS[0](doc)
 
 
-_SELECTION: list[Any] = []
-_liquidation_prices = core.liquidation_prices
+_CHECKS: list[Any] = []

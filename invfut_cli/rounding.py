@@ -18,7 +18,7 @@ Only the standard library and :mod:`invfut_cli.core.numbers`: the ``--json`` pat
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 from .core.numbers import CENT, CORE_CONTEXT, NOISE, OUTPUT_CONTEXT, SATOSHI, places_of, quantize
@@ -139,7 +139,7 @@ def safe_price(value: Decimal | None, side: Side, step: Decimal) -> Decimal | No
     shown to the satoshi instead (rounded down), so a price is never shown as 0."""
     if value is None:
         return None
-    settled = quantize(value, NOISE)
+    settled = value.quantize(NOISE, ROUND_HALF_EVEN, OUTPUT_CONTEXT)  # quantize(value, NOISE), one call less
     if side is Side.LONG:
         return quantize(settled, step, ROUND_CEILING)
     shown = quantize(settled, step, ROUND_FLOOR)

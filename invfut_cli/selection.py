@@ -62,6 +62,21 @@ class Selection:
         ``--vol``) is null: a script gets every key it asked for."""
         return {key: _cut(doc[key], sub) if key in doc else None for key, sub in self.plan.items()}
 
+    def checker(self) -> Any:
+        """A check of a cut document without ``rows`` that returns it, as :meth:`typed` does, with
+        the validator looked up once (a ``batch`` line's hot path)."""
+        whole, _row = _validators(self.command, self.keys)
+        validate, typed = whole.validate_python, self.typed
+
+        def check(doc: dict[str, Any]) -> dict[str, Any]:
+            try:
+                validate(doc)
+                return doc
+            except Exception:  # noqa: BLE001 (typed words it)
+                return typed(doc)
+
+        return check
+
     def typed(self, doc: dict[str, Any]) -> dict[str, Any]:
         """The cut ``doc``, checked against the type of the keys asked (as
         :func:`invfut_cli.documents.typed.typed` checks a whole document)."""
@@ -233,12 +248,16 @@ def known_anywhere(keys: tuple[str, ...]) -> None:
     line's command's to say); else a :class:`DomainError` naming it."""
     from .commands import REGISTRY
 
-    layouts = {name: layout for name in REGISTRY if name != "batch" and (layout := _layout(name)) is not None}
+    def layouts() -> Iterator[dict[str, Any]]:  # loaded as needed: a key found early loads few commands
+        for name in REGISTRY:
+            if name != "batch" and (layout := _layout(name)) is not None:
+                yield layout
+
     for key in keys:
-        if not any(_has(layout, key) for layout in layouts.values()):
+        if not any(_has(layout, key) for layout in layouts()):
             import difflib
 
-            known = sorted({path for layout in layouts.values() for path in paths(layout)})
+            known = sorted({path for layout in layouts() for path in paths(layout)})
             close = difflib.get_close_matches(key, known, n=4, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise DomainError(f"no command's document has the key {key!r}{hint}", option="fields")

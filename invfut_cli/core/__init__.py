@@ -65,6 +65,8 @@ _HOME: dict[str, str] = {
     "leverage_drift": "leverage",
     "liquidation": "margin",
     "liquidation_prices": "margin",
+    "isolated_prices": "prices",
+    "isolated_liquidation_price": "prices",
     "collateral_for_liquidation": "margin",
     "CollateralAnswer": "margin",
     "is_liquidated": "margin",
@@ -150,6 +152,7 @@ if TYPE_CHECKING:
         order_cost,
     )
     from .position import MarginMode, PnlResult, Position, Side, change_pct, pnl, roe_pct
+    from .prices import isolated_liquidation_price, isolated_prices
     from .tiers import (
         SizeDependentLiquidation,
         SizeMargins,

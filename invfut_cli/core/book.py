@@ -39,7 +39,7 @@ sign of ``S``), else ``u − a₀``; both are ``−a₀`` at ``u = 0``, so ``X``
 rises with the balance (slope ``S/(S + F) > 0`` or 1).
 
 Equity meets the maintenance margin where ``X − Y/P = 0`` with ``X = B + A − a`` and
-``Y = S + b``, so ``P_liq = Y/X`` (:func:`.margin.solve_quotient`, the solver of every
+``Y = S + b``, so ``P_liq = Y/X`` (:func:`.prices.solve_quotient`, the solver of every
 liquidation price). One position gives exactly :func:`.margin.liquidation`'s equation.
 Equity less the maintenance margin, ``X − Y/P``, rises with the price when ``Y > 0``
 (the account is liquidated at or below ``P_liq``, as a long) and falls when ``Y < 0``

@@ -33,10 +33,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from .numbers import HUNDRED, NOISE, ZERO, exact, quantize
 from .position import MarginMode, Position, Side
+from .prices import LiquidationPrices, isolated_prices, solve_quotient
 
 
 class Basis(enum.Enum):
@@ -137,7 +137,7 @@ def solve_collateral(
     return (s + price_rate) * size / price_usd - (s - entry_rate) * size / position.entry_price_usd + fixed_coin
 
 
-def _rates(spec: MaintenanceSpec) -> tuple[Decimal, Decimal]:
+def rates_of(spec: MaintenanceSpec) -> tuple[Decimal, Decimal]:
     """``(m + f where the fee is added to the rate, f where the fee to close is charged at
     the bankruptcy price)``: the maintenance rate and the fee term's rate of ``spec``."""
     treatment = spec.treatment
@@ -176,7 +176,7 @@ def collateral_for_liquidation(
     s = position.side.sign
     size = position.size_usd
     entry = position.entry_price_usd
-    rate, fee = _rates(spec)
+    rate, fee = rates_of(spec)
     if spec.basis is Basis.ENTRY:
         deduction = spec.deduction_coin + spec.deduction_usd / entry
         plain = solve_collateral(position, price_usd, entry_rate=rate, fixed_coin=-deduction)
@@ -193,22 +193,6 @@ def collateral_for_liquidation(
     return CollateralAnswer(
         solve_collateral(position, price_usd, price_rate=price_rate, fixed_coin=-spec.deduction_coin), ZERO
     )
-
-
-@exact
-def solve_quotient(numerator_usd: Decimal, denominator_coin: Decimal) -> Decimal | None:
-    """The price ``P`` where ``X − Y/P = 0``: ``P = Y/X``, with ``Y = numerator_usd`` and
-    ``X = denominator_coin``.
-
-    Every price here comes to this form: equity less the requirement is ``X − Y/P``, a
-    constant in coin less a USD amount valued at ``P`` (one position in :func:`solve_price`,
-    an account's cross positions in :mod:`.account`). ``None`` where ``X`` or ``Y`` is zero
-    or the quotient is not a positive price.
-    """
-    if denominator_coin == ZERO or numerator_usd == ZERO:
-        return None
-    price = numerator_usd / denominator_coin
-    return price if price > ZERO else None
 
 
 @dataclass(frozen=True)
@@ -234,38 +218,22 @@ def _no_price_reason(side: Side, what: str) -> str:
     return f"no positive price brings equity down to {what}"
 
 
-class LiquidationPrices(NamedTuple):
-    """The liquidation and bankruptcy prices (``None``: no such price) and the fee to close
-    at the bankruptcy price that the entry family's maintenance margin holds."""
-
-    liquidation: Decimal | None
-    bankruptcy: Decimal | None
-    fee_to_close_coin: Decimal
-
-
 @exact
 def liquidation_prices(position: Position, collateral_coin: Decimal, spec: MaintenanceSpec) -> LiquidationPrices:
-    """The prices of :func:`liquidation` alone (its formulas; it calls this): bankruptcy
-    ``BP`` where equity reaches the fee to close (or zero), ``c = f·Q/BP``; liquidation,
-    entry family ``P = s·Q / (C + (s − m')·Q/E − c + d')``, mark family
-    ``P = (s + m' − D/Q)·Q / (C + s·Q/E + d)``."""
-    rate, fee_at_bankruptcy = _rates(spec)
-    size = position.size_usd
-    bankrupt = solve_price(position, collateral_coin, price_rate=fee_at_bankruptcy)
-    fee_to_close = ZERO if bankrupt is None else fee_at_bankruptcy * size / bankrupt
-    if spec.basis is Basis.ENTRY:
-        # MM = (m + f)·Q/E − d − D/E + c: a fixed amount of coin.
-        deduction = spec.deduction_coin + spec.deduction_usd / position.entry_price_usd
-        liq = solve_price(position, collateral_coin, entry_rate=rate, fixed_coin=fee_to_close - deduction)
-    else:
-        # MM = (m + f)·Q/P − d − D/P: the USD deduction lowers the rate on Q/P by D/Q.
-        liq = solve_price(
-            position,
-            collateral_coin,
-            price_rate=rate - spec.deduction_usd / size,
-            fixed_coin=-spec.deduction_coin,
-        )
-    return LiquidationPrices(liq, bankrupt, fee_to_close)
+    """The prices of :func:`liquidation` alone (its formulas; it calls this):
+    :func:`.prices.isolated_prices` with ``spec``'s rates."""
+    rate, fee_at_bankruptcy = rates_of(spec)
+    return isolated_prices(
+        position.side.sign,
+        position.size_usd,
+        position.entry_price_usd,
+        collateral_coin,
+        rate,
+        fee_at_bankruptcy,
+        spec.basis is Basis.ENTRY,
+        spec.deduction_coin,
+        spec.deduction_usd,
+    )
 
 
 @exact
@@ -286,7 +254,7 @@ def liquidation(
     for a deduction ``D`` in USD. ``distance_pct = 100·(LP − E)/E``.
     """
     treatment = spec.treatment
-    rate, _fee_at_bankruptcy = _rates(spec)
+    rate, _fee_at_bankruptcy = rates_of(spec)
     size = position.size_usd
     entry = position.entry_price_usd
     liq, bankrupt, fee_to_close = liquidation_prices(position, collateral_coin, spec)

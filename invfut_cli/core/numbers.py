@@ -153,5 +153,9 @@ def settle(total: Decimal, *parts: Decimal) -> Decimal:
 
 def places_of(value: Decimal) -> int:
     """Number of decimal places written in ``value`` (``8000.50`` has 2, ``1E+3`` has 0)."""
+    text = str(value)  # cheaper than as_tuple(); plain digits unless it has an exponent
+    if "E" not in text:
+        point = text.find(".")
+        return 0 if point < 0 else len(text) - point - 1
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0

@@ -63,8 +63,8 @@ class Position:
 
     @exact
     def initial_margin_coin(self, leverage: Decimal) -> Decimal:
-        """``IM = Q / (E·L)``."""
-        return self.size_usd / (self.entry_price_usd * leverage)
+        """``IM = Q / (E·L)`` (:func:`initial_margin`)."""
+        return initial_margin(self.size_usd, self.entry_price_usd, leverage)
 
     @exact
     def equity_coin(self, collateral_coin: Decimal, price_usd: Decimal) -> Decimal:
@@ -156,3 +156,9 @@ def pnl(
         # product of a rounded equity and the price would lose the last ones.
         equity_usd=None if equity is None else _equity_usd(margin, position.pnl_usd(exit_price_usd), exit_price_usd),
     )
+
+
+@exact
+def initial_margin(size_usd: Decimal, entry_price_usd: Decimal, leverage: Decimal) -> Decimal:
+    """``IM = Q / (E·L)``: the initial margin in coin of ``Q`` USD entered at ``E`` at leverage ``L``."""
+    return size_usd / (entry_price_usd * leverage)

@@ -34,6 +34,7 @@ from invfut_cli.app import ExitCode, build, command, emit, explained, option_val
 from invfut_cli.commands import layout_on_use
 from invfut_cli.core.errors import DomainError
 from invfut_cli.inputs.account.file import AccountSource, parse_account, read_file
+from invfut_cli.inputs.contract_options import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt
 from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import (
     BasisOpt,
@@ -73,7 +74,15 @@ def run(**values: Any) -> Doc:
     from invfut_cli.risk_layout import RISK_INPUTS
 
     asked = {key: value for key in RISK_INPUTS if (value := values.pop(key, None)) is not None}
-    return account_keys(asked, _run(**values))
+    doc = _run(**values)
+    if asked and doc.get("contract_type"):
+        key = next(iter(asked))
+        raise DomainError(
+            f"--{key.replace('_', '-')} is not taken by a {doc['contract_type']} account: the model probability "
+            "of liquidation is an inverse account's",
+            key,
+        )
+    return account_keys(asked, doc)
 
 
 def _run(**values: Any) -> Doc:
@@ -81,9 +90,10 @@ def _run(**values: Any) -> Doc:
     file = values.pop("file", None)
     live, save = values.pop("live", None), values.pop("save", None)
     inline = {k: values.pop(k) for k in INLINE if k in values}
+    kind = getattr(values.get("contract_type"), "value", values.get("contract_type"))
+    if live is not None and kind in ("linear", "quanto"):
+        raise DomainError(f"--live reads a venue's inverse positions: not taken with --contract-type {kind}", "live")
     if file is not None and (inline or live):
-        from invfut_cli.core.errors import DomainError
-
         other = "--live" if live else f"the account inline ({', '.join(inline)})"
         raise DomainError(f"give FILE or {other}, not both", option="live" if live else "file")
     book = None
@@ -96,6 +106,13 @@ def _run(**values: Any) -> Doc:
     else:
         data, source = inline, AccountSource(None)
     account_file = parse_account(data, source)
+    from invfut_cli.inputs.account.linear import contract_choice
+
+    chosen = contract_choice(values, account_file, source)
+    if chosen["kind"] != "inverse":
+        from invfut_cli.commands.account.linear import run_linear
+
+        return run_linear(values, account_file, source, chosen, None if file is None else str(file))
     if values.get("exchange") is None and account_file.exchange is not None:
         values["exchange"] = account_file.exchange
     coin = account_file.coin.upper()
@@ -189,6 +206,10 @@ def account_command(
             rich_help_panel=WHAT_IF,
         ),
     ] = None,
+    contract_type: ContractTypeOpt = None,
+    quote: QuoteOpt = None,
+    multiplier: MultiplierOpt = None,
+    settle_price: SettlePriceOpt = None,
     mmr: MmrOpt = None,
     mm_basis: BasisOpt = None,
     mm_deduction: DeductionOpt = None,
@@ -245,6 +266,10 @@ def explain_lines(doc: Doc) -> list[str]:
     """The formula steps of ``account`` with the document's numbers (of ``after`` with ``--add``)."""
     from invfut_cli.explain import n
 
+    if doc.get("contract_type"):
+        from invfut_cli.commands.account.linear import explain_linear
+
+        return explain_linear(doc)
     part = doc.get("after") or doc
     c, p = doc["coin"], n(doc["price"])
     lines = [

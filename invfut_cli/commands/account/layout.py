@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.contract_types.layout import CONTRACT, CONTRACT_INPUTS
+from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.given import GIVEN
 from invfut_cli.inputs.live import MARK_SOURCE
 from invfut_cli.risk_layout import PROBABILITY, RISK_INPUTS
@@ -50,7 +52,7 @@ OPTIONAL: frozenset[str] = frozenset(
         "total_usd_delta",
         "usd_delta",
     }
-)
+) | CONTRACT_OPTIONAL
 
 #: The account's own keys: the answer's top level, and ``before`` and ``after`` with ``--add``.
 ACCOUNT: dict[str, Any] = {
@@ -130,6 +132,7 @@ LAYOUT: dict[str, Any] = {
         "scenario": [None],
         "usd_delta": None,
         **RISK_INPUTS,
+        **CONTRACT_INPUTS,
     },
     "price": GIVEN,
     "price_step": None,
@@ -216,4 +219,6 @@ LAYOUT: dict[str, Any] = {
         }
     ],
     "skipped": [{"symbol": None, "reason": None}],
+    # A linear or quanto account: its contract and currencies (its amounts are in margin_currency).
+    **CONTRACT,
 }

@@ -78,7 +78,7 @@ def run(**values: Any) -> Doc:
     if asked and doc.get("contract_type"):
         key = next(iter(asked))
         raise DomainError(
-            f"--{key.replace('_', '-')} is not taken by a {doc['contract_type']} account: the model probability "
+            f"is not taken by a {doc['contract_type']} account: the model probability "
             "of liquidation is an inverse account's",
             key,
         )
@@ -92,7 +92,7 @@ def _run(**values: Any) -> Doc:
     inline = {k: values.pop(k) for k in INLINE if k in values}
     kind = getattr(values.get("contract_type"), "value", values.get("contract_type"))
     if live is not None and kind in ("linear", "quanto"):
-        raise DomainError(f"--live reads a venue's inverse positions: not taken with --contract-type {kind}", "live")
+        raise DomainError(f"reads a venue's inverse positions: not taken with --contract-type {kind}", "live")
     if file is not None and (inline or live):
         other = "--live" if live else f"the account inline ({', '.join(inline)})"
         raise DomainError(f"give FILE or {other}, not both", option="live" if live else "file")

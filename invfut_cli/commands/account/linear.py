@@ -19,9 +19,9 @@ NOT_TAKEN = {
 def refuse(values: dict[str, Any], kind: str) -> None:
     """An option a linear or quanto account does not take: one usage error naming it."""
     for key, why in NOT_TAKEN.items():
-        if values.get(key) not in (None, False, (), []):
-            option = "--" + key.replace("_", "-")
-            raise DomainError(f"{option} is not taken by a {kind} account: {why}", key)
+        value = values.get(key)
+        if value is not None and value is not False:
+            raise DomainError(f"is not taken by a {kind} account: {why}", key)
     if isinstance(values.get("price"), str) and values["price"].strip().lower() == "live":
         raise DomainError(
             f"a {kind} account takes the underlying's price as a number (live reads an inverse contract's mark)",

@@ -51,16 +51,13 @@ def contract_choice(values: dict[str, Any], account_file: Any, source: AccountSo
     kind_option = getattr(given["contract_type"], "value", given["contract_type"])
     kind_file = getattr(account_file.contract_type, "value", account_file.contract_type)
     if kind_option is not None and kind_file is not None and kind_option != kind_file:
-        raise DomainError(
-            f"--contract-type {kind_option}: the account file says contract_type = {kind_file!r}", "contract_type"
-        )
+        raise DomainError(f"{kind_option}: the account file says contract_type = {kind_file!r}", "contract_type")
     kind = kind_file or kind_option or "inverse"
     chosen: dict[str, Any] = {"kind": kind}
     for key in ("quote", "multiplier"):
         option, written = _text(given[key]), _text(getattr(account_file, key))
         if option is not None and written is not None and option != written:
-            flag = "--" + key
-            raise DomainError(f"{flag} {option}: the account file says {key} = {written}", key)
+            raise DomainError(f"{option}: the account file says {key} = {written}", key)
         chosen[key] = written if written is not None else option
     chosen["settle_price"] = given["settle_price"] if given["settle_price"] is not None else account_file.settle_price
     _check_fields(kind, chosen, given, account_file, source)
@@ -74,10 +71,9 @@ def _check_fields(
     need = {"quote": "linear", "multiplier": "quanto", "settle_price": "quanto"}
     for key, owner in need.items():
         if kind != owner and chosen[key] is not None:
-            option = "--" + key.replace("_", "-")
             text = f"is for {owner} accounts (this one is {kind})"
             if given[key] is not None:
-                raise DomainError(f"{option} {text}", key)
+                raise DomainError(text, key)
             raise source.fail(key, text)
     for index, entry in enumerate(account_file.position):
         label = f"position {index + 1}" + (f" ({entry.name!r})" if entry.name else "")
@@ -85,7 +81,7 @@ def _check_fields(
         if own is not None and own != kind:
             raise source.fail(
                 f"{label}: contract_type",
-                f"{own} in a {kind} account: {WHY[(kind, own)]}; an account is one margin currency, one "
+                f"a {own} position in {'an' if kind == 'inverse' else 'a'} {kind} account: {WHY[(kind, own)]}; an account is one margin currency, one "
                 f"underlying and one price (value it in an account file of its own)",
             )
         if entry.multiplier is not None and kind != "quanto":

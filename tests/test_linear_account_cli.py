@@ -47,7 +47,7 @@ def test_section_15_as_a_one_position_linear_account(
 ) -> None:
     """10x, m = 0.5%, E = 60,000 (mark family): long 54,271.36, short 65,671.64; cross on a
     balance of the initial margin, or isolated at 10x. Amounts in USDT, named."""
-    position: dict[str, Any] = {"side": side, "contracts": 1, "entry": 60000}
+    position: dict[str, Any] = {"side": side, "contracts": 1, "entry": 60000, "contract_type": "linear"}
     if mode == "isolated":
         position["leverage"] = 10
     path = account(tmp_path, {**LINEAR, "balance": 6000 if mode == "cross" else 0}, position)
@@ -142,9 +142,9 @@ TWO = (
 )
 
 
-def two_position_liquidation(balance: Fraction, rate: Fraction = F(5, 1000)) -> Fraction:
-    """Mark family, no fees: ``B + 2·(P − 60000) − (P − 62000) = m·3·P``."""
-    return (2 * 60000 - 62000 - balance) / (1 - 3 * rate)
+def two_position_liquidation(balance: Fraction) -> Fraction:
+    """Mark family, m = 0.5%, no fees: ``B + 2·(P − 60000) − (P − 62000) = m·3·P``."""
+    return (2 * 60000 - 62000 - balance) / (1 - 3 * F(5, 1000))
 
 
 def test_a_cross_account_of_two_positions(cli: Any, tmp_path: Path) -> None:
@@ -244,6 +244,7 @@ def test_batch_takes_a_linear_account_inline(tmp_path: Path) -> None:
         ({**QUANTO, "multiplier": 0}, [{"side": "long", "contracts": 1, "entry": 500}], "multiplier"),
         ({**LINEAR, "coin": "DOGE", "exchange": "bybit"}, [{"side": "long", "contracts": 1, "entry": 1}], "exchange: bybit has no linear"),
         ({**QUANTO}, [{"side": "long", "contracts": 1, "entry": 500, "contract_size": 1}], "position 1: contract_size"),
+        ({**QUANTO, "coin": "ETH", "exchange": "bitmex"}, [{"side": "long", "contracts": 1, "entry": 500}], "coin: a quanto account's coin is its settlement coin: BTC"),
     ],
 )  # fmt: skip
 def test_a_broken_file_is_one_line(

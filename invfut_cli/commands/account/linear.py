@@ -61,6 +61,14 @@ def run_linear(
         if from_file:
             raise source.fail("exchange", message)
         raise DomainError(message, "exchange")
+    found = None if exchange in (None, "generic") else presets.find(exchange, kind, coin)
+    settle = None if found is None else found[1].get("settle")
+    if settle is not None and settle != coin:
+        raise source.fail(
+            "coin",
+            f"a quanto account's coin is its settlement coin: {settle} for {found[1]['name']}'s {found[1]['symbol']} "
+            f"(its prices are {found[0]}'s)",
+        )
     options = {k: v for k, v in chosen.items() if k != "kind" and v is not None}
     args = build(linear_input_model(), coin=coin, contract_type=kind, **options, **values)
     holdings, prices = linear_holdings(account_file, args, source)

@@ -319,3 +319,18 @@ def test_watch_and_replay_say_they_follow_inverse_accounts(cli: Any, tmp_path: P
     replay = cli("replay", str(candles), "--account", path, "--json")
     assert replay.exit_code == ExitCode.USAGE and replay.stdout == ""
     assert "inverse accounts only" in replay.stderr and len(replay.stderr.splitlines()) == 1
+
+
+def test_the_settlement_price_of_the_file_and_of_the_option(cli: Any, tmp_path: Path) -> None:
+    """A quanto's USD figures: the file's settle_price, or --settle-price in its place (the
+    settlement coin's price now); an inverse account takes neither."""
+    position = {"side": "long", "contracts": 10000, "entry": 500}
+    path = account(tmp_path, {**QUANTO, "settle_price": 50000, "balance": 1}, position)
+    assert ok(cli("account", path, "--price", "550", "--json"))["equity_usd"] == D("1.5") * 50000
+    now = ok(cli("account", path, "--price", "550", "--settle-price", "40000", "--move", "-10%", "--json"))
+    assert now["equity_usd"] == D("1.5") * 40000 and now["settle_price"] == 40000
+    assert now["rows"][0]["equity_usd"] == (1 + F(10000, 10**6) * (495 - 500)) * 40000
+    inverse = account(tmp_path, {"coin": "BTC", "balance": 1}, position, name="i.toml")
+    run = cli("account", inverse, "--price", "550", "--settle-price", "40000")
+    assert run.exit_code == ExitCode.USAGE and run.stdout == ""
+    assert run.stderr.startswith("invfut account: error: --settle-price: is for quanto accounts"), run.stderr

@@ -8,8 +8,9 @@ layout (:mod:`.layout`) and the table (:mod:`.table`). The file is TOML or JSON 
 reads JSON from stdin)::
 
     exchange = "bybit"          # optional: generic
+    # contract_type = "linear"  # optional: inverse; linear (quote = "USDT") or quanto (multiplier)
     coin = "BTC"
-    balance = 1.0               # the cross wallet balance, coin
+    balance = 1.0               # the cross wallet balance, in the margin currency (the coin)
     [[position]]
     name = "perp"               # optional
     side = "long"
@@ -20,7 +21,9 @@ reads JSON from stdin)::
 
 A broken file is one error line naming the file, the position (by number and name) and the
 field, with the config exit code (6); nothing is half-read. In ``batch`` the account is
-given inline (``coin``, ``balance``, ``position``) or as ``file``.
+given inline (``coin``, ``balance``, ``position``) or as ``file``. A linear or quanto
+account (DOMAIN.md §15) goes its own way from the file on: :mod:`invfut_cli.inputs.account.linear`
+and :mod:`.linear`.
 """
 
 from __future__ import annotations

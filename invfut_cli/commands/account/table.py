@@ -62,7 +62,7 @@ def draw_table(doc: Doc, console: Any) -> None:
         ("free_margin", f"Free margin ({coin})"),
         ("effective_leverage", "Effective leverage (x)"),
         ("usd_delta", f"USD delta ({coin})"),
-        ("liquidation_price", "Liquidation price (USD)"),
+        ("liquidation_price", f"Liquidation price ({doc.get('quote') or 'USD'})"),
         ("liquidation_price_exact", "  exact"),
         ("distance_pct", "Distance from the price (%)"),
         ("liquidated", "Liquidated now"),

@@ -315,6 +315,10 @@ _invfut__account() {
         '*--move=[A price move applied to every position at once\: -30% or -0.3 (repeatable).]:MOVE: ' \
         '*--scenario=[A named move from BTC history, or all (repeatable; as in stress).]:NAME: ' \
         '--usd-delta=[Hedge advice\: the trade, in the venue'\''s contracts, that brings the book'\''s...]:COIN: ' \
+        '--contract-type=[inverse (USD contracts, margined in the coin), linear (coin contracts...]:inverse|linear|quanto:(inverse linear quanto)' \
+        '--quote=[Linear\: the quote currency margin and PnL are paid in, taken as worth 1 USD....]:SYMBOL: ' \
+        '--multiplier=[Quanto\: settlement coin per USD of the underlying'\''s price, per contract...]:COIN: ' \
+        '--settle-price=[Quanto\: the settlement coin'\''s USD price, for the USD figures (and ladder...]:PRICE: ' \
         '--mmr=[Maintenance margin rate\: 0.005 or 0.5%. (default\: 0.5%)]:RATE: ' \
         '--mm-basis=[Charge the maintenance rate on the value at entry, or at the mark...]:entry|mark:(entry mark)' \
         '--mm-deduction=[Maintenance deduction (tier amount), coin.]:COIN: ' \

@@ -115,7 +115,7 @@ def with_explanation(doc: Doc, wanted: bool) -> Doc:
     rows = doc.get("rows")
     if rows is not None and not isinstance(rows, list):
         doc = {**doc, "rows": list(rows)}
-    if doc.get("contract_type"):  # a linear or quanto position: its own equations (DOMAIN.md §15)
+    if doc.get("contract_type") and doc["command"] != "account":  # a linear or quanto position (DOMAIN.md §15)
         from invfut_cli.contract_types.explain import explain_lines as contract_lines
 
         return {**doc, "explain": contract_lines(doc)}

@@ -181,7 +181,7 @@ GLOSSARY: dict[str, Term] = {
     # margin and equity
     "initial_margin": _t(_C, "Q/(E·L), coin"),
     "collateral": _t(_C, "the coin behind the position: isolated margin or cross balance"),
-    "balance": _t(_C, "the cross wallet balance, coin"),
+    "balance": _t(_C, "the cross wallet balance, coin (a linear or quanto account: in margin_currency)"),
     "maintenance_margin": _t(_C, "the maintenance margin, coin"),
     "free_margin": _t(_C, "equity less maintenance margin, coin"),
     "margin_usd_entry": _t(_U, "the collateral's value at entry, USD"),
@@ -264,8 +264,8 @@ GLOSSARY: dict[str, Term] = {
     "coin_gamma": _t(Unit.GAMMA, "∂²PnL/∂P² = −2·s·Q/P³, coin per USD²"),
     "usd_delta": _t(_C, "∂(USD equity)/∂P = C + s·Q/E: the equity behaves like this many coins"),
     "total_usd_delta": _t(_C, "USD delta of the whole book"),
-    "net_size_usd": _t(_U, "S = Σ s·Q, USD"),
-    "net_entry_value": _t(_C, "A = Σ s·Q/E, coin"),
+    "net_size_usd": _t(_U, "S = Σ s·Q, USD (a linear or quanto account: Σ s·u·P in USD, the net value at the price)"),
+    "net_entry_value": _t(_C, "A = Σ s·Q/E, coin (a linear or quanto account: Σ s·u·E, in margin_currency)"),
     "cross_positions": _t(_N, "positions on the cross balance"),
     "number": _t(_N, "a position's number in the file, from 1"),
     # lists of rows and other nests

@@ -5,7 +5,12 @@ or quanto, every coin amount of an inverse document (``pnl``, ``step_pnl``, ``va
 ``value_exit``, ``initial_margin``, ``collateral``, ``equity``, ``maintenance_margin``,
 ``fee_to_close``, ``loss_at_liquidation``) is an amount of ``margin_currency`` (the quote
 currency, USDT, for linear; the settlement coin for quanto), still to 8 places; prices and
-USD amounts keep their units.
+USD amounts keep their units. In an ``account`` document of a linear or quanto account the
+same holds for ``balance``, ``equity``, ``maintenance_margin``, ``free_margin``,
+``total_equity``, ``fee_to_close``, ``margin_to_add``, a position's ``pnl``, ``collateral``,
+``equity`` and ``maintenance_margin``, and for ``net_entry_value`` (``Σ s·u·E``) and
+``exposure`` (``s·u·P``); ``coin_delta`` is ``Σ s·u`` (margin currency per unit of price) and
+``coin_gamma`` 0; ``usd_delta``, ``total_usd_delta`` and ``hedge`` are null.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ CONTRACT_TERMS: dict[str, tuple[str, str]] = {
         "TEXT",
         "inverse, linear or quanto; present only for linear and quanto, whose amounts (pnl, step_pnl, "
         "value_entry, value_exit, initial_margin, collateral, equity, maintenance_margin, fee_to_close, "
-        "loss_at_liquidation) are in margin_currency, not in a coin",
+        "loss_at_liquidation; in an account also balance, free_margin, total_equity, margin_to_add, "
+        "net_entry_value = Σ s·u·E and exposure = s·u·P) are in margin_currency, not in a coin; an account's "
+        "coin_delta is then Σ s·u, coin_gamma 0, and usd_delta, total_usd_delta and hedge are null",
     ),
     "margin_currency": (
         "TEXT",
@@ -34,7 +41,7 @@ CONTRACT_TERMS: dict[str, tuple[str, str]] = {
     "units": (
         "DELTA",
         "the position's value per unit of price, in margin_currency: q = contracts x contract size (coin) for "
-        "linear, contracts x multiplier for quanto",
+        "linear, contracts x multiplier for quanto (an account: the sum over its positions)",
     ),
     "settle_price": ("PRICE", "a quanto's settlement coin price in USD (--settle-price); null if not given"),
     "versus": (

@@ -551,17 +551,20 @@ def test_bad_options_are_usage_errors(cli: Any, tmp_path: Path, args: tuple[str,
 
 
 @pytest.mark.parametrize("kind", ["linear", "quanto"])
-def test_a_linear_or_quanto_position_in_an_account_file_is_refused_with_the_reason(
+def test_a_linear_or_quanto_position_in_an_inverse_account_is_refused_with_the_reason(
     cli: Any, tmp_path: Path, kind: str
 ) -> None:
-    """An account is one coin balance (DOMAIN.md §8): a position margined in another currency
-    is the file error, one line that says why; ``contract_type = "inverse"`` is taken."""
+    """An account is one margin currency, one underlying and one price (DOMAIN.md §8, §15): a
+    position of another contract type than the account's is the file error, one line naming
+    the position and the field and saying why; ``contract_type = "inverse"`` is taken."""
     file = tmp_path / "a.toml"
     file.write_text(EXAMPLE + f'contract_type = "{kind}"\n', encoding="utf-8")
     run = cli("account", str(file), "--price", "60000")
     assert run.exit_code == ExitCode.CONFIG and run.stdout == ""
     assert len(run.stderr.strip().splitlines()) == 1
-    assert "position 2 ('quarterly')" in run.stderr and "inverse positions only" in run.stderr
+    assert "position 2 ('quarterly'): contract_type" in run.stderr
+    assert f"a {kind} position in an inverse account" in run.stderr
+    assert ("separate balance" if kind == "linear" else "two prices") in run.stderr
     file.write_text(EXAMPLE + 'contract_type = "inverse"\n', encoding="utf-8")
     plain = tmp_path / "b.toml"
     plain.write_text(EXAMPLE, encoding="utf-8")

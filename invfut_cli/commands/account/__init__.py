@@ -8,8 +8,9 @@ layout (:mod:`.layout`) and the table (:mod:`.table`). The file is TOML or JSON 
 reads JSON from stdin)::
 
     exchange = "bybit"          # optional: generic
+    # contract_type = "linear"  # optional: inverse; linear (quote = "USDT") or quanto (multiplier)
     coin = "BTC"
-    balance = 1.0               # the cross wallet balance, coin
+    balance = 1.0               # the cross wallet balance, in the margin currency (the coin)
     [[position]]
     name = "perp"               # optional
     side = "long"
@@ -20,7 +21,9 @@ reads JSON from stdin)::
 
 A broken file is one error line naming the file, the position (by number and name) and the
 field, with the config exit code (6); nothing is half-read. In ``batch`` the account is
-given inline (``coin``, ``balance``, ``position``) or as ``file``.
+given inline (``coin``, ``balance``, ``position``) or as ``file``. A linear or quanto
+account (DOMAIN.md §15) goes its own way from the file on: :mod:`invfut_cli.inputs.account.linear`
+and :mod:`.linear`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from invfut_cli.app import ExitCode, build, command, emit, explained, option_val
 from invfut_cli.commands import layout_on_use
 from invfut_cli.core.errors import DomainError
 from invfut_cli.inputs.account.file import AccountSource, parse_account, read_file
+from invfut_cli.inputs.contract_options import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt
 from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import (
     BasisOpt,
@@ -73,7 +77,15 @@ def run(**values: Any) -> Doc:
     from invfut_cli.risk_layout import RISK_INPUTS
 
     asked = {key: value for key in RISK_INPUTS if (value := values.pop(key, None)) is not None}
-    return account_keys(asked, _run(**values))
+    doc = _run(**values)
+    if asked and doc.get("contract_type"):
+        key = next(iter(asked))
+        raise DomainError(
+            f"is not taken by a {doc['contract_type']} account: the model probability "
+            "of liquidation is an inverse account's",
+            key,
+        )
+    return account_keys(asked, doc)
 
 
 def _run(**values: Any) -> Doc:
@@ -81,9 +93,10 @@ def _run(**values: Any) -> Doc:
     file = values.pop("file", None)
     live, save = values.pop("live", None), values.pop("save", None)
     inline = {k: values.pop(k) for k in INLINE if k in values}
+    kind = getattr(values.get("contract_type"), "value", values.get("contract_type"))
+    if live is not None and kind in ("linear", "quanto"):
+        raise DomainError(f"reads a venue's inverse positions: not taken with --contract-type {kind}", "live")
     if file is not None and (inline or live):
-        from invfut_cli.core.errors import DomainError
-
         other = "--live" if live else f"the account inline ({', '.join(inline)})"
         raise DomainError(f"give FILE or {other}, not both", option="live" if live else "file")
     book = None
@@ -96,6 +109,13 @@ def _run(**values: Any) -> Doc:
     else:
         data, source = inline, AccountSource(None)
     account_file = parse_account(data, source)
+    from invfut_cli.inputs.account.linear import contract_choice
+
+    chosen = contract_choice(values, account_file, source)
+    if chosen["kind"] != "inverse":
+        from invfut_cli.commands.account.linear import run_linear
+
+        return run_linear(values, account_file, source, chosen, None if file is None else str(file))
     if values.get("exchange") is None and account_file.exchange is not None:
         values["exchange"] = account_file.exchange
     coin = account_file.coin.upper()
@@ -189,6 +209,10 @@ def account_command(
             rich_help_panel=WHAT_IF,
         ),
     ] = None,
+    contract_type: ContractTypeOpt = None,
+    quote: QuoteOpt = None,
+    multiplier: MultiplierOpt = None,
+    settle_price: SettlePriceOpt = None,
     mmr: MmrOpt = None,
     mm_basis: BasisOpt = None,
     mm_deduction: DeductionOpt = None,
@@ -245,6 +269,10 @@ def explain_lines(doc: Doc) -> list[str]:
     """The formula steps of ``account`` with the document's numbers (of ``after`` with ``--add``)."""
     from invfut_cli.explain import n
 
+    if doc.get("contract_type"):
+        from invfut_cli.commands.account.linear import explain_linear
+
+        return explain_linear(doc)
     part = doc.get("after") or doc
     c, p = doc["coin"], n(doc["price"])
     lines = [

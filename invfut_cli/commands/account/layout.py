@@ -4,52 +4,57 @@ from __future__ import annotations
 
 from typing import Any
 
+from invfut_cli.contract_types.layout import CONTRACT, CONTRACT_INPUTS
+from invfut_cli.contract_types.layout import OPTIONAL as CONTRACT_OPTIONAL
 from invfut_cli.given import GIVEN
 from invfut_cli.inputs.live import MARK_SOURCE
 from invfut_cli.risk_layout import PROBABILITY, RISK_INPUTS
 
 #: Top-level keys only some answers carry (with ``--add``, ``before`` and ``after`` in
 #: place of the account's own keys).
-OPTIONAL: frozenset[str] = frozenset(
-    {
-        "added",
-        "after",
-        "liquidation_probability",
-        "balance",
-        "bankruptcy_price",
-        "bankruptcy_price_exact",
-        "before",
-        "coin_delta",
-        "coin_gamma",
-        "cross_positions",
-        "distance_pct",
-        "effective_leverage",
-        "equity",
-        "equity_usd",
-        "exposure",
-        "fee_to_close",
-        "fee_treatment",
-        "formula_family",
-        "free_margin",
-        "liquidated",
-        "liquidation_price",
-        "liquidation_price_change",
-        "liquidation_price_exact",
-        "liquidation_price_exact_change",
-        "liquidation_side",
-        "maintenance_margin",
-        "mark_source",
-        "skipped",
-        "venue_positions",
-        "net_entry_value",
-        "net_size_usd",
-        "positions",
-        "reason",
-        "tier_rounds",
-        "total_equity",
-        "total_usd_delta",
-        "usd_delta",
-    }
+OPTIONAL: frozenset[str] = (
+    frozenset(
+        {
+            "added",
+            "after",
+            "liquidation_probability",
+            "balance",
+            "bankruptcy_price",
+            "bankruptcy_price_exact",
+            "before",
+            "coin_delta",
+            "coin_gamma",
+            "cross_positions",
+            "distance_pct",
+            "effective_leverage",
+            "equity",
+            "equity_usd",
+            "exposure",
+            "fee_to_close",
+            "fee_treatment",
+            "formula_family",
+            "free_margin",
+            "liquidated",
+            "liquidation_price",
+            "liquidation_price_change",
+            "liquidation_price_exact",
+            "liquidation_price_exact_change",
+            "liquidation_side",
+            "maintenance_margin",
+            "mark_source",
+            "skipped",
+            "venue_positions",
+            "net_entry_value",
+            "net_size_usd",
+            "positions",
+            "reason",
+            "tier_rounds",
+            "total_equity",
+            "total_usd_delta",
+            "usd_delta",
+        }
+    )
+    | CONTRACT_OPTIONAL
 )
 
 #: The account's own keys: the answer's top level, and ``before`` and ``after`` with ``--add``.
@@ -130,6 +135,7 @@ LAYOUT: dict[str, Any] = {
         "scenario": [None],
         "usd_delta": None,
         **RISK_INPUTS,
+        **CONTRACT_INPUTS,
     },
     "price": GIVEN,
     "price_step": None,
@@ -216,4 +222,6 @@ LAYOUT: dict[str, Any] = {
         }
     ],
     "skipped": [{"symbol": None, "reason": None}],
+    # A linear or quanto account: its contract and currencies (its amounts are in margin_currency).
+    **CONTRACT,
 }

@@ -46,7 +46,9 @@ def draw_table(doc: Doc, console: Any) -> None:
         ]
         for p in positions[:TABLE_POSITIONS]
     ]
-    title = f"account {len(positions):,} position(s) at {text(doc['price'])}"
+    kind = doc.get("contract_type")  # a linear or quanto account: its amounts are in its margin currency
+    what = f"{kind} account in {coin}" if kind else "account"
+    title = f"{what} {len(positions):,} position(s) at {text(doc['price'])}"
     console.print(plain_table(headers, rows, console.width, title))
     if len(positions) > TABLE_POSITIONS:
         console.print(
@@ -60,7 +62,7 @@ def draw_table(doc: Doc, console: Any) -> None:
         ("free_margin", f"Free margin ({coin})"),
         ("effective_leverage", "Effective leverage (x)"),
         ("usd_delta", f"USD delta ({coin})"),
-        ("liquidation_price", "Liquidation price (USD)"),
+        ("liquidation_price", f"Liquidation price ({doc.get('quote') or 'USD'})"),
         ("liquidation_price_exact", "  exact"),
         ("distance_pct", "Distance from the price (%)"),
         ("liquidated", "Liquidated now"),
@@ -75,13 +77,15 @@ def draw_table(doc: Doc, console: Any) -> None:
             ),
         ]
         for key, label in labels
+        if not (kind and key == "usd_delta")  # an inverse account's (its balance is the coin)
     ]
     headers = ["account", *((name or "value") for name, _part in parts[::-1])]
     summary = plain_table(headers, rows, console.width, None)
     for column in summary.columns[1:]:
         column.justify = "right"
     # The liquidation price stands out (rich's row style; the renderer imports rich).
-    summary.rows[[key for key, _ in labels].index("liquidation_price")].style = "bold reverse"
+    shown = [key for key, _ in labels if not (kind and key == "usd_delta")]
+    summary.rows[shown.index("liquidation_price")].style = "bold reverse"
     console.print(summary)
 
     if doc.get("rows"):

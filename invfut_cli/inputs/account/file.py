@@ -3,14 +3,15 @@
 The file is TOML or JSON (by extension; ``-`` reads JSON from stdin)::
 
     exchange = "bybit"          # optional: generic
+    # contract_type = "linear"  # optional: inverse; linear (quote = "USDT") or quanto (multiplier)
     coin = "BTC"
-    balance = 1.0               # the cross wallet balance, coin
+    balance = 1.0               # the cross wallet balance, in the margin currency (the coin)
     [[position]]
     name = "perp"               # optional
     side = "long"
     contracts = 20000           # with entry, or: fills = ["10000@59000", "10000@61000"]
     entry = 60000
-    # contract_size = 1         # optional: the venue's
+    # contract_size = 1         # optional: the venue's (USD; linear: coin per contract)
     # margin = 0.1 / leverage = 10: an isolated position with its own margin
 
 A broken file is one error line naming the file, the position (by number and name) and the
@@ -39,24 +40,17 @@ def _define_models() -> Any:
     from pydantic import AliasChoices, BeforeValidator, Field
 
     from invfut_cli.choices import ExchangeName
+    from invfut_cli.inputs.contract_options import MAX_MULTIPLIER, ContractTypeName
     from invfut_cli.inputs.fields import MAX_COIN, Coin, CoinName, ContractSize, Count, Leverage, Model, Price, Side
     from invfut_cli.inputs.position import FillSpec, parse_fill
-
-    def _inverse_only(value: Any) -> Any:
-        """An account is one coin balance: its positions are inverse (DOMAIN.md §8)."""
-        if value not in (None, "inverse"):
-            raise ValueError(
-                "an account holds inverse positions only: a linear or quanto position is margined in "
-                "another currency and needs a balance of its own (value it with --contract-type on "
-                "liq-price or pnl)"
-            )
-        return value
 
     def _fills(value: Any) -> Any:
         """Fills as ``"CONTRACTS@PRICE"`` text or ``{contracts, price}`` tables."""
         if isinstance(value, list):
             return tuple(parse_fill(text, "fills") for text in value)
         return value
+
+    Multiplier = Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
 
     # No model validator here: a plain model validates in pydantic's core, 10,000 positions in
     # a few milliseconds. What depends on several fields is checked by _holdings.
@@ -72,13 +66,20 @@ def _define_models() -> Any:
         margin: Coin | None = None
         leverage: Leverage | None = None
         coin: CoinName | None = None
-        contract_type: Annotated[str | None, BeforeValidator(_inverse_only)] = None
+        #: The account's contract type, repeated (another is the file error of :mod:`.linear`).
+        contract_type: ContractTypeName | None = None
+        multiplier: Multiplier | None = None
 
     class AccountFile(Model):
         """The whole file."""
 
         exchange: ExchangeName | None = None
+        #: inverse (the coin's balance), linear (the quote's) or quanto (the settlement coin's).
+        contract_type: ContractTypeName | None = None
         coin: CoinName = "BTC"
+        quote: CoinName | None = None
+        multiplier: Multiplier | None = None
+        settle_price: Price | None = None
         balance: Annotated[Decimal, Field(ge=0, le=MAX_COIN, allow_inf_nan=False)]
         position: Annotated[
             list[PositionEntry], Field(min_length=1, validation_alias=AliasChoices("position", "positions"))

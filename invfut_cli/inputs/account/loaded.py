@@ -42,6 +42,17 @@ def load_account(path: str, values: dict[str, Any]) -> LoadedAccount:
 
     data, source = read_file(path)
     account_file = parse_account(data, source)
+    from invfut_cli.core.errors import DomainError
+
+    from .linear import contract_choice
+
+    kind = contract_choice({}, account_file, source)["kind"]
+    if kind != "inverse":
+        raise DomainError(
+            f"{path} is a {kind} account: --account follows inverse accounts only (value a {kind} one with "
+            "invfut account FILE --price PRICE)",
+            "account",
+        )
     values = {k: v for k, v in values.items() if v is not None}
     if values.get("exchange") is None and account_file.exchange is not None:
         values["exchange"] = account_file.exchange

@@ -368,14 +368,21 @@ compadd() {
     (( $#found )) && print -rl -- $found >> $ZT_OUT
     builtin compadd "$@"
 }
+# $ZT_OUT.state holds how many lines have ended and how many times the editor waited, so
+# the driver reads two numbers, not the whole (growing) output, at every look.
+integer __zt_ends=0 __zt_ready=0
 __zt_complete() {
     zle complete-word
     print -r -- @@END@@ >> $ZT_OUT
+    print -r -- "$(( ++__zt_ends )) $__zt_ready" > $ZT_OUT.state
     zle send-break
 }
 zle -N __zt_complete
 bindkey '^I' __zt_complete
-zle-line-init() { print -r -- @@READY@@ >> $ZT_OUT }
+zle-line-init() {
+    print -r -- @@READY@@ >> $ZT_OUT
+    print -r -- "$__zt_ends $(( ++__zt_ready ))" > $ZT_OUT.state
+}
 zle -N zle-line-init
 """
 
@@ -384,27 +391,28 @@ ZSH_DRIVER = r"""
 # each line typed only once the line editor waits for it.
 zmodload zsh/zpty zsh/datetime zsh/zselect
 local out=$2 line junk
-integer n=0
+integer n=0 fd
 __zt_wait() {
-    # Wait until $out has $1 lines reading $2 (10 s at most).
+    # Wait until field $1 of $out.state (1: lines ended, 2: the editor waiting) reaches $2
+    # (10 s at most), waking when the shell writes to its terminal.
     local deadline=$(( EPOCHREALTIME + 10 ))
-    local -a seen
+    local -a state
     while true; do
-        seen=("${(@f)$(<$out)}")
-        seen=(${(M)seen:#$2})
-        (( $#seen >= $1 )) && return
+        [[ -s $out.state ]] && state=(${=$(<$out.state)})
+        (( ${state[$1]:-0} >= $2 )) && return
         (( EPOCHREALTIME > deadline )) && { print -u2 "zsh completion timed out at: $line"; exit 1 }
         zpty -r -t z junk 2>/dev/null
-        zselect -t 1
+        zselect -t 1 -r $fd 2>/dev/null
     done
 }
 zpty z "ZT_FPATH=${(q)1} ZT_OUT=${(q)out} zsh -f -i"
+fd=$REPLY
 zpty -w z "source ${(q)3}"
-__zt_wait 1 @@READY@@
+__zt_wait 2 1
 for line in "${(@f)$(<$4)}"; do
     zpty -w -n z "$line"$'\t'
-    __zt_wait $(( ++n )) @@END@@
-    __zt_wait $(( n + 1 )) @@READY@@
+    __zt_wait 1 $(( ++n ))
+    __zt_wait 2 $(( n + 1 ))
 done
 zpty -d z
 """

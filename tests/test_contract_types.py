@@ -256,6 +256,16 @@ def test_bitmex_quanto_preset_liquidates_a_50x_long_after_a_one_percent_fall() -
     assert doc["preset"]["symbol"] == "ETHUSD" and doc["coin"] == "BTC" and doc["units"] == D("0.01")
 
 
+@pytest.mark.parametrize("coin", ["ETH", "BTC"])
+def test_a_quanto_preset_named_by_its_underlying_settles_in_its_own_coin(coin: str) -> None:
+    """BitMEX's ETHUSD is settled in BTC whichever coin --coin names (the underlying or the
+    settlement coin): 10,000 contracts at 500 are worth 5 BTC, the 2% margin 0.1 BTC."""
+    doc = run_cli("liq-price", "--side", "long", "--entry", "500", "--contracts", "10000", "--leverage", "50",
+                  "--contract-type", "quanto", "--exchange", "bitmex", "--coin", coin, "--json").json()  # fmt: skip
+    assert doc["coin"] == "BTC" and doc["preset"]["symbol"] == "ETHUSD"
+    assert doc["initial_margin"] == D("0.1") and doc["liquidation_price"] == D(495)
+
+
 def test_okx_linear_preset_contract_is_a_hundredth_of_a_coin() -> None:
     doc = run_cli("pnl", "--side", "long", "--entry", "60000", "--exit", "61000", "--contracts", "10",
                   "--contract-type", "linear", "--exchange", "okx", "--json").json()  # fmt: skip

@@ -88,7 +88,10 @@ class ContractInput(Model):
                 raise conflict(
                     "exchange", f"{exchange} has no {kind} preset for {data.get('coin') or 'BTC'} (it has: {has})"
                 )
-            for key, value in presets.defaults(found[1]).items():
+            values = presets.defaults(found[1])
+            if kind == "quanto":  # --coin may name the underlying (ETH): a quanto settles in its preset's coin
+                data["coin"] = values.pop("coin", data.get("coin"))
+            for key, value in values.items():
                 data.setdefault(key, value)
         return data
 

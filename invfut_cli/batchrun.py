@@ -64,7 +64,7 @@ def result_line(number: int, raw: bytes) -> tuple[str, int]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _error(number, None, f"line is not valid UTF-8 (byte {exc.start})"), FAILED
-    if not text.strip():
+    if not text or text.isspace():
         return _error(number, None, "blank line: expected a JSON object with a command"), FAILED
     try:
         request = parse_json(text)
@@ -134,10 +134,12 @@ def answer_block(first: int, data: bytes) -> tuple[str, int]:
     lines = data.split(b"\n")
     if not lines[-1]:
         lines.pop()  # the end of the last line, not a line
+    if b"\r" in data:  # CRLF line ends
+        lines = [raw.rstrip(b"\r") for raw in lines]
     answers: list[str] = []
     flags = 0
     for number, raw in enumerate(lines, first):
-        line, seen = result_line(number, raw.rstrip(b"\r"))
+        line, seen = result_line(number, raw)
         flags |= seen
         answers.append(line)
     answers.append("")

@@ -137,6 +137,26 @@ def test_hostile_batch_lines_get_error_records_and_the_run_goes_on() -> None:
         assert expected in error["message"] or expected == error["option"], record
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('{"entry": 1, "entry": 2}', "entry"),  # flat
+        ('{"entry" : 1, "entry":2}', "entry"),  # a space before one colon
+        ('{"side": "a:b", "entry": 1, "entry": 2}', "entry"),  # a colon inside a string
+        ('{"side": "long", "add": {"side": 1, "side": 2}}', "side"),  # in a nested object
+        ('[{"entry": 1}, {"entry": 1, "entry": 2}]', "entry"),  # in a list
+    ],
+)
+def test_a_key_given_twice_is_found_however_the_line_is_written(text: str, key: str) -> None:
+    """Lines are read without a per-object key check when the colons show there can be no
+    repeated key: every way of writing one still gets the key error."""
+    from invfut_cli.datafile import Hostile, parse_json
+
+    with pytest.raises(Hostile, match=f"key '{key}' is given twice"):
+        parse_json(text)
+    assert parse_json('{"side": "a:b", "entry": 1}') == {"side": "a:b", "entry": 1}
+
+
 def test_a_batch_line_nested_100000_levels_and_a_line_without_end_are_bounded() -> None:
     good = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": 1, "exit": 9000}\n'
     deep = b"[" * DEEP + b"]" * DEEP + b"\n"

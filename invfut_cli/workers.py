@@ -18,6 +18,7 @@ is a real file or pipe, and the output is long. ``INVFUT_WORKERS=1`` turns it of
 from __future__ import annotations
 
 import os
+import select
 import signal
 import struct
 from collections.abc import Callable, Iterable, Sequence
@@ -286,28 +287,42 @@ def _stream_worker(
     error_pipe: int,
 ) -> int:
     """Answer the blocks that come to ``inbox`` and write each on its turn; the exit status
-    (:data:`_DONE` plus the flags seen, when all went well)."""
+    (:data:`_DONE` plus the flags seen, when all went well).
+
+    A worker answers its next block, when it has already come, before it waits for the turn
+    of the one it holds: so it does not sit idle while the worker before it finishes a
+    slower block. When nothing more has come, it writes what it holds first (an answer is
+    not kept back waiting for input that has not arrived)."""
     flags = 0
+    held: tuple[bytes, Exception | None] | None = None  # answered, waiting for its turn
     try:
-        while header := _read_exactly(inbox, _HEADER.size):
+        while True:
+            if held is not None and not _waiting(inbox):
+                status = _write_on_turn(held, fd, turn, pass_on, error_pipe)
+                if status:
+                    return status
+                held = None
+            header = _read_exactly(inbox, _HEADER.size)
+            if not header:
+                break
             first, size = _HEADER.unpack(header)
             data = _read_exactly(inbox, size)
-            failure = None
+            answer: tuple[bytes, Exception | None]
             try:
                 text, seen = render(first, data)
                 flags |= seen
-                encoded = text.encode(encoding, errors)
+                answer = (text.encode(encoding, errors), None)
             except Exception as exc:  # reported on this block's turn: the first failure in order
-                failure = exc
-            if not os.read(turn, 1):
-                return _RING_BROKEN  # the worker before this one is gone; the parent reports why
-            if failure is not None:
-                return _report(error_pipe, failure)
-            _write_all(fd, encoded)
-            try:
-                os.write(pass_on, b".")
-            except BrokenPipeError:
-                pass  # the next worker has ended: it had no more blocks, or its status says why
+                answer = (b"", exc)
+            if held is not None:
+                status = _write_on_turn(held, fd, turn, pass_on, error_pipe)
+                if status:
+                    return status
+            held = answer
+        if held is not None:
+            status = _write_on_turn(held, fd, turn, pass_on, error_pipe)
+            if status:
+                return status
         return _DONE + flags
     except BrokenPipeError:
         return _PIPE_CLOSED
@@ -315,6 +330,27 @@ def _stream_worker(
         return _INTERRUPTED
     except Exception as exc:  # reported by the parent, as a single process would
         return _report(error_pipe, exc)
+
+
+def _waiting(fd: int) -> bool:
+    """Whether ``fd`` has something to read now (a block has come, or the input has ended)."""
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+def _write_on_turn(answer: tuple[bytes, Exception | None], fd: int, turn: int, pass_on: int, error_pipe: int) -> int:
+    """Wait for the turn, then write ``answer`` and pass the turn on; a status other than 0
+    when the worker must stop (the ring is broken, or the block failed: reported here)."""
+    encoded, failure = answer
+    if not os.read(turn, 1):
+        return _RING_BROKEN  # the worker before this one is gone; the parent reports why
+    if failure is not None:
+        return _report(error_pipe, failure)
+    _write_all(fd, encoded)
+    try:
+        os.write(pass_on, b".")
+    except BrokenPipeError:
+        pass  # the next worker has ended: it had no more blocks, or its status says why
+    return 0
 
 
 def _wait(children: list[int], errors: int) -> int:

@@ -287,42 +287,32 @@ def _stream_worker(
     error_pipe: int,
 ) -> int:
     """Answer the blocks that come to ``inbox`` and write each on its turn; the exit status
-    (:data:`_DONE` plus the flags seen, when all went well).
-
-    A worker answers its next block, when it has already come, before it waits for the turn
-    of the one it holds: so it does not sit idle while the worker before it finishes a
-    slower block. When nothing more has come, it writes what it holds first (an answer is
-    not kept back waiting for input that has not arrived)."""
-    flags = 0
-    held: tuple[bytes, Exception | None] | None = None  # answered, waiting for its turn
+    (:data:`_DONE` plus the flags seen, when all went well). A worker answers its next block,
+    if it has come, before it waits for the turn of the one it holds (it does not sit idle
+    while the worker before it finishes a slower block); when nothing has come, it writes
+    what it holds first (an answer never waits for input that has not arrived)."""
+    flags, ring = 0, (fd, turn, pass_on, error_pipe)
+    held: list[tuple[bytes, Exception | None]] = []  # answered, waiting for its turn: one at most
     try:
         while True:
-            if held is not None and not _waiting(inbox):
-                status = _write_on_turn(held, fd, turn, pass_on, error_pipe)
-                if status:
-                    return status
-                held = None
+            if held and not select.select([inbox], [], [], 0)[0] and (status := _on_turn(held, *ring)):
+                return status
             header = _read_exactly(inbox, _HEADER.size)
             if not header:
                 break
             first, size = _HEADER.unpack(header)
             data = _read_exactly(inbox, size)
-            answer: tuple[bytes, Exception | None]
             try:
                 text, seen = render(first, data)
                 flags |= seen
-                answer = (text.encode(encoding, errors), None)
+                answer: tuple[bytes, Exception | None] = (text.encode(encoding, errors), None)
             except Exception as exc:  # reported on this block's turn: the first failure in order
                 answer = (b"", exc)
-            if held is not None:
-                status = _write_on_turn(held, fd, turn, pass_on, error_pipe)
-                if status:
-                    return status
-            held = answer
-        if held is not None:
-            status = _write_on_turn(held, fd, turn, pass_on, error_pipe)
-            if status:
+            if held and (status := _on_turn(held, *ring)):
                 return status
+            held.append(answer)
+        if held and (status := _on_turn(held, *ring)):
+            return status
         return _DONE + flags
     except BrokenPipeError:
         return _PIPE_CLOSED
@@ -332,15 +322,10 @@ def _stream_worker(
         return _report(error_pipe, exc)
 
 
-def _waiting(fd: int) -> bool:
-    """Whether ``fd`` has something to read now (a block has come, or the input has ended)."""
-    return bool(select.select([fd], [], [], 0)[0])
-
-
-def _write_on_turn(answer: tuple[bytes, Exception | None], fd: int, turn: int, pass_on: int, error_pipe: int) -> int:
-    """Wait for the turn, then write ``answer`` and pass the turn on; a status other than 0
-    when the worker must stop (the ring is broken, or the block failed: reported here)."""
-    encoded, failure = answer
+def _on_turn(held: list[tuple[bytes, Exception | None]], fd: int, turn: int, pass_on: int, error_pipe: int) -> int:
+    """Wait for the turn, write the answer ``held`` and pass the turn on; 0, or the status to
+    stop with (the ring is broken, or the block failed: reported here)."""
+    encoded, failure = held.pop()
     if not os.read(turn, 1):
         return _RING_BROKEN  # the worker before this one is gone; the parent reports why
     if failure is not None:

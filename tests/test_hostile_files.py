@@ -10,10 +10,13 @@ import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from invfut_cli.batchrun import MAX_LINE_BYTES, run
 from invfut_cli.cli import app
@@ -229,3 +232,43 @@ def test_a_5000_digit_integer_in_a_real_batch_process() -> None:
     first, second = (json.loads(x) for x in done.stdout.splitlines())
     assert first["line"] == 1 and first["error"]["exit_code"] == ExitCode.USAGE
     assert second["command"] == "pnl"
+
+
+_KEYS = st.sampled_from(["side", "entry", "a:b", 'q"uote', "contracts", "fields"])
+_VALUES = st.one_of(
+    st.integers(-10, 10),
+    st.sampled_from(["long", "x:y", '":', "\\", "{}", ""]),
+    st.lists(st.sampled_from(["entry", "a:b"]), max_size=2),
+    st.dictionaries(st.sampled_from(["side", "entry"]), st.integers(0, 3), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(_KEYS, _VALUES), min_size=1, max_size=6),
+    spaces=st.lists(st.sampled_from(["", " ", "\t", "\n "]), min_size=12, max_size=12),
+)
+def test_the_colon_count_never_lets_a_repeated_key_through(pairs: list[tuple[str, object]], spaces: list[str]) -> None:
+    """Any object, any spacing, keys with colons and quotes, strings with colons, nested
+    objects: ``parse_json`` reads it as the key-checking decoder does, and refuses it exactly
+    when some object in it repeats a key."""
+    from invfut_cli.datafile import Hostile, parse_json
+
+    def text(value: object) -> str:
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{json.dumps(k)}: {text(v)}" for k, v in value.items()) + "}"
+        return json.dumps(value)
+
+    body = ",".join(
+        f"{spaces[i % 12]}{json.dumps(key)}{spaces[(i + 3) % 12]}:{spaces[(i + 7) % 12]}{text(value)}"
+        for i, (key, value) in enumerate(pairs)
+    )
+    line = "{" + body + "}"
+    repeated = len({key for key, _ in pairs}) < len(pairs) or any(
+        isinstance(v, dict) and len(v) != len(set(v)) for _, v in pairs
+    )
+    if repeated:
+        with pytest.raises(Hostile, match="is given twice"):
+            parse_json(line)
+    else:
+        assert parse_json(line) == json.loads(line, parse_float=Decimal, parse_int=Decimal)

@@ -19,22 +19,19 @@ import sys
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+from .core.numbers import SATOSHI, places_of
+
 #: A layout leaf: an input echoed with the places it was given.
 GIVEN = "as given"
 
 #: The finest step a tick is read to (a price is never shown finer than a satoshi).
 TICK_PLACES = 8
-TICK_STEP = Decimal(1).scaleb(-TICK_PLACES)
+TICK_STEP = SATOSHI
 
 
 def is_given(layout: Any) -> bool:
     """Whether a layout leaf is :data:`GIVEN`."""
     return isinstance(layout, str) and layout == GIVEN
-
-
-def places_written(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def echoed(value: Decimal | None, places: int) -> Decimal | None:
@@ -45,7 +42,7 @@ def echoed(value: Decimal | None, places: int) -> Decimal | None:
     from invfut_cli.rounding import usd
 
     # Its significant places: a product such as 100 × 0.123 keeps no trailing zeros.
-    return usd(value, max(places, places_written(value.normalize())))
+    return usd(value, max(places, places_of(value.normalize())))
 
 
 #: Notes of the request being answered, written once it is answered (:func:`flush_notes`):
@@ -58,7 +55,7 @@ def read_tick(value: Any, option: str = "--tick") -> Any:
     any other value as it is."""
     if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
         return value
-    if places_written(value.normalize()) <= TICK_PLACES:
+    if places_of(value.normalize()) <= TICK_PLACES:
         return value
     read = value.quantize(TICK_STEP, rounding=ROUND_CEILING)
     _NOTES.append(f"{option} {value:f} is finer than a price is shown (8 places): read as {read:f}")

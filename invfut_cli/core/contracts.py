@@ -33,7 +33,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .margin import Basis, FeeTreatment, MaintenanceSpec, PriceAnswer
+from .margin import Basis, MaintenanceSpec, PriceAnswer, rates_of
 from .numbers import HUNDRED, ZERO, exact
 from .position import Side
 
@@ -154,7 +154,7 @@ class LinearPayoff(Contract):
     def bankruptcy(self, side: Side, entry: Decimal, collateral: Decimal, spec: MaintenanceSpec) -> PriceAnswer:
         """Where equity reaches zero, or the fee to close ``f·u·BP`` where the venue charges it
         there: ``BP = (s·u·E − C)/(u·(s − f))``."""
-        fee = spec.taker_fee if spec.treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
+        _rate, fee = rates_of(spec)
         price = self.solve(side, entry, collateral, entry_rate=ZERO, price_rate=fee, fixed=ZERO)
         if price is not None:
             return PriceAnswer(price)
@@ -166,14 +166,12 @@ class LinearPayoff(Contract):
         charges ``m`` on ``u·E``, the mark family on ``u·P``; a fee added to the rate joins
         ``m``; a fee to close at the bankruptcy price is the fixed ``c = f·u·BP``; the
         deduction ``d`` (margin currency) lowers the maintenance margin."""
-        treatment = spec.treatment
-        rate = spec.rate + (spec.taker_fee if treatment is FeeTreatment.ADDED_TO_RATE else ZERO)
+        entry_rate, price_rate, fee = linear_rates(spec)
         fixed = -spec.deduction_coin
-        if treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY:
+        if fee != ZERO:
             bankrupt = self.bankruptcy(side, entry, collateral, spec).price_usd
             if bankrupt is not None:
-                fixed += spec.taker_fee * self.units * bankrupt
-        entry_rate, price_rate = (rate, ZERO) if spec.basis is Basis.ENTRY else (ZERO, rate)
+                fixed += fee * self.units * bankrupt
         price = self.solve(side, entry, collateral, entry_rate=entry_rate, price_rate=price_rate, fixed=fixed)
         if price is not None:
             return PriceAnswer(price)
@@ -186,13 +184,10 @@ class LinearPayoff(Contract):
         price (``k = f·u·BP − d``, ``BP = (s·u·E − C)/(u·(s − f))``) that is
         ``C = (f·s·u·E/(s − f) − d + (s + a)·u·E − P·u·(s − b))·(s − f)/s``."""
         s, u = side.sign, self.units
-        treatment = spec.treatment
-        rate = spec.rate + (spec.taker_fee if treatment is FeeTreatment.ADDED_TO_RATE else ZERO)
-        a, b = (rate, ZERO) if spec.basis is Basis.ENTRY else (ZERO, rate)
+        a, b, f = linear_rates(spec)
         base = -spec.deduction_coin + (s + a) * u * entry - price * u * (s - b)
-        if treatment is not FeeTreatment.CLOSE_AT_BANKRUPTCY:
+        if f == ZERO:
             return base
-        f = spec.taker_fee
         return (f * s * u * entry / (s - f) + base) * (s - f) / s
 
     @exact
@@ -201,9 +196,17 @@ class LinearPayoff(Contract):
         ``m·u·E − d`` (entry family) or ``m·u·P − d`` (mark family)."""
         if price is None:
             return None
-        rate = spec.rate + (spec.taker_fee if spec.treatment is FeeTreatment.ADDED_TO_RATE else ZERO)
+        rate, _fee = rates_of(spec)
         base = entry if spec.basis is Basis.ENTRY else price
         return rate * self.units * base - spec.deduction_coin
+
+
+def linear_rates(spec: MaintenanceSpec) -> tuple[Decimal, Decimal, Decimal]:
+    """``(a, b, f)``: the rate on the value at entry and the rate on the value at the price
+    (:func:`.margin.rates_of`'s maintenance rate, on the family's value), and the fee to close
+    at the bankruptcy price (0 unless the venue charges it there)."""
+    rate, fee = rates_of(spec)
+    return (rate, ZERO, fee) if spec.basis is Basis.ENTRY else (ZERO, rate, fee)
 
 
 def _no_price(side: Side, what: str) -> str:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .account_valuation import is_beyond
-from .contracts import LinearPayoff
+from .contracts import LinearPayoff, linear_rates
 from .margin import Basis, FeeTreatment, MaintenanceSpec, PriceAnswer
 from .numbers import HUNDRED, ONE, ZERO, exact, settle
 from .position import MarginMode, Side
@@ -138,16 +138,6 @@ class LinearTerms:
         )
 
 
-def _rates(spec: MaintenanceSpec) -> tuple[Decimal, Decimal]:
-    """``(a, b)``: the rate on the value at entry and the rate on the value at the price."""
-    rate = spec.rate + (spec.taker_fee if spec.treatment is FeeTreatment.ADDED_TO_RATE else ZERO)
-    return (rate, ZERO) if spec.basis is Basis.ENTRY else (ZERO, rate)
-
-
-def _close_fee(spec: MaintenanceSpec) -> Decimal:
-    return spec.taker_fee if spec.treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY else ZERO
-
-
 def _sums(cross: Iterable[LinearHolding]) -> tuple[Decimal, Decimal, Decimal, Decimal, int]:
     gross = net = signed_entry = gross_entry = ZERO
     count = 0
@@ -181,8 +171,7 @@ def cross_terms(balance_ccy: Decimal, cross: Iterable[LinearHolding], spec: Main
     """The cross part's sums under ``spec`` (module docstring), with ``c = f·U·BP`` where
     the venue charges the fee to close at the bankruptcy price and there is one."""
     gross, net, signed_entry, gross_entry, count = _sums(cross)
-    a, b = _rates(spec)
-    fee = _close_fee(spec)
+    a, b, fee = linear_rates(spec)
     close = ZERO
     if fee != ZERO:
         bankrupt = bankruptcy_answer(balance_ccy, net, signed_entry, gross, fee).price_usd
@@ -201,12 +190,11 @@ def balance_for_liquidation_at(book: LinearBook, spec: MaintenanceSpec, target: 
     ``X = 0`` (the balance does not move the price)."""
     cross = [h for h in book.holdings if h.margin_ccy is None]
     gross, net, signed_entry, gross_entry, count = _sums(cross)
-    a, b = _rates(spec)
+    a, b, fee = linear_rates(spec)
     slope = net - b * gross
     if slope == ZERO:
         return None
     base = -count * spec.deduction_coin + signed_entry + a * gross_entry - slope * target
-    fee = _close_fee(spec)
     denominator = net - fee * gross
     if fee == ZERO or net == ZERO or denominator == ZERO or (denominator > ZERO) != (net > ZERO):
         return base
@@ -285,7 +273,7 @@ def linear_account(book: LinearBook, price: Decimal, spec: MaintenanceSpec) -> L
     liq = _liquidation(terms, bool(cross), liquidated)
     if cross:
         bankruptcy = bankruptcy_answer(
-            book.balance_ccy, terms.net_units, terms.signed_entry_value_ccy, terms.gross_units, _close_fee(spec)
+            book.balance_ccy, terms.net_units, terms.signed_entry_value_ccy, terms.gross_units, linear_rates(spec)[2]
         )
     else:
         bankruptcy = PriceAnswer(None, NO_CROSS)

@@ -209,23 +209,17 @@ def selection(command: str, keys: tuple[str, ...]) -> Selection:
         raise DomainError(f"{command} writes no document to take keys from", option="fields")
     plan: Plan = {}
     for key in keys:
-        node: Any = layout
+        if not _has(layout, key):
+            raise _unknown(command, key, layout)
         level: Plan = plan
-        parts = key.split(".")
-        for depth, part in enumerate(parts):
-            if isinstance(node, list) and node and isinstance(node[0], dict):
-                node = node[0]
-            found, sub = _node(node, part) if isinstance(node, dict) else (False, None)
-            if not found:
-                raise _unknown(command, key, layout)
-            last = depth == len(parts) - 1
-            if part in level and level[part] is None:
+        *parents, last = key.split(".")
+        for part in parents:
+            sub = level.setdefault(part, {})
+            if sub is None:
                 break  # its parent is asked whole
-            if last:
-                level[part] = None
-            else:
-                level = level.setdefault(part, {})  # type: ignore[assignment]
-            node = sub
+            level = sub
+        else:
+            level[last] = None
     return Selection(command, keys, plan, _pruned(layout, plan))
 
 

@@ -115,6 +115,15 @@ def test_an_unknown_key_is_a_usage_error_listing_close_keys() -> None:
     assert batch.exit_code == 2 and batch.stdout == "" and "liquidation_price" in batch.stderr
 
 
+def test_an_unknown_key_under_a_parent_asked_whole_is_a_usage_error_too() -> None:
+    args = ("--side", "long", "--entry", "8000", "--contracts", "10000", "--leverage", "10")
+    for keys in ("order_cost,order_cost.totl", "order_cost.totl,order_cost"):
+        run = run_cli("liq-price", *args, "--fields", keys)
+        assert run.exit_code == 2, keys
+        assert run.stdout == ""
+        assert "'order_cost.totl'" in run.stderr and "order_cost.total" in run.stderr
+
+
 def test_only_the_work_the_keys_need_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
     """A liquidation price needs no order cost and no sensitivities: with both made to fail,
     ``--fields liquidation_price`` still answers, and the whole document does not."""

@@ -151,6 +151,13 @@ def _sums(cross: Iterable[LinearHolding]) -> tuple[Decimal, Decimal, Decimal, De
     return gross, net, signed_entry, gross_entry, count
 
 
+def _loss_side_denominator(net_units: Decimal, gross_units: Decimal, fee: Decimal) -> Decimal | None:
+    """``Xb = Σsᵢ·uᵢ − f·U`` where it has the sign of the net units (the bankruptcy price is
+    then on the side the account loses: module docstring); else ``None``."""
+    denominator = net_units - fee * gross_units
+    return denominator if net_units * denominator > ZERO else None
+
+
 @exact
 def bankruptcy_answer(
     balance_ccy: Decimal, net_units: Decimal, signed_entry_ccy: Decimal, gross_units: Decimal, fee: Decimal
@@ -159,8 +166,8 @@ def bankruptcy_answer(
     units and the quotient is a positive price; else no price, with the reason."""
     if net_units == ZERO:
         return PriceAnswer(None, EQUAL_AND_OPPOSITE if fee == ZERO else FEE_AT_LEAST_NET)
-    denominator = net_units - fee * gross_units
-    if denominator == ZERO or (denominator > ZERO) != (net_units > ZERO):
+    denominator = _loss_side_denominator(net_units, gross_units, fee)
+    if denominator is None:
         return PriceAnswer(None, FEE_AT_LEAST_NET)
     price = (signed_entry_ccy - balance_ccy) / denominator
     return PriceAnswer(price) if price > ZERO else PriceAnswer(None, NO_BANKRUPTCY)
@@ -195,8 +202,8 @@ def balance_for_liquidation_at(book: LinearBook, spec: MaintenanceSpec, target: 
     if slope == ZERO:
         return None
     base = -count * spec.deduction_coin + signed_entry + a * gross_entry - slope * target
-    denominator = net - fee * gross
-    if fee == ZERO or net == ZERO or denominator == ZERO or (denominator > ZERO) != (net > ZERO):
+    denominator = _loss_side_denominator(net, gross, fee)
+    if fee == ZERO or denominator is None:
         return base
     share = fee * gross / denominator
     return (share * signed_entry + base) / (ONE + share)

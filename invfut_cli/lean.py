@@ -24,7 +24,7 @@ from typing import Any
 from . import core
 from .choices import BasisName, ExchangeName
 from .core.margin import mark_safety, rates_of
-from .core.numbers import CORE_CONTEXT, places_of
+from .core.numbers import CORE_CONTEXT, ONE, ZERO, places_of
 from .core.position import Side, initial_margin
 from .core.prices import isolated_liquidation_price
 from .inputs.fields import MAX_CONTRACTS, MAX_LEVERAGE, MAX_PRICE, MIN_AMOUNT, MIN_LEVERAGE
@@ -42,7 +42,7 @@ _FIELDS = frozenset(
 )  # fmt: skip
 _SIDES = {"long": (1, Side.LONG), "short": (-1, Side.SHORT)}
 _BASES = {"entry": BasisName.entry, "mark": BasisName.mark, None: BasisName.entry}
-ZERO, ONE, THOUSAND = Decimal(0), Decimal(1), Decimal(1000)
+THOUSAND = Decimal(1000)
 _MAX_PRICE, _MAX_CONTRACTS, _MAX_LEVERAGE = Decimal(MAX_PRICE), Decimal(MAX_CONTRACTS), Decimal(MAX_LEVERAGE)
 
 

@@ -60,13 +60,35 @@ def _constant(text: str) -> Any:
     raise Hostile(f"{text} is not a number invfut takes (NaN and infinities are refused)")
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """The line of the second ``"key":`` in ``text`` (where a duplicate key is), if found."""
+class _Twice(Hostile):
+    """A key given twice in one object (:func:`parse_json` says which, and on which line)."""
+
+
+def _twice(key: str) -> str:
+    return f"key {key!r} is given twice in one object"
+
+
+def _repeat(text: str) -> tuple[str, int] | None:
+    """The first key of JSON ``text`` given again in the object that holds it, and the line of
+    that repeat; ``None`` if there is none."""
     import json
     import re
 
-    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
-    return text.count("\n", 0, found[1]) + 1 if len(found) > 1 else None
+    objects: list[set[str] | None] = []  # the keys seen in each object open (None: an array)
+    for match in re.finditer(r'("(?:[^"\\]|\\.)*")\s*(:)?|[][{}]', text):
+        token = match.group()
+        if token == "{":
+            objects.append(set())
+        elif token == "[":
+            objects.append(None)
+        elif token in "]}":
+            objects.pop()
+        elif match.group(2) and objects and (keys := objects[-1]) is not None:
+            key = json.loads(match.group(1))
+            if key in keys:
+                return key, text.count("\n", 0, match.start()) + 1
+            keys.add(key)
+    return None
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -74,7 +96,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(data) != len(pairs):
         seen: set[str] = set()
         twice = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
-        raise Hostile(f"key {twice!r} is given twice in one object")
+        raise _Twice(_twice(twice))
     return data
 
 
@@ -133,10 +155,9 @@ def parse_json(text: str) -> Any:
         return _shallow(data) if text.count("[") + text.count("{") > MAX_DEPTH else data
     except RecursionError:
         raise Hostile(f"nested more than {MAX_DEPTH} levels deep") from None
-    except Hostile as exc:
-        key = str(exc).split("'")[1] if "given twice" in str(exc) else None
-        line = None if key is None else _line_of(text, key)
-        raise Hostile(f"line {line}: {exc}" if line else str(exc)) from None
+    except _Twice as exc:
+        repeat = _repeat(text)
+        raise Hostile(str(exc) if repeat is None else f"line {repeat[1]}: {_twice(repeat[0])}") from None
 
 
 def parse_toml(

@@ -160,6 +160,23 @@ def test_a_key_given_twice_is_found_however_the_line_is_written(text: str, key: 
     assert parse_json('{"side": "a:b", "entry": 1}') == {"side": "a:b", "entry": 1}
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # the same key in an earlier object is not the repeat: line 5 is
+        ('{"positions": [\n {"entry": 1},\n {"side": "long",\n  "entry": 2,\n  "entry": 3}]}', "line 5: key 'entry'"),
+        ('{"it\'s": 1,\n "it\'s": 2}', 'line 2: key "it\'s"'),  # a quote in the key
+        ('{"entry": 1,\n "\\u0065ntry": 2}', "line 2: key 'entry'"),  # the key written with an escape
+    ],
+)
+def test_a_key_given_twice_is_placed_on_the_line_of_its_repeat(text: str, says: str) -> None:
+    from invfut_cli.datafile import Hostile, parse_json
+
+    with pytest.raises(Hostile) as raised:
+        parse_json(text)
+    assert str(raised.value) == f"{says} is given twice in one object"
+
+
 def test_a_batch_line_nested_100000_levels_and_a_line_without_end_are_bounded() -> None:
     good = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": 1, "exit": 9000}\n'
     deep = b"[" * DEEP + b"]" * DEEP + b"\n"

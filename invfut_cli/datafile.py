@@ -47,17 +47,18 @@ def read_bounded(source: Path | IO[bytes], limit: int = MAX_FILE_BYTES) -> bytes
     return data
 
 
+def _constant(text: str) -> Any:
+    """Refuse ``text``, a NaN or an infinity (JSON's ``NaN``, ``Infinity``; TOML's ``nan``, ``inf``)."""
+    raise Hostile(f"{text} is not a number invfut takes (NaN and infinities are refused)")
+
+
 def _finite(read: Callable[[str], Any]) -> Callable[[str], Any]:
     def number(text: str) -> Any:
         if text.lstrip("+-").lower() in ("nan", "inf", "infinity"):
-            raise Hostile(f"{text} is not a number invfut takes (NaN and infinities are refused)")
+            _constant(text)
         return read(text)
 
     return number
-
-
-def _constant(text: str) -> Any:
-    raise Hostile(f"{text} is not a number invfut takes (NaN and infinities are refused)")
 
 
 class _Twice(Hostile):

@@ -23,9 +23,12 @@ price where it is wanted::
 
     C = (s + b)·Q/P − (s − a)·Q/E + k
 
-:func:`solve_price` and :func:`solve_collateral` are the one solver of each; every price
-and every collateral of one position (``liq-price``, ``--target-liquidation``, ``stress``'s
-margin to add, the order cost's bankruptcy price) comes from them.
+:func:`solve_price` and :func:`solve_collateral` are the one solver of each; every
+collateral of one position (``--target-liquidation``, ``stress``'s margin to add) and the
+order cost's bankruptcy price come from them. :func:`liquidation`'s two prices come from
+:func:`.prices.isolated_prices`: the same equation with each family's ``a``, ``b`` and ``k``
+written out on plain numbers, which a ``batch`` line asking for a liquidation price alone
+calls without building a position.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ def _quotient(numerator_usd: Decimal, denominator_coin: Decimal) -> Decimal | No
     ``X = denominator_coin``.
 
     Every price here comes to this form: equity less the requirement is ``X − Y/P``, a
-    constant in coin less a USD amount valued at ``P`` (one position in :func:`solve_price`,
-    an account's cross positions in :mod:`.account`). ``None`` where ``X`` or ``Y`` is zero
-    or the quotient is not a positive price.
+    constant in coin less a USD amount valued at ``P`` (one position in :func:`isolated_prices`
+    and :func:`.margin.solve_price`, an account's cross positions in :mod:`.book`). ``None``
+    where ``X`` or ``Y`` is zero or the quotient is not a positive price.
     """
     if denominator_coin == ZERO or numerator_usd == ZERO:
         return None

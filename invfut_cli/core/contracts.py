@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .margin import Basis, MaintenanceSpec, PriceAnswer, rates_of
-from .numbers import HUNDRED, ZERO, exact
-from .position import Side
+from .numbers import ZERO, exact
+from .position import Side, change_pct
 
 
 class ContractKind(enum.Enum):
@@ -126,8 +126,8 @@ class LinearPayoff(Contract):
 
     @exact
     def price_change_pct(self, entry: Decimal, price: Decimal) -> Decimal:
-        """``100·(P − E)/E``."""
-        return HUNDRED * (price - entry) / entry
+        """``100·(P − E)/E`` (:func:`.position.change_pct`)."""
+        return change_pct(entry, price)
 
     @exact
     def solve(

@@ -35,8 +35,8 @@ from decimal import Decimal
 from .account_valuation import is_beyond
 from .contracts import LinearPayoff, linear_rates
 from .margin import Basis, FeeTreatment, MaintenanceSpec, PriceAnswer
-from .numbers import HUNDRED, ONE, ZERO, exact, settle
-from .position import MarginMode, Side
+from .numbers import ONE, ZERO, exact, settle
+from .position import MarginMode, Side, change_pct
 
 NO_CROSS = "no cross positions: the balance alone does not move with the price"
 EQUAL_AND_OPPOSITE = (
@@ -335,7 +335,7 @@ def linear_account(book: LinearBook, price: Decimal, spec: MaintenanceSpec) -> L
         bankruptcy=bankruptcy,
         side=side,
         liquidated=liquidated if cross else False,
-        distance_pct=None if liq.price_usd is None else HUNDRED * (liq.price_usd - price) / price,
+        distance_pct=None if liq.price_usd is None else change_pct(price, liq.price_usd),
         lines=tuple(lines),
         total_equity_ccy=total,
     )

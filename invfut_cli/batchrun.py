@@ -146,15 +146,18 @@ def answer_block(first: int, data: bytes) -> tuple[str, int]:
     return "\n".join(answers), flags
 
 
-#: What stands for a line longer than :data:`MAX_LINE_BYTES` once its bytes are dropped: a
+#: The most bytes of one line held: the longest line and the ``\r`` of a CRLF line end
+#: (:func:`result_line` checks the length once that is dropped).
+_HELD_BYTES = MAX_LINE_BYTES + 1
+#: What stands for a line longer than :data:`_HELD_BYTES` once its bytes are dropped: a
 #: line that long, which :func:`result_line` answers with its error record.
-_TOO_LONG = b" " * (MAX_LINE_BYTES + 1)
+_TOO_LONG = b" " * (_HELD_BYTES + 1)
 
 
 def blocks(read: Callable[[int], bytes], first: int = 1) -> Iterator[tuple[int, bytes]]:
     """``(number of its first line, block)`` for each block of whole lines ``read`` gives: what
     one read returned, cut after its last newline (the last block may lack one). A line
-    longer than :data:`MAX_LINE_BYTES` is not held: its bytes are dropped as they come and
+    longer than :data:`_HELD_BYTES` is not held: its bytes are dropped as they come and
     it stands as :data:`_TOO_LONG` (memory stays bounded whatever the input)."""
     pending: list[bytes] = []  # an unfinished line
     held = 0  # its bytes so far
@@ -162,15 +165,16 @@ def blocks(read: Callable[[int], bytes], first: int = 1) -> Iterator[tuple[int, 
         cut = data.rfind(b"\n") + 1
         if not cut:
             held += len(data)
-            if held > MAX_LINE_BYTES:
+            if held > _HELD_BYTES:
                 pending = [_TOO_LONG]
             else:
                 pending.append(data)
             continue
         block = data[:cut]
         if pending:
-            if held + data.find(b"\n") > MAX_LINE_BYTES:
-                block = b"".join([_TOO_LONG, block[data.find(b"\n") :]])
+            end = data.find(b"\n")
+            if held + end > _HELD_BYTES:
+                block = b"".join([_TOO_LONG, block[end:]])
             else:
                 block = b"".join([*pending, block])
             pending, held = [], 0

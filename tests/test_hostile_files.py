@@ -160,6 +160,20 @@ def test_a_key_given_twice_is_found_however_the_line_is_written(text: str, key: 
     assert parse_json('{"side": "a:b", "entry": 1}') == {"side": "a:b", "entry": 1}
 
 
+def test_a_line_of_the_longest_length_is_read_with_either_line_end() -> None:
+    good = b'{"command": "pnl", "side": "long", "entry": 8000, "contracts": 1, "exit": 9000}'
+    longest = good[:-1] + b" " * (MAX_LINE_BYTES - len(good)) + b"}"
+    assert len(longest) == MAX_LINE_BYTES
+    for end in (b"\n", b"\r\n"):
+        code, records = batch(longest + end + good + end + longest + b"x" + end)
+        assert code == ExitCode.BATCH_ERRORS, end
+        assert [r.get("command") or r["error"]["message"] for r in records] == [
+            "pnl",
+            "pnl",
+            f"line is longer than {MAX_LINE_BYTES} bytes",
+        ], end
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [

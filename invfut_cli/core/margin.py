@@ -39,7 +39,7 @@ from decimal import Decimal
 
 from .numbers import HUNDRED, NOISE, ZERO, exact, quantize
 from .position import MarginMode, Position, Side
-from .prices import LiquidationPrices, isolated_prices, solve_quotient
+from .prices import isolated_prices, solve_quotient
 
 
 class Basis(enum.Enum):
@@ -222,24 +222,6 @@ def _no_price_reason(side: Side, what: str) -> str:
 
 
 @exact
-def liquidation_prices(position: Position, collateral_coin: Decimal, spec: MaintenanceSpec) -> LiquidationPrices:
-    """The prices of :func:`liquidation` alone (its formulas; it calls this):
-    :func:`.prices.isolated_prices` with ``spec``'s rates."""
-    rate, fee_at_bankruptcy = rates_of(spec)
-    return isolated_prices(
-        position.side.sign,
-        position.size_usd,
-        position.entry_price_usd,
-        collateral_coin,
-        rate,
-        fee_at_bankruptcy,
-        spec.basis is Basis.ENTRY,
-        spec.deduction_coin,
-        spec.deduction_usd,
-    )
-
-
-@exact
 def liquidation(
     position: Position,
     collateral_coin: Decimal,
@@ -257,10 +239,20 @@ def liquidation(
     for a deduction ``D`` in USD. ``distance_pct = 100·(LP − E)/E``.
     """
     treatment = spec.treatment
-    rate, _fee_at_bankruptcy = rates_of(spec)
+    rate, fee_at_bankruptcy = rates_of(spec)
     size = position.size_usd
     entry = position.entry_price_usd
-    liq, bankrupt, fee_to_close = liquidation_prices(position, collateral_coin, spec)
+    liq, bankrupt, fee_to_close = isolated_prices(
+        position.side.sign,
+        size,
+        entry,
+        collateral_coin,
+        rate,
+        fee_at_bankruptcy,
+        spec.basis is Basis.ENTRY,
+        spec.deduction_coin,
+        spec.deduction_usd,
+    )
 
     if spec.basis is Basis.ENTRY:
         deduction = spec.deduction_coin + spec.deduction_usd / entry

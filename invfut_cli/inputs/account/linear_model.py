@@ -29,7 +29,7 @@ def _define() -> Any:
     from invfut_cli import core
     from invfut_cli.choices import BasisName, ExchangeName
     from invfut_cli.given import read_tick
-    from invfut_cli.inputs.account.model import parse_addition
+    from invfut_cli.inputs.account.model import parse_addition, shocks
     from invfut_cli.inputs.contract_options import MAX_MULTIPLIER
     from invfut_cli.inputs.fields import MAX_COIN, CoinName, ContractSize, Model, Percent, Price, Rate
     from invfut_cli.scenarios import Move, ScenarioName
@@ -121,19 +121,6 @@ def _define() -> Any:
         @property
         def shocks(self) -> list[Any]:
             """The moves, then the scenarios asked for (each once; ``all`` for every one)."""
-            from decimal import localcontext
-
-            from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
-            from invfut_cli.core.stress import Shock
-            from invfut_cli.scenarios import ALL, load
-
-            scenarios = load()
-            names: list[str] = []
-            for name in self.scenario:
-                for one in scenarios if name == ALL else [name]:
-                    if one not in names:
-                        names.append(one)
-            with localcontext(CORE_CONTEXT):
-                return [Shock(None, m) for m in self.move] + [Shock(n, scenarios[n].move_pct / HUNDRED) for n in names]
+            return shocks(self.move, self.scenario)
 
     return LinearAccountInput

@@ -41,16 +41,27 @@ def cache_path() -> Path:
 
 def stamp() -> tuple[str, int] | None:
     """What identifies the cache now (path and modification time), or ``None`` when it is
-    not to be read (offline) or missing."""
+    not to be read (offline) or missing. Asked on every preset lookup (a batch line makes
+    several): the path is worked out once for the variables it depends on, then only stat."""
     from invfut_cli import offline
 
     if offline.OFFLINE:
         return None
     try:
-        path = cache_path()
-        return (str(path), path.stat().st_mtime_ns)
+        path = _cache_file(*map(os.environ.get, _WHERE))
+        return (path, os.stat(path).st_mtime_ns)
     except (OSError, ImportError):
         return None
+
+
+#: The variables :func:`cache_path` depends on: ours, and those platformdirs reads.
+_WHERE = ("INVFUT_CACHE_DIR", "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA")
+
+
+@cache
+def _cache_file(*_variables: str | None) -> str:
+    """:func:`cache_path` as text, under these values of :data:`_WHERE` (they are the key)."""
+    return str(cache_path())
 
 
 #: The largest contract size, tick, lot, tier bound or deduction taken from the cache.

@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     from invfut_cli.inputs.account.file import AccountSource
 
 
-def label(index: int, entry: Any) -> str:
+def label(index: int, name: Any) -> str:
     """How an error names the file's position ``index`` (from 0): its number, and its name."""
-    return f"position {index + 1}" + (f" ({entry.name!r})" if entry.name else "")
+    return f"position {index + 1}" + (f" ({name!r})" if isinstance(name, str) and name else "")
 
 
 def check_entry(where: str, entry: Any, coin: str, source: AccountSource) -> None:
@@ -45,7 +45,7 @@ def holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list[
     sides = {"long": core.Side.LONG, "short": core.Side.SHORT}
     found, prices = [], []
     for index, entry in enumerate(account_file.position):
-        check_entry(label(index, entry), entry, args.coin, source)
+        check_entry(label(index, entry.name), entry, args.coin, source)
         size = entry.contract_size if entry.contract_size is not None else args.contract_size
         side = sides[entry.side]
         if entry.fills:
@@ -60,7 +60,7 @@ def holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list[
             check_venue_limits(args.exchange, args.coin, contracts, price, size, entry.leverage)
         except PydanticCustomError as exc:
             field = (exc.context or {}).get("option", "contracts")
-            raise source.fail(f"{label(index, entry)}: {field}", exc.message()) from None
+            raise source.fail(f"{label(index, entry.name)}: {field}", exc.message()) from None
         position = core.Position(side, contracts, size, price)
         margin = entry.margin
         if margin is None and entry.leverage is not None:

@@ -77,7 +77,7 @@ def _check_fields(
                 raise DomainError(text, key)
             raise source.fail(key, text)
     for index, entry in enumerate(account_file.position):
-        where = label(index, entry)
+        where = label(index, entry.name)
         own = getattr(entry.contract_type, "value", entry.contract_type)
         if own is not None and own != kind:
             raise source.fail(
@@ -101,7 +101,7 @@ def linear_holdings(account_file: Any, args: Any, source: AccountSource) -> tupl
     quanto = args.contract_type == "quanto"
     found, prices = [], []
     for index, entry in enumerate(account_file.position):
-        where = label(index, entry)
+        where = label(index, entry.name)
         check_entry(where, entry, args.coin, source)
         if quanto:
             if entry.contract_size is not None:

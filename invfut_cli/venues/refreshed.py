@@ -119,10 +119,11 @@ def _check_rules(rules: dict[str, Any], path: Path, where: str) -> None:
         key = ".".join([where, *(str(part) for part in err["loc"])])
         given = err.get("input")
         got = f" (got {shown(given)})" if isinstance(given, str | int | float | Decimal) else ""
-        raise ConfigError(path, f"{err['msg']}{got}; {_REMEDY}", key) from None
+        raise ConfigError(path, f"{err['msg']}{got}; {REMEDY}", key) from None
 
 
-_REMEDY = "delete it or run invfut exchanges --refresh"
+#: What a broken cache's error tells the user to do.
+REMEDY = "delete it or run invfut exchanges --refresh"
 
 
 def _check_time(value: Any, path: Path, where: str) -> None:
@@ -133,7 +134,7 @@ def _check_time(value: Any, path: Path, where: str) -> None:
             raise ValueError
         datetime.fromisoformat(value)
     except ValueError:
-        raise ConfigError(path, f"not an ISO 8601 time; {_REMEDY}", f"{where}.read_at") from None
+        raise ConfigError(path, f"not an ISO 8601 time; {REMEDY}", f"{where}.read_at") from None
 
 
 def read_cache(path: Path | None = None) -> dict[str, Any]:
@@ -146,11 +147,11 @@ def read_cache(path: Path | None = None) -> dict[str, Any]:
     try:
         data = parse_json(read_bounded(path, MAX_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"cannot be read ({type(exc).__name__}); {_REMEDY}") from None
+        raise ConfigError(path, f"cannot be read ({type(exc).__name__}); {REMEDY}") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(path, f"not JSON (line {exc.lineno}); {_REMEDY}") from None
+        raise ConfigError(path, f"not JSON (line {exc.lineno}); {REMEDY}") from None
     except Hostile as exc:
-        raise ConfigError(path, f"{exc}: not a rules cache; {_REMEDY}") from None
+        raise ConfigError(path, f"{exc}: not a rules cache; {REMEDY}") from None
     venues = data.get("venues") if isinstance(data, dict) else None
     if not isinstance(venues, dict):
         raise ConfigError(path, "no venues object: not a rules cache", "venues")

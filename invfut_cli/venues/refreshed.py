@@ -47,10 +47,12 @@ def stamp() -> tuple[str, int] | None:
 
     if offline.OFFLINE:
         return None
+    path = _cache_file(*map(os.environ.get, _WHERE))
+    if path is None:
+        return None
     try:
-        path = _cache_file(*map(os.environ.get, _WHERE))
         return (path, os.stat(path).st_mtime_ns)
-    except (OSError, ImportError):
+    except OSError:
         return None
 
 
@@ -59,9 +61,13 @@ _WHERE = ("INVFUT_CACHE_DIR", "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA")
 
 
 @cache
-def _cache_file(*_variables: str | None) -> str:
-    """:func:`cache_path` as text, under these values of :data:`_WHERE` (they are the key)."""
-    return str(cache_path())
+def _cache_file(*_variables: str | None) -> str | None:
+    """:func:`cache_path` as text, under these values of :data:`_WHERE` (they are the key);
+    ``None`` without platformdirs (the live extra), so a lookup does not look for it again."""
+    try:
+        return str(cache_path())
+    except ImportError:
+        return None
 
 
 #: The largest contract size, tick, lot, tier bound or deduction taken from the cache.

@@ -31,11 +31,10 @@ from .error_report import (
     report_internal_error,
     report_usage_error,
 )
-from .errors import ConfigError, PresetError
+from .errors import ConfigError, LiveError, PresetError
 from .exitcodes import ExitCode
 from .given import drop_notes, flush_notes
 from .help_format import CONTEXT_SETTINGS, ROOT_EPILOG, HelpFormat, example_epilog, prose
-from .live.errors import LiveError
 from .option_values import build, note_unit_slip, option_values, with_grid
 from .output import PipeClosed, alert_line, check_output, emit, explained
 

@@ -1,6 +1,12 @@
-"""Errors about the files invfut reads, each naming the file and the key at fault."""
+"""Errors about the files invfut reads, each naming the file and the key at fault; and the
+error of a live read, which every run's error funnel knows (without importing :mod:`.live`)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .exitcodes import ExitCode
 
 
 class DataFileError(Exception):
@@ -21,3 +27,14 @@ class ConfigError(DataFileError):
 
 class PresetError(DataFileError):
     """The exchange preset data file is broken."""
+
+
+class LiveError(Exception):
+    """A live read failed: ``message`` is one line naming the venue and what failed (already
+    scrubbed of keys, signatures and query strings), ``code`` its exit code."""
+
+    def __init__(self, message: str, code: ExitCode, option: str | None = None) -> None:
+        self.message = message
+        self.code = code
+        self.option = option
+        super().__init__(message)

@@ -22,7 +22,7 @@ from invfut_cli.core.probability import (
 from invfut_cli.given import echoed
 from invfut_cli.inputs.fields import MAX_PRICE, MIN_AMOUNT
 from invfut_cli.inputs.risk import RiskInput, horizon_minutes
-from invfut_cli.rounding import coin_up, pct, pct_up, usd
+from invfut_cli.rounding import MIN_PLACES, coin_up, pct, pct_up, shown_places, usd
 
 Doc = dict[str, Any]
 
@@ -249,7 +249,7 @@ def account_keys(asked: dict[str, Any], doc: Doc) -> Doc:
     side = core.Side.SHORT if account.get("liquidation_side") == "above" else core.Side.LONG
     reason = None if barrier is not None else (account.get("reason") or "there is no liquidation price")
     start = doc["price"]
-    places = max(2, -start.as_tuple().exponent) if isinstance(start, Decimal) else 2
+    places = shown_places(start) if isinstance(start, Decimal) else MIN_PLACES
     doc["inputs"].update({key: getattr(args, key) for key in asked})
-    doc["liquidation_probability"] = probability_doc(args, side, start, barrier, reason, min(places, 8))
+    doc["liquidation_probability"] = probability_doc(args, side, start, barrier, reason, places)
     return doc

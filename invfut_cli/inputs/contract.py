@@ -180,14 +180,9 @@ class ContractInput(Model):
 
     def spec(self) -> core.MaintenanceSpec:
         """The maintenance rule: 0.5% on the value at the mark unless told otherwise."""
-        from invfut_cli.inputs.margin import DEFAULT_MMR
+        from invfut_cli.inputs.margin import flag_spec
 
-        return core.MaintenanceSpec(
-            rate=self.mmr if self.mmr is not None else DEFAULT_MMR,
-            basis=core.Basis((self.mm_basis or BasisName.mark).value),
-            deduction_coin=self.mm_deduction if self.mm_deduction is not None else Decimal(0),
-            taker_fee=self.taker_fee,
-        )
+        return flag_spec(self, self.mm_basis or BasisName.mark)
 
     @property
     def price_places(self) -> int:

@@ -18,7 +18,8 @@ def read_live(live: str, values: dict[str, Any], save: str | None) -> tuple[Any,
     ``--price`` defaults to the mark the venue reported with the positions (else ``live``: its
     mark now) and ``--exchange`` to the venue."""
     from invfut_cli.inputs.account.file import AccountSource
-    from invfut_cli.live import LiveError
+    from invfut_cli.inputs.live import source_doc
+    from invfut_cli.live import LiveError, LiveMark
     from invfut_cli.live.positions import read_book
 
     name, _, coin = live.strip().lower().partition(":")
@@ -37,7 +38,7 @@ def read_live(live: str, values: dict[str, Any], save: str | None) -> tuple[Any,
             values["price"] = "live"
         else:
             values["price"] = marked.mark
-            book.mark_source = {"venue": name, "symbol": marked.symbol, "price": marked.mark, "timestamp_ms": None}
+            book.mark_source = source_doc(LiveMark(name, marked.symbol, marked.mark, None))
     if save is not None:
         write_account(Path(save), data)
     return book, data, AccountSource(f"{name} (live)")

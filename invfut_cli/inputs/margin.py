@@ -5,7 +5,7 @@ left out); and :class:`LiqInput`, a position with that rule and the margin behin
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -19,6 +19,18 @@ from .position import PositionInput
 
 #: The maintenance rate of the generic model when --mmr is not given.
 DEFAULT_MMR = GENERIC.maintenance_rate
+
+
+def flag_spec(args: Any, basis: BasisName, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec:
+    """The core's maintenance rule on ``basis`` from ``args``' flags (``mmr``, ``mm_deduction``,
+    ``taker_fee``): the generic model's 0.5% and no deduction for what is left out."""
+    return core.MaintenanceSpec(
+        rate=args.mmr if args.mmr is not None else DEFAULT_MMR,
+        basis=core.Basis(basis.value),
+        deduction_coin=args.mm_deduction if args.mm_deduction is not None else Decimal(0),
+        taker_fee=args.taker_fee,
+        fee_treatment=fee_treatment,
+    )
 
 
 class MaintenanceInput(Model):
@@ -37,13 +49,7 @@ class MaintenanceInput(Model):
 
     def spec(self, fee_treatment: core.FeeTreatment | None = None) -> core.MaintenanceSpec:
         """The core's maintenance rule from the flags (generic defaults for what is left out)."""
-        return core.MaintenanceSpec(
-            rate=self.mmr if self.mmr is not None else DEFAULT_MMR,
-            basis=core.Basis(self.mm_basis.value),
-            deduction_coin=self.mm_deduction if self.mm_deduction is not None else Decimal(0),
-            taker_fee=self.taker_fee,
-            fee_treatment=fee_treatment,
-        )
+        return flag_spec(self, self.mm_basis, fee_treatment)
 
 
 class LiqInput(PositionInput, MaintenanceInput):

@@ -19,8 +19,8 @@ __all__ = ["LiveError", "LiveMark", "fetch_mark"]
 
 
 def __getattr__(name: str) -> Any:
-    """``LiveMark`` and ``fetch_mark`` on first use: every run imports :mod:`.errors` (the
-    error funnel knows :class:`LiveError`), and only a live one the reading code."""
+    """``LiveMark`` and ``fetch_mark`` on first use: only a live run imports the reading code
+    (the error funnel knows :class:`LiveError` from :mod:`invfut_cli.errors`)."""
     if name in ("LiveMark", "fetch_mark"):
         from . import mark
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from invfut_cli.errors import LiveError
 from invfut_cli.exitcodes import ExitCode
+
+__all__ = ["INSTALL", "LiveError", "missing_extra", "scrub", "translate"]
 
 #: The install command a live option names when the extra is missing.
 INSTALL = "pip install 'invfut[live]'"
-
-
-class LiveError(Exception):
-    """A live read failed: ``message`` is one line naming the venue and what failed (already
-    scrubbed of keys, signatures and query strings), ``code`` its exit code."""
-
-    def __init__(self, message: str, code: ExitCode, option: str | None = None) -> None:
-        self.message = message
-        self.code = code
-        self.option = option
-        super().__init__(message)
 
 
 def missing_extra(option: str) -> LiveError:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .transport import call, open_exchange
+from .errors import translate
+from .transport import call, open_exchange, venue
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,6 @@ def fetch_mark(exchange: str, coin: str, *, timeout: float, option: str = "--mar
     Raises :class:`~invfut_cli.live.errors.LiveError` (exit code and one scrubbed line) for
     every fault: no extra installed, no network, a timeout, the venue's error, an answer
     that does not parse."""
-    from .errors import translate
-    from .transport import venue
-
     venue(exchange, option)
     symbol = venue_symbol(exchange, coin)
     method, params, read = ENDPOINTS[exchange]

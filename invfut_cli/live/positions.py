@@ -21,9 +21,6 @@ from .keys import Credentials, read_credentials
 from .mark import to_decimal
 from .transport import VENUES, call, open_exchange, require_extra, venue
 
-#: The venues whose positions invfut reads.
-READABLE = ("bybit", "binance", "okx", "kraken", "deribit")
-
 
 @dataclass
 class VenuePosition:
@@ -196,6 +193,7 @@ def _more(name: str) -> Any:
     return read
 
 
+#: The venues whose positions invfut reads, and how.
 READERS = {"bybit": _bybit, "binance": _binance, "okx": _okx, "kraken": _more("kraken"), "deribit": _more("deribit")}
 
 
@@ -204,7 +202,7 @@ def read_book(venue_name: str, coin: str, *, timeout: float) -> LiveBook:
     venue(venue_name, "--live")
     if venue_name not in READERS:
         raise LiveError(
-            f"--live: invfut reads positions from {', '.join(READABLE)}; not yet from {venue_name}",
+            f"--live: invfut reads positions from {', '.join(READERS)}; not yet from {venue_name}",
             ExitCode.USAGE,
             "--live",
         )

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .errors import translate
 from .mark import to_decimal, venue_symbol
-from .transport import call, open_exchange
+from .transport import call, open_exchange, venue
 
 Rules = dict[str, Any]
 
@@ -136,9 +137,6 @@ READERS: dict[str, Callable[[Any, str, str], tuple[Rules, list[str]]]] = {
 
 def read_rules(venue_name: str, coins: list[str], *, timeout: float) -> tuple[dict[str, Rules], list[str]]:
     """``({COIN: rules}, [what was not read])`` for preset ``venue_name``'s contracts."""
-    from .errors import translate
-    from .transport import venue
-
     venue(venue_name, "--refresh")
     client = open_exchange(venue_name, timeout, "--refresh")
     read: dict[str, Rules] = {}

@@ -239,15 +239,13 @@ def _load(path: Path, refreshed: tuple[str, int] | None) -> PresetFile:
     raw = load_toml(path, error=PresetError)
     if refreshed is None:
         return _venues(validate(FileSchema, raw, path, error=PresetError, under="presets"))
-    from invfut_cli.venues.refreshed import cache_path, overlay
+    from invfut_cli.venues.refreshed import REMEDY, cache_path, overlay
 
     try:
         return _venues(validate(FileSchema, overlay(raw), path, error=PresetError, under="presets"))
     except PresetError as exc:  # the shipped presets alone are fine: the cache's rules are at fault
         validate(FileSchema, load_toml(path, error=PresetError), path, error=PresetError, under="presets")
-        raise ConfigError(
-            cache_path(), f"{exc.reason}; delete it or run invfut exchanges --refresh", f"venues.{exc.key}"
-        ) from None
+        raise ConfigError(cache_path(), f"{exc.reason}; {REMEDY}", f"venues.{exc.key}") from None
 
 
 def _venues(file: FileSchema) -> PresetFile:

@@ -41,15 +41,32 @@ def cache_path() -> Path:
 
 def stamp() -> tuple[str, int] | None:
     """What identifies the cache now (path and modification time), or ``None`` when it is
-    not to be read (offline) or missing."""
+    not to be read (offline) or missing. Asked on every preset lookup (a batch line makes
+    several): the path is worked out once for the variables it depends on, then only stat."""
     from invfut_cli import offline
 
     if offline.OFFLINE:
         return None
+    path = _cache_file(*map(os.environ.get, _WHERE))
+    if path is None:
+        return None
     try:
-        path = cache_path()
-        return (str(path), path.stat().st_mtime_ns)
-    except (OSError, ImportError):
+        return (path, os.stat(path).st_mtime_ns)
+    except OSError:
+        return None
+
+
+#: The variables :func:`cache_path` depends on: ours, and those platformdirs reads.
+_WHERE = ("INVFUT_CACHE_DIR", "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA")
+
+
+@cache
+def _cache_file(*_variables: str | None) -> str | None:
+    """:func:`cache_path` as text, under these values of :data:`_WHERE` (they are the key);
+    ``None`` without platformdirs (the live extra), so a lookup does not look for it again."""
+    try:
+        return str(cache_path())
+    except ImportError:
         return None
 
 
@@ -108,10 +125,11 @@ def _check_rules(rules: dict[str, Any], path: Path, where: str) -> None:
         key = ".".join([where, *(str(part) for part in err["loc"])])
         given = err.get("input")
         got = f" (got {shown(given)})" if isinstance(given, str | int | float | Decimal) else ""
-        raise ConfigError(path, f"{err['msg']}{got}; {_REMEDY}", key) from None
+        raise ConfigError(path, f"{err['msg']}{got}; {REMEDY}", key) from None
 
 
-_REMEDY = "delete it or run invfut exchanges --refresh"
+#: What a broken cache's error tells the user to do.
+REMEDY = "delete it or run invfut exchanges --refresh"
 
 
 def _check_time(value: Any, path: Path, where: str) -> None:
@@ -122,7 +140,7 @@ def _check_time(value: Any, path: Path, where: str) -> None:
             raise ValueError
         datetime.fromisoformat(value)
     except ValueError:
-        raise ConfigError(path, f"not an ISO 8601 time; {_REMEDY}", f"{where}.read_at") from None
+        raise ConfigError(path, f"not an ISO 8601 time; {REMEDY}", f"{where}.read_at") from None
 
 
 def read_cache(path: Path | None = None) -> dict[str, Any]:
@@ -135,11 +153,11 @@ def read_cache(path: Path | None = None) -> dict[str, Any]:
     try:
         data = parse_json(read_bounded(path, MAX_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"cannot be read ({type(exc).__name__}); {_REMEDY}") from None
+        raise ConfigError(path, f"cannot be read ({type(exc).__name__}); {REMEDY}") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(path, f"not JSON (line {exc.lineno}); {_REMEDY}") from None
+        raise ConfigError(path, f"not JSON (line {exc.lineno}); {REMEDY}") from None
     except Hostile as exc:
-        raise ConfigError(path, f"{exc}: not a rules cache; {_REMEDY}") from None
+        raise ConfigError(path, f"{exc}: not a rules cache; {REMEDY}") from None
     venues = data.get("venues") if isinstance(data, dict) else None
     if not isinstance(venues, dict):
         raise ConfigError(path, "no venues object: not a rules cache", "venues")

@@ -157,11 +157,13 @@ def read_file(file: str) -> tuple[dict[str, Any], AccountSource]:
 
 
 def _position_label(data: dict[str, Any], index: int) -> str:
+    from .holdings import label
+
     positions = data.get("position", data.get("positions"))
     name = None
     if isinstance(positions, list) and index < len(positions) and isinstance(positions[index], dict):
         name = positions[index].get("name")
-    return f"position {index + 1}" + (f" ({name!r})" if isinstance(name, str) and name else "")
+    return label(index, name)
 
 
 def parse_account(data: dict[str, Any], source: AccountSource) -> Any:

@@ -10,6 +10,25 @@ if TYPE_CHECKING:
     from invfut_cli.inputs.account.file import AccountSource
 
 
+def label(index: int, name: Any) -> str:
+    """How an error names the file's position ``index`` (from 0): its number, and its name."""
+    return f"position {index + 1}" + (f" ({name!r})" if isinstance(name, str) and name else "")
+
+
+def check_entry(where: str, entry: Any, coin: str, source: AccountSource) -> None:
+    """What a position of any contract type must say: entry and contracts, or fills; margin or
+    leverage, not both; no coin but the account's. ``where`` is its :func:`label`."""
+    if entry.fills and (entry.entry is not None or entry.contracts is not None):
+        raise source.fail(f"{where}: fills", "give fills, or entry with contracts, not both")
+    if not entry.fills and (entry.entry is None or entry.contracts is None):
+        field = "entry" if entry.entry is None else "contracts"
+        raise source.fail(f"{where}: {field}", "missing: give entry and contracts, or fills")
+    if entry.margin is not None and entry.leverage is not None:
+        raise source.fail(f"{where}: margin", "give margin or leverage for an isolated position, not both")
+    if entry.coin is not None and entry.coin.upper() != coin:
+        raise source.fail(f"{where}: coin", f"{entry.coin} is not the account's coin, {coin}")
+
+
 def holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list[Holding], list[Decimal]]:
     """The file's positions as core holdings (contract size: the position's or the venue's;
     the entry of fills: their harmonic mean), checked (entry and contracts, or fills; margin
@@ -22,24 +41,11 @@ def holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list[
     from invfut_cli.inputs.position import check_venue_limits
     from invfut_cli.venues import get
 
-    def label(index: int, entry: Any) -> str:
-        return f"position {index + 1}" + (f" ({entry.name!r})" if entry.name else "")
-
     per_fill = get(args.exchange).per_fill_satoshi
     sides = {"long": core.Side.LONG, "short": core.Side.SHORT}
     found, prices = [], []
     for index, entry in enumerate(account_file.position):
-        if entry.fills and (entry.entry is not None or entry.contracts is not None):
-            raise source.fail(f"{label(index, entry)}: fills", "give fills, or entry with contracts, not both")
-        if not entry.fills and (entry.entry is None or entry.contracts is None):
-            field = "entry" if entry.entry is None else "contracts"
-            raise source.fail(f"{label(index, entry)}: {field}", "missing: give entry and contracts, or fills")
-        if entry.margin is not None and entry.leverage is not None:
-            raise source.fail(
-                f"{label(index, entry)}: margin", "give margin or leverage for an isolated position, not both"
-            )
-        if entry.coin is not None and entry.coin.upper() != args.coin:
-            raise source.fail(f"{label(index, entry)}: coin", f"{entry.coin} is not the account's coin, {args.coin}")
+        check_entry(label(index, entry.name), entry, args.coin, source)
         size = entry.contract_size if entry.contract_size is not None else args.contract_size
         side = sides[entry.side]
         if entry.fills:
@@ -54,7 +60,7 @@ def holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list[
             check_venue_limits(args.exchange, args.coin, contracts, price, size, entry.leverage)
         except PydanticCustomError as exc:
             field = (exc.context or {}).get("option", "contracts")
-            raise source.fail(f"{label(index, entry)}: {field}", exc.message()) from None
+            raise source.fail(f"{label(index, entry.name)}: {field}", exc.message()) from None
         position = core.Position(side, contracts, size, price)
         margin = entry.margin
         if margin is None and entry.leverage is not None:

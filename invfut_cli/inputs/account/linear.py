@@ -14,6 +14,7 @@ from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from invfut_cli.core.errors import DomainError
+from invfut_cli.inputs.account.holdings import check_entry, label
 
 if TYPE_CHECKING:
     from invfut_cli.core.linear_book import LinearHolding
@@ -76,16 +77,16 @@ def _check_fields(
                 raise DomainError(text, key)
             raise source.fail(key, text)
     for index, entry in enumerate(account_file.position):
-        label = f"position {index + 1}" + (f" ({entry.name!r})" if entry.name else "")
+        where = label(index, entry.name)
         own = getattr(entry.contract_type, "value", entry.contract_type)
         if own is not None and own != kind:
             raise source.fail(
-                f"{label}: contract_type",
+                f"{where}: contract_type",
                 f"a {own} position in {'an' if kind == 'inverse' else 'a'} {kind} account: {WHY[(kind, own)]}; an account is one margin currency, one "
                 f"underlying and one price (value it in an account file of its own)",
             )
         if entry.multiplier is not None and kind != "quanto":
-            raise source.fail(f"{label}: multiplier", f"is for quanto accounts (this one is {kind})")
+            raise source.fail(f"{where}: multiplier", f"is for quanto accounts (this one is {kind})")
 
 
 def linear_holdings(account_file: Any, args: Any, source: AccountSource) -> tuple[list[LinearHolding], list[Decimal]]:
@@ -100,23 +101,15 @@ def linear_holdings(account_file: Any, args: Any, source: AccountSource) -> tupl
     quanto = args.contract_type == "quanto"
     found, prices = [], []
     for index, entry in enumerate(account_file.position):
-        label = f"position {index + 1}" + (f" ({entry.name!r})" if entry.name else "")
-        if entry.fills and (entry.entry is not None or entry.contracts is not None):
-            raise source.fail(f"{label}: fills", "give fills, or entry with contracts, not both")
-        if not entry.fills and (entry.entry is None or entry.contracts is None):
-            field = "entry" if entry.entry is None else "contracts"
-            raise source.fail(f"{label}: {field}", "missing: give entry and contracts, or fills")
-        if entry.margin is not None and entry.leverage is not None:
-            raise source.fail(f"{label}: margin", "give margin or leverage for an isolated position, not both")
-        if entry.coin is not None and entry.coin.upper() != args.coin:
-            raise source.fail(f"{label}: coin", f"{entry.coin} is not the account's coin, {args.coin}")
+        where = label(index, entry.name)
+        check_entry(where, entry, args.coin, source)
         if quanto:
             if entry.contract_size is not None:
-                raise source.fail(f"{label}: contract_size", "a quanto's size is its multiplier: give multiplier")
+                raise source.fail(f"{where}: contract_size", "a quanto's size is its multiplier: give multiplier")
             size = entry.multiplier if entry.multiplier is not None else args.size
             if size is None:
                 raise source.fail(
-                    f"{label}: multiplier",
+                    f"{where}: multiplier",
                     "missing: a quanto account needs multiplier (settlement coin per USD of price, per contract), "
                     "at the top of the file, on each position, or --multiplier",
                 )

@@ -29,7 +29,7 @@ def _define() -> Any:
     from invfut_cli import core
     from invfut_cli.choices import BasisName, ExchangeName
     from invfut_cli.given import read_tick
-    from invfut_cli.inputs.account.model import parse_addition
+    from invfut_cli.inputs.account.model import parse_addition, shocks
     from invfut_cli.inputs.contract_options import MAX_MULTIPLIER
     from invfut_cli.inputs.fields import MAX_COIN, CoinName, ContractSize, Model, Percent, Price, Rate
     from invfut_cli.scenarios import Move, ScenarioName
@@ -109,31 +109,13 @@ def _define() -> Any:
         def spec(self) -> core.MaintenanceSpec:
             """The maintenance rule, as ``liq-price --contract-type`` takes it: 0.5% on the value
             at the mark unless the flags or the preset say otherwise."""
-            from invfut_cli.inputs.margin import DEFAULT_MMR
+            from invfut_cli.inputs.margin import flag_spec
 
-            return core.MaintenanceSpec(
-                rate=self.mmr if self.mmr is not None else DEFAULT_MMR,
-                basis=core.Basis((self.mm_basis or BasisName.mark).value),
-                deduction_coin=self.mm_deduction if self.mm_deduction is not None else Decimal(0),
-                taker_fee=self.taker_fee,
-            )
+            return flag_spec(self, self.mm_basis or BasisName.mark)
 
         @property
         def shocks(self) -> list[Any]:
             """The moves, then the scenarios asked for (each once; ``all`` for every one)."""
-            from decimal import localcontext
-
-            from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
-            from invfut_cli.core.stress import Shock
-            from invfut_cli.scenarios import ALL, load
-
-            scenarios = load()
-            names: list[str] = []
-            for name in self.scenario:
-                for one in scenarios if name == ALL else [name]:
-                    if one not in names:
-                        names.append(one)
-            with localcontext(CORE_CONTEXT):
-                return [Shock(None, m) for m in self.move] + [Shock(n, scenarios[n].move_pct / HUNDRED) for n in names]
+            return shocks(self.move, self.scenario)
 
     return LinearAccountInput

@@ -40,6 +40,25 @@ def parse_addition(text: Any) -> Addition:
     return Addition(side, fill.contracts, fill.price)
 
 
+def shocks(move: tuple[Decimal, ...], scenario: tuple[str, ...]) -> list[Any]:
+    """An account's shocks: the moves, then the scenarios asked for (each once; ``all`` for
+    every one), as core shocks (fractions)."""
+    from decimal import localcontext
+
+    from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
+    from invfut_cli.core.stress import Shock
+    from invfut_cli.scenarios import ALL, load
+
+    scenarios = load()
+    names: list[str] = []
+    for name in scenario:
+        for one in scenarios if name == ALL else [name]:
+            if one not in names:
+                names.append(one)
+    with localcontext(CORE_CONTEXT):
+        return [Shock(None, m) for m in move] + [Shock(n, scenarios[n].move_pct / HUNDRED) for n in names]
+
+
 def input_model() -> Any:
     """``AccountInput``, defined on first use."""
     global _INPUT
@@ -95,19 +114,6 @@ def _define_input() -> Any:
         @property
         def shocks(self) -> list[Any]:
             """The moves, then the scenarios asked for (each once; ``all`` for every one)."""
-            from decimal import localcontext
-
-            from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
-            from invfut_cli.core.stress import Shock
-            from invfut_cli.scenarios import ALL, load
-
-            scenarios = load()
-            names: list[str] = []
-            for name in self.scenario:
-                for one in scenarios if name == ALL else [name]:
-                    if one not in names:
-                        names.append(one)
-            with localcontext(CORE_CONTEXT):
-                return [Shock(None, m) for m in self.move] + [Shock(n, scenarios[n].move_pct / HUNDRED) for n in names]
+            return shocks(self.move, self.scenario)
 
     return AccountInput

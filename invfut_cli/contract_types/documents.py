@@ -25,10 +25,6 @@ from invfut_cli.rounding import DELTA_PLACES, coin, pct, safe_price, step_for, u
 
 Doc = dict[str, Any]
 
-#: The keys that name a linear or quanto document's contract and currencies (declared
-#: ``OPTIONAL`` in each layout: an inverse document has none of them).
-CONTRACT_DOC_KEYS = ("contract_type", "margin_currency", "underlying", "quote", "units", "settle_price")
-
 
 def _layout(command: str) -> dict[str, Any]:
     from invfut_cli.commands import spec

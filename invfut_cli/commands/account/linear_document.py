@@ -157,7 +157,7 @@ def linear_document(
     file: str | None,
 ) -> Doc:
     """``invfut account`` for a linear or quanto account (module docstring)."""
-    from invfut_cli.commands.account.document import _alert
+    from invfut_cli.commands.account.document import alert, compared
     from invfut_cli.contract_types.documents import units_shown
 
     spec = args.spec()
@@ -194,15 +194,10 @@ def linear_document(
     if after is None:
         doc.update(part_doc(args, before, places, step))
     else:
-        doc["before"], doc["after"] = part_doc(args, before, places, step), part_doc(args, after, places, step)
-        doc["added"] = [
-            {"side": a.side, "contracts": a.contracts, "price": as_given(a.price, places)} for a in args.add
-        ]
-        shown = (doc["before"]["liquidation_price"], doc["after"]["liquidation_price"])
-        exact = (doc["before"]["liquidation_price_exact"], doc["after"]["liquidation_price_exact"])
-        doc["liquidation_price_change"] = None if None in shown else shown[1] - shown[0]
-        doc["liquidation_price_exact_change"] = None if None in exact else exact[1] - exact[0]
-    doc.update(_alert(args, final))
+        doc.update(
+            compared(part_doc(args, before, places, step), part_doc(args, after, places, step), args.add, places)
+        )
+    doc.update(alert(args, final))
     doc["hedge"] = None
     doc["rows"] = [_shock_doc(args, row, places, names) for row in shocks] if shocks else None
     doc.update(

@@ -20,6 +20,7 @@ from invfut_cli.core.contracts import ContractKind, LinearPayoff
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.margin import FeeTreatment
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
+from invfut_cli.documents.parts import mark_alert
 from invfut_cli.inputs.contract import ContractInput
 from invfut_cli.rounding import DELTA_PLACES, coin, pct, safe_price, step_for, usd
 
@@ -195,35 +196,20 @@ def liq_document(args: ContractInput) -> Doc:
             "initial_margin": coin(None if args.leverage is None else contract.initial_margin(entry, args.leverage)),
             "collateral": coin(args.collateral),
             "fee_to_close": coin(fee_close) if fee_close is not None else coin(Decimal(0)),
-            **_alert(args, safe_price(liq.price_usd, side, step)),
+            **mark_alert(
+                args.side_enum,
+                args.mark,
+                args.entry,
+                args.fail_within,
+                safe_price(liq.price_usd, side, step),
+                args.price_places,
+            ),
             "reason": liq.reason,
             "bankruptcy_reason": bank.reason,
             "warnings": [],
         }
     )
     return doc
-
-
-def _alert(args: ContractInput, shown: Decimal | None) -> Doc:
-    """``--mark``/``--fail-within`` as ``liq-price`` has them for an inverse position: the
-    signed distance from the mark to the liquidation price as shown, and the alert."""
-    if args.mark is None and args.fail_within is None:
-        return {
-            "mark_price": None,
-            "distance_from_mark_pct": None,
-            "fail_within_pct": None,
-            "beyond": None,
-            "alert": False,
-        }
-    mark = args.mark if args.mark is not None else args.entry
-    safety = core.mark_safety(args.side_enum, mark, shown, args.fail_within)
-    return {
-        "mark_price": usd(mark, args.price_places),
-        "distance_from_mark_pct": pct(safety.distance_pct),
-        "fail_within_pct": args.fail_within,
-        "beyond": safety.beyond,
-        "alert": safety.alert,
-    }
 
 
 def ladder_rows(args: ContractInput, prices: Iterator[Decimal], liquidation_shown: Decimal | None) -> Iterator[Doc]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from invfut_cli.inputs.fields import MAX_PRICE
 
@@ -106,11 +106,8 @@ def parse_line(text: str) -> Mark | None:
 
 
 def iso(time_s: Decimal) -> str:
-    """Unix seconds as ISO 8601 UTC (``2026-12-06T08:00:00Z``; milliseconds where given)."""
-    whole = int(time_s)
-    moment = datetime.fromtimestamp(whole, UTC)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    fraction = time_s - whole
-    if fraction:
-        text += "." + f"{fraction:.3f}".split(".")[1]
-    return text + "Z"
+    """Unix seconds as ISO 8601 UTC to the nearest millisecond (``2026-12-06T08:00:00Z``;
+    the milliseconds where there are any): :func:`invfut_cli.candles.iso`."""
+    from invfut_cli.candles import iso as iso_ms
+
+    return iso_ms(int(time_s.scaleb(3).to_integral_value(ROUND_HALF_EVEN)))

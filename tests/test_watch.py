@@ -573,3 +573,16 @@ def test_a_time_is_shown_to_the_nearest_millisecond() -> None:
     code, events, err = watch(*LONG, "--margin", "0.1", "--every-line", marks=marks)
     assert err == "" and code == 0
     assert [e["time"] for e in events] == ["2026-12-06T08:00:00.500Z", "2026-12-06T08:00:01Z"]
+
+
+def test_a_time_after_the_year_9999_is_a_bad_line_not_a_crash() -> None:
+    marks = lines(
+        '{"mark": 60000, "time": 100000000000000000000}',
+        '{"mark": 60000, "time": "9999-12-31T23:30:00-01:00"}',
+        "57000",
+    )
+    code, events, err = watch(*LONG, "--leverage", "10", marks=marks)
+    reported = err.splitlines()[:2]
+    assert [line.split(":")[1].strip() for line in reported] == ["line 1", "line 2"]
+    assert all("after the year 9999" in line for line in reported)
+    assert [(e["line"], e["state"]) for e in events] == [(3, "critical")]

@@ -70,16 +70,23 @@ def contract_keys(args: ContractInput) -> Doc:
     """``contract_type``, ``margin_currency``, ``underlying`` (linear: ``--coin``; a quanto's
     prices are its underlying's, unnamed), ``quote`` (the price's currency), ``units`` (``u``:
     margin currency per unit of price, ``q`` coin or ``N·M``) and ``settle_price``."""
-    linear = args.kind is ContractKind.LINEAR
     contract = args.contract
     assert isinstance(contract, LinearPayoff)
+    return contract_of(args.kind.value, args.currency, args.coin, contract.units, args.settle_price)
+
+
+def contract_of(kind: str, currency: str, coin: str, units: Decimal, settle_price: Decimal | None) -> Doc:
+    """The contract keys of a ``kind`` (``linear`` or ``quanto``) document margined in
+    ``currency``, of the underlying ``coin``, with ``units`` (``u``) and ``--settle-price``
+    echoed as given (:func:`contract_keys`)."""
+    linear = kind == ContractKind.LINEAR.value
     return {
-        "contract_type": args.kind.value,
-        "margin_currency": args.currency,
-        "underlying": args.coin if linear else None,
-        "quote": args.currency if linear else "USD",
-        "units": units_shown(contract.units),
-        "settle_price": args.settle_price,  # as given
+        "contract_type": kind,
+        "margin_currency": currency,
+        "underlying": coin if linear else None,
+        "quote": currency if linear else "USD",
+        "units": units_shown(units),
+        "settle_price": settle_price,
     }
 
 

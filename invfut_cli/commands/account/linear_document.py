@@ -158,12 +158,11 @@ def linear_document(
 ) -> Doc:
     """``invfut account`` for a linear or quanto account (module docstring)."""
     from invfut_cli.commands.account.document import alert, compared
-    from invfut_cli.contract_types.documents import units_shown
+    from invfut_cli.contract_types.documents import contract_of
 
     spec = args.spec()
     final = after or before
     names = {line.index: (line.holding.name or f"position {line.index + 1}") for line in final.lines}
-    linear = args.contract_type == "linear"
     doc: Doc = {
         "command": "account",
         "coin": args.currency,
@@ -200,14 +199,6 @@ def linear_document(
     doc.update(alert(args, final))
     doc["hedge"] = None
     doc["rows"] = [_shock_doc(args, row, places, names) for row in shocks] if shocks else None
-    doc.update(
-        {
-            "contract_type": args.contract_type,
-            "margin_currency": args.currency,
-            "underlying": args.coin if linear else None,
-            "quote": args.currency if linear else "USD",
-            "units": units_shown(sum((line.holding.units for line in final.lines), Decimal(0))),
-            "settle_price": args.settle_price,
-        }
-    )
+    units = sum((line.holding.units for line in final.lines), Decimal(0))
+    doc.update(contract_of(args.contract_type, args.currency, args.coin, units, args.settle_price))
     return doc

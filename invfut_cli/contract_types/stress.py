@@ -26,7 +26,7 @@ from invfut_cli.given import echoed
 from invfut_cli.inputs.contract import ContractInput
 from invfut_cli.inputs.fields import conflict
 from invfut_cli.rounding import coin, coin_up, pct, safe_price, step_for, usd
-from invfut_cli.scenarios import ALL, Move, ScenarioName, load
+from invfut_cli.scenarios import Move, ScenarioName, load, names_asked, scenario_doc
 
 from .documents import head, liquidation
 
@@ -55,12 +55,7 @@ class StressContractInput(ContractInput):
 
     @property
     def scenario_names(self) -> list[str]:
-        names: list[str] = []
-        for name in self.scenario or ((ALL,) if not self.move else ()):
-            for one in load() if name == ALL else [name]:
-                if one not in names:
-                    names.append(one)
-        return names
+        return names_asked(self.scenario, bool(self.move))
 
     def shocks(self) -> list[tuple[str | None, Decimal, Decimal]]:
         """``(scenario, underlying move, settlement coin move)``, the moves first."""
@@ -150,22 +145,8 @@ def stress_document(args: StressContractInput) -> Doc:
             "reason": liq.reason,
             "bankruptcy_reason": bank.reason,
             "warnings": [],
-            "scenarios": [_scenario(name) for name in args.scenario_names],
+            "scenarios": [scenario_doc(name) for name in args.scenario_names],
             "rows": rows,
         }
     )
     return doc
-
-
-def _scenario(name: str) -> Doc:
-    one = load()[name]
-    return {
-        "name": name,
-        "title": one.title,
-        "start": one.start.isoformat(),
-        "end": one.end.isoformat(),
-        "move_pct": one.move_pct,
-        "measure": one.measure,
-        "extreme_usd": one.extreme_usd,
-        "sources": one.sources,
-    }

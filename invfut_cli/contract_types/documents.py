@@ -166,6 +166,29 @@ def pnl_document(args: ContractInput) -> Doc:
     return doc
 
 
+def rule_keys(doc: Doc, args: ContractInput, liq: core.PriceAnswer, bank: core.PriceAnswer, step: Decimal) -> Doc:
+    """The margin rule's keys of a ``liq-price`` or ``stress`` document (the rule also echoed
+    in ``doc``'s ``inputs``): the margin mode, formula family and fee treatment, the
+    liquidation and bankruptcy prices (shown toward safety, and to 8 places), the maintenance
+    margin at the liquidation price and the price step."""
+    contract, side, spec = args.contract, args.side_enum, args.spec()
+    assert isinstance(contract, LinearPayoff)
+    doc["inputs"]["mmr"] = spec.rate
+    doc["inputs"]["mm_basis"] = spec.basis.value
+    doc["inputs"]["mm_deduction"] = spec.deduction_coin
+    return {
+        "margin_mode": args.margin_mode,
+        "formula_family": spec.basis.value,
+        "fee_treatment": spec.treatment.value,
+        "liquidation_price": safe_price(liq.price_usd, side, step),
+        "liquidation_price_exact": usd(liq.price_usd, 8),
+        "bankruptcy_price": safe_price(bank.price_usd, side, step),
+        "bankruptcy_price_exact": usd(bank.price_usd, 8),
+        "maintenance_margin": coin(contract.maintenance_margin(args.entry, liq.price_usd, spec)),
+        "price_step": step,
+    }
+
+
 def liq_document(args: ContractInput) -> Doc:
     """``liq-price`` of a linear or quanto position: the liquidation and bankruptcy prices
     (module docstring of :mod:`invfut_cli.core.contracts`), rounded toward safety."""
@@ -185,20 +208,9 @@ def liq_document(args: ContractInput) -> Doc:
     if liq.price_usd is not None:
         with localcontext(CORE_CONTEXT):
             distance = HUNDRED * (liq.price_usd - entry) / entry
-    doc["inputs"]["mmr"] = spec.rate
-    doc["inputs"]["mm_basis"] = spec.basis.value
-    doc["inputs"]["mm_deduction"] = spec.deduction_coin
     doc.update(
         {
-            "margin_mode": args.margin_mode,
-            "formula_family": spec.basis.value,
-            "fee_treatment": spec.treatment.value,
-            "liquidation_price": safe_price(liq.price_usd, side, step),
-            "liquidation_price_exact": usd(liq.price_usd, 8),
-            "bankruptcy_price": safe_price(bank.price_usd, side, step),
-            "bankruptcy_price_exact": usd(bank.price_usd, 8),
-            "maintenance_margin": coin(contract.maintenance_margin(entry, liq.price_usd, spec)),
-            "price_step": step,
+            **rule_keys(doc, args, liq, bank, step),
             "distance_pct": pct(distance),
             "initial_margin": coin(None if args.leverage is None else contract.initial_margin(entry, args.leverage)),
             "collateral": coin(args.collateral),

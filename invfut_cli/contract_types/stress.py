@@ -28,7 +28,7 @@ from invfut_cli.inputs.fields import conflict
 from invfut_cli.rounding import coin, coin_up, pct, safe_price, step_for, usd
 from invfut_cli.scenarios import Move, ScenarioName, load, names_asked, scenario_doc
 
-from .documents import head, liquidation
+from .documents import head, liquidation, rule_keys
 
 Doc = dict[str, Any]
 
@@ -121,20 +121,9 @@ def stress_document(args: StressContractInput) -> Doc:
             )
         distance = None if liq.price_usd is None else HUNDRED * (liq.price_usd - reference) / reference
     doc = head("stress", args)
-    doc["inputs"]["mmr"] = spec.rate
-    doc["inputs"]["mm_basis"] = spec.basis.value
-    doc["inputs"]["mm_deduction"] = spec.deduction_coin
     doc.update(
         {
-            "margin_mode": args.margin_mode,
-            "formula_family": spec.basis.value,
-            "fee_treatment": spec.treatment.value,
-            "liquidation_price": shown,
-            "liquidation_price_exact": usd(liq.price_usd, 8),
-            "bankruptcy_price": safe_price(bank.price_usd, side, step),
-            "bankruptcy_price_exact": usd(bank.price_usd, 8),
-            "maintenance_margin": coin(contract.maintenance_margin(entry, liq.price_usd, spec)),
-            "price_step": step,
+            **rule_keys(doc, args, liq, bank, step),
             "reference_price": usd(reference, places),
             "distance_pct": pct(distance),
             "collateral": coin(collateral),

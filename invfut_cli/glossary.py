@@ -341,6 +341,8 @@ def _merge(terms: dict[str, tuple[str, str]]) -> None:
     """Add the terms a feature's module keeps as plain ``(unit, meaning)`` pairs (the unit a
     :class:`Unit` member's name or value), so that those modules import nothing from here."""
     for key, (unit, meaning) in terms.items():
+        if key in GLOSSARY:  # one key, one meaning: a key two features share is written once
+            raise ValueError(f"the glossary has {key!r} already")
         GLOSSARY[key] = Term(Unit[unit] if unit in Unit.__members__ else Unit(unit), meaning)
 
 

@@ -28,15 +28,14 @@ RISK_TERMS: dict[str, tuple[str, str]] = {
         "of the horizon only, percent (below touch_pct; not the one to quote)"),
 }  # fmt: skip
 
-#: ``invfut replay``'s keys (DOMAIN.md §16).
+#: ``invfut replay``'s keys (DOMAIN.md §16); line, time, safety_pct and funding_paid, which watch
+#: has too, are in glossary_watch.py.
 RISK_TERMS.update({
     "file": ("text", "a file read, as named"),
     "price_source": ("text", "the prices a replay tested: mark (the file's mark column) or last (its low/high)"),
     "candles": ("count", "candles replayed"),
     "first_time": ("text", "the first candle's time, ISO 8601 UTC"),
     "last_time": ("text", "the last candle's time, ISO 8601 UTC"),
-    "time": ("text", "a candle's time, ISO 8601 UTC"),
-    "line": ("count", "a line of the file, from 1"),
     "open": ("USD/coin", "a candle's open"),
     "high": ("USD/coin", "a candle's high"),
     "low": ("USD/coin", "a candle's low"),
@@ -49,9 +48,7 @@ RISK_TERMS.update({
     "min_equity": ("coin", "the lowest equity reached at a candle's adverse extreme (a liquidated position: at the liquidation price, where it is closed; an account: its cross part, balance and cross PnL), coin"),
     "min_safety_pct": ("%", "the smallest safety margin reached, 100·s·(P − L)/P at the adverse extreme, percent "
         "(0 or less: liquidated)"),
-    "safety_pct": ("%", "the safety margin at the candle's adverse extreme, 100·s·(P − L)/P, percent"),
     "worst_price": ("nested", "the path's most adverse extreme: {time, price}"),
-    "funding_paid": ("coin", "funding paid along the path until the end or the liquidation (negative: received)"),
     "funding_payments": ("count", "funding interval boundaries crossed (payments made)"),
     "collateral_end": ("coin", "the collateral after funding, at the end or at the liquidation"),
     "collateral_to_survive": ("coin", "the smallest collateral whose liquidation price stays a price step on the "

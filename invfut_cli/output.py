@@ -34,17 +34,15 @@ def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
     from .selection import ASKED
 
     asked = ASKED.get()
-    if asked is not None and doc.get("command") == asked.command:  # --fields: the keys asked
-        if wanted and "explain" in asked.plan:
-            from .explain import with_explanation
+    if asked is not None and doc.get("command") != asked.command:
+        asked = None  # --fields names this command's keys only
+    if wanted and (asked is None or "explain" in asked.plan):
+        from .explain import with_explanation
 
-            return asked.typed(asked.cut(with_explanation(doc, True)))
-        return asked.typed(asked.cut({**doc, "explain": None}))
-    if not wanted:
-        return typed({**doc, "explain": None})
-    from .explain import with_explanation
-
-    return typed(with_explanation(doc, True))
+        doc = with_explanation(doc, True)
+    else:
+        doc = {**doc, "explain": None}
+    return typed(doc) if asked is None else asked.typed(asked.cut(doc))
 
 
 def emit(

@@ -7,11 +7,12 @@ the figure measures and where it comes from; and the field types of ``--move`` a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -107,3 +108,30 @@ Move = Annotated[FractionOrPercent, AfterValidator(_move_range)]
 
 #: ``--scenario``: a scenario's name, or ``all``.
 ScenarioName = Annotated[str, AfterValidator(_scenario_name)]
+
+
+def names_asked(scenario: Sequence[str], moved: bool) -> list[str]:
+    """The scenarios asked for, in order, each once: every one for ``all``, or when no
+    scenario and no move (``moved``) is asked for."""
+    names: list[str] = []
+    for name in scenario or ((ALL,) if not moved else ()):
+        for one in load() if name == ALL else [name]:
+            if one not in names:
+                names.append(one)
+    return names
+
+
+def scenario_doc(name: str) -> dict[str, Any]:
+    """A scenario as a ``stress`` document lists it: its title, dates, move, measure, extreme
+    and sources."""
+    one = load()[name]
+    return {
+        "name": name,
+        "title": one.title,
+        "start": one.start.isoformat(),
+        "end": one.end.isoformat(),
+        "move_pct": one.move_pct,
+        "measure": one.measure,
+        "extreme_usd": one.extreme_usd,
+        "sources": one.sources,
+    }

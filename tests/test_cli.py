@@ -412,6 +412,22 @@ def test_json_path_does_not_import_rich_or_other_commands() -> None:
     ] == []
 
 
+def test_help_imports_every_command_but_no_layout() -> None:
+    """``invfut --help`` (and every TAB completion) imports each command module, and no
+    command's layout: those are read on first use (:func:`invfut_cli.commands.layout_on_use`)."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['invfut', '--help']\n"
+        "from invfut_cli.app import main\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.endswith('.layout'))))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "replay" in run.stdout
+    assert ast.literal_eval(run.stderr.splitlines()[-1]) == []
+
+
 def test_command_modules_match_the_registrations() -> None:
     from invfut_cli.app import _FUNCTIONS
     from invfut_cli.cli import app as full_app

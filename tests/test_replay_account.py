@@ -227,3 +227,16 @@ def test_rows_after_the_cross_liquidation_hold_nothing(tmp_path: Path) -> None:
     assert hit and rows[hit[0]]["safety_pct"] == 0
     for row in rows[hit[0] + 1 :]:
         assert row["equity"] == 0 and row["collateral"] == 0
+
+
+def test_each_entry_is_shown_as_written(tmp_path: Path) -> None:
+    # As account shows it: 62,000.5 is not cut to the fewest places of the file's prices.
+    acct = tmp_path / "a.toml"
+    acct.write_text(
+        'coin = "BTC"\nbalance = 1\n[[position]]\nside = "long"\ncontracts = 20000\nentry = 60000\n'
+        '[[position]]\nside = "short"\ncontracts = 10000\nentry = 62000.5\n',
+        encoding="utf-8",
+    )
+    run = run_cli("replay", str(candles(tmp_path / "c.csv", [D(59000)] * 2)), "--account", str(acct), "--json")
+    assert run.exit_code == 0, run.stderr
+    assert [p["entry"] for p in run.json()["positions"]] == [D(60000), D("62000.5")]

@@ -369,3 +369,21 @@ def test_a_number_that_escapes_its_rounding_fails_the_typed_check() -> None:
 def test_the_reference_carries_the_glossary() -> None:
     text = (ROOT / "docs" / "REFERENCE.md").read_text(encoding="utf-8")
     assert markdown() in text, "run: python tests/test_readme.py --update"
+
+
+def test_each_key_has_one_meaning_though_features_share_it() -> None:
+    """A key two features write (watch's and replay's ``funding_paid``) is written once: the
+    later definition replaced the earlier one's meaning for both."""
+    from invfut_cli import glossary
+    from invfut_cli.glossary_contracts import CONTRACT_TERMS
+    from invfut_cli.glossary_live import LIVE_TERMS
+    from invfut_cli.glossary_risk import RISK_TERMS
+    from invfut_cli.glossary_watch import WATCH_TERMS
+
+    seen: set[str] = set()
+    for terms in (WATCH_TERMS, CONTRACT_TERMS, LIVE_TERMS, RISK_TERMS):
+        assert not seen & set(terms)
+        seen |= set(terms)
+    with pytest.raises(ValueError, match="'pnl' already"):
+        glossary._merge({"pnl": ("COIN", "again")})
+    assert "watch" in glossary.GLOSSARY["funding_paid"].meaning and "replay" in glossary.GLOSSARY["safety_pct"].meaning

@@ -565,3 +565,24 @@ def test_a_short_at_its_liquidation_price_has_safety_zero_not_minus_zero() -> No
 def test_every_without_live_is_a_usage_error() -> None:
     run = run_cli("watch", *LONG, "--leverage", "10", "--every", "5")
     assert run.exit_code == 2 and run.stdout == "" and "--every" in run.stderr
+
+
+def test_a_time_is_shown_to_the_nearest_millisecond() -> None:
+    # 08:00:00.9996 is 08:00:01.000 to the millisecond, not 08:00:00.000.
+    marks = "".join(json.dumps({"mark": 60000, "time": t}) + "\n" for t in ("1796544000.5", "1796544000.9996"))
+    code, events, err = watch(*LONG, "--margin", "0.1", "--every-line", marks=marks)
+    assert err == "" and code == 0
+    assert [e["time"] for e in events] == ["2026-12-06T08:00:00.500Z", "2026-12-06T08:00:01Z"]
+
+
+def test_a_time_after_the_year_9999_is_a_bad_line_not_a_crash() -> None:
+    marks = lines(
+        '{"mark": 60000, "time": 100000000000000000000}',
+        '{"mark": 60000, "time": "9999-12-31T23:30:00-01:00"}',
+        "57000",
+    )
+    code, events, err = watch(*LONG, "--leverage", "10", marks=marks)
+    reported = err.splitlines()[:2]
+    assert [line.split(":")[1].strip() for line in reported] == ["line 1", "line 2"]
+    assert all("after the year 9999" in line for line in reported)
+    assert [(e["line"], e["state"]) for e in events] == [(3, "critical")]

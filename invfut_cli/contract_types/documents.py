@@ -20,14 +20,11 @@ from invfut_cli.core.contracts import ContractKind, LinearPayoff
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.margin import FeeTreatment
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
+from invfut_cli.documents.parts import mark_alert
 from invfut_cli.inputs.contract import ContractInput
 from invfut_cli.rounding import DELTA_PLACES, coin, pct, safe_price, step_for, usd
 
 Doc = dict[str, Any]
-
-#: The keys that name a linear or quanto document's contract and currencies (declared
-#: ``OPTIONAL`` in each layout: an inverse document has none of them).
-CONTRACT_DOC_KEYS = ("contract_type", "margin_currency", "underlying", "quote", "units", "settle_price")
 
 
 def _layout(command: str) -> dict[str, Any]:
@@ -73,16 +70,23 @@ def contract_keys(args: ContractInput) -> Doc:
     """``contract_type``, ``margin_currency``, ``underlying`` (linear: ``--coin``; a quanto's
     prices are its underlying's, unnamed), ``quote`` (the price's currency), ``units`` (``u``:
     margin currency per unit of price, ``q`` coin or ``N·M``) and ``settle_price``."""
-    linear = args.kind is ContractKind.LINEAR
     contract = args.contract
     assert isinstance(contract, LinearPayoff)
+    return contract_of(args.kind.value, args.currency, args.coin, contract.units, args.settle_price)
+
+
+def contract_of(kind: str, currency: str, coin: str, units: Decimal, settle_price: Decimal | None) -> Doc:
+    """The contract keys of a ``kind`` (``linear`` or ``quanto``) document margined in
+    ``currency``, of the underlying ``coin``, with ``units`` (``u``) and ``--settle-price``
+    echoed as given (:func:`contract_keys`)."""
+    linear = kind == ContractKind.LINEAR.value
     return {
-        "contract_type": args.kind.value,
-        "margin_currency": args.currency,
-        "underlying": args.coin if linear else None,
-        "quote": args.currency if linear else "USD",
-        "units": units_shown(contract.units),
-        "settle_price": args.settle_price,  # as given
+        "contract_type": kind,
+        "margin_currency": currency,
+        "underlying": coin if linear else None,
+        "quote": currency if linear else "USD",
+        "units": units_shown(units),
+        "settle_price": settle_price,
     }
 
 
@@ -162,6 +166,29 @@ def pnl_document(args: ContractInput) -> Doc:
     return doc
 
 
+def rule_keys(doc: Doc, args: ContractInput, liq: core.PriceAnswer, bank: core.PriceAnswer, step: Decimal) -> Doc:
+    """The margin rule's keys of a ``liq-price`` or ``stress`` document (the rule also echoed
+    in ``doc``'s ``inputs``): the margin mode, formula family and fee treatment, the
+    liquidation and bankruptcy prices (shown toward safety, and to 8 places), the maintenance
+    margin at the liquidation price and the price step."""
+    contract, side, spec = args.contract, args.side_enum, args.spec()
+    assert isinstance(contract, LinearPayoff)
+    doc["inputs"]["mmr"] = spec.rate
+    doc["inputs"]["mm_basis"] = spec.basis.value
+    doc["inputs"]["mm_deduction"] = spec.deduction_coin
+    return {
+        "margin_mode": args.margin_mode,
+        "formula_family": spec.basis.value,
+        "fee_treatment": spec.treatment.value,
+        "liquidation_price": safe_price(liq.price_usd, side, step),
+        "liquidation_price_exact": usd(liq.price_usd, 8),
+        "bankruptcy_price": safe_price(bank.price_usd, side, step),
+        "bankruptcy_price_exact": usd(bank.price_usd, 8),
+        "maintenance_margin": coin(contract.maintenance_margin(args.entry, liq.price_usd, spec)),
+        "price_step": step,
+    }
+
+
 def liq_document(args: ContractInput) -> Doc:
     """``liq-price`` of a linear or quanto position: the liquidation and bankruptcy prices
     (module docstring of :mod:`invfut_cli.core.contracts`), rounded toward safety."""
@@ -181,53 +208,27 @@ def liq_document(args: ContractInput) -> Doc:
     if liq.price_usd is not None:
         with localcontext(CORE_CONTEXT):
             distance = HUNDRED * (liq.price_usd - entry) / entry
-    doc["inputs"]["mmr"] = spec.rate
-    doc["inputs"]["mm_basis"] = spec.basis.value
-    doc["inputs"]["mm_deduction"] = spec.deduction_coin
     doc.update(
         {
-            "margin_mode": args.margin_mode,
-            "formula_family": spec.basis.value,
-            "fee_treatment": spec.treatment.value,
-            "liquidation_price": safe_price(liq.price_usd, side, step),
-            "liquidation_price_exact": usd(liq.price_usd, 8),
-            "bankruptcy_price": safe_price(bank.price_usd, side, step),
-            "bankruptcy_price_exact": usd(bank.price_usd, 8),
-            "maintenance_margin": coin(contract.maintenance_margin(entry, liq.price_usd, spec)),
-            "price_step": step,
+            **rule_keys(doc, args, liq, bank, step),
             "distance_pct": pct(distance),
             "initial_margin": coin(None if args.leverage is None else contract.initial_margin(entry, args.leverage)),
             "collateral": coin(args.collateral),
             "fee_to_close": coin(fee_close) if fee_close is not None else coin(Decimal(0)),
-            **_alert(args, safe_price(liq.price_usd, side, step)),
+            **mark_alert(
+                args.side_enum,
+                args.mark,
+                args.entry,
+                args.fail_within,
+                safe_price(liq.price_usd, side, step),
+                args.price_places,
+            ),
             "reason": liq.reason,
             "bankruptcy_reason": bank.reason,
             "warnings": [],
         }
     )
     return doc
-
-
-def _alert(args: ContractInput, shown: Decimal | None) -> Doc:
-    """``--mark``/``--fail-within`` as ``liq-price`` has them for an inverse position: the
-    signed distance from the mark to the liquidation price as shown, and the alert."""
-    if args.mark is None and args.fail_within is None:
-        return {
-            "mark_price": None,
-            "distance_from_mark_pct": None,
-            "fail_within_pct": None,
-            "beyond": None,
-            "alert": False,
-        }
-    mark = args.mark if args.mark is not None else args.entry
-    safety = core.mark_safety(args.side_enum, mark, shown, args.fail_within)
-    return {
-        "mark_price": usd(mark, args.price_places),
-        "distance_from_mark_pct": pct(safety.distance_pct),
-        "fail_within_pct": args.fail_within,
-        "beyond": safety.beyond,
-        "alert": safety.alert,
-    }
 
 
 def ladder_rows(args: ContractInput, prices: Iterator[Decimal], liquidation_shown: Decimal | None) -> Iterator[Doc]:

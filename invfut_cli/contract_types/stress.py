@@ -26,9 +26,9 @@ from invfut_cli.given import echoed
 from invfut_cli.inputs.contract import ContractInput
 from invfut_cli.inputs.fields import conflict
 from invfut_cli.rounding import coin, coin_up, pct, safe_price, step_for, usd
-from invfut_cli.scenarios import ALL, Move, ScenarioName, load
+from invfut_cli.scenarios import Move, ScenarioName, load, names_asked, scenario_doc
 
-from .documents import head, liquidation
+from .documents import head, liquidation, rule_keys
 
 Doc = dict[str, Any]
 
@@ -55,12 +55,7 @@ class StressContractInput(ContractInput):
 
     @property
     def scenario_names(self) -> list[str]:
-        names: list[str] = []
-        for name in self.scenario or ((ALL,) if not self.move else ()):
-            for one in load() if name == ALL else [name]:
-                if one not in names:
-                    names.append(one)
-        return names
+        return names_asked(self.scenario, bool(self.move))
 
     def shocks(self) -> list[tuple[str | None, Decimal, Decimal]]:
         """``(scenario, underlying move, settlement coin move)``, the moves first."""
@@ -126,20 +121,9 @@ def stress_document(args: StressContractInput) -> Doc:
             )
         distance = None if liq.price_usd is None else HUNDRED * (liq.price_usd - reference) / reference
     doc = head("stress", args)
-    doc["inputs"]["mmr"] = spec.rate
-    doc["inputs"]["mm_basis"] = spec.basis.value
-    doc["inputs"]["mm_deduction"] = spec.deduction_coin
     doc.update(
         {
-            "margin_mode": args.margin_mode,
-            "formula_family": spec.basis.value,
-            "fee_treatment": spec.treatment.value,
-            "liquidation_price": shown,
-            "liquidation_price_exact": usd(liq.price_usd, 8),
-            "bankruptcy_price": safe_price(bank.price_usd, side, step),
-            "bankruptcy_price_exact": usd(bank.price_usd, 8),
-            "maintenance_margin": coin(contract.maintenance_margin(entry, liq.price_usd, spec)),
-            "price_step": step,
+            **rule_keys(doc, args, liq, bank, step),
             "reference_price": usd(reference, places),
             "distance_pct": pct(distance),
             "collateral": coin(collateral),
@@ -150,22 +134,8 @@ def stress_document(args: StressContractInput) -> Doc:
             "reason": liq.reason,
             "bankruptcy_reason": bank.reason,
             "warnings": [],
-            "scenarios": [_scenario(name) for name in args.scenario_names],
+            "scenarios": [scenario_doc(name) for name in args.scenario_names],
             "rows": rows,
         }
     )
     return doc
-
-
-def _scenario(name: str) -> Doc:
-    one = load()[name]
-    return {
-        "name": name,
-        "title": one.title,
-        "start": one.start.isoformat(),
-        "end": one.end.isoformat(),
-        "move_pct": one.move_pct,
-        "measure": one.measure,
-        "extreme_usd": one.extreme_usd,
-        "sources": one.sources,
-    }

@@ -27,9 +27,6 @@ from invfut_cli.rounding import coin, pct, safe_price, usd
 
 Doc = dict[str, Any]
 
-#: The row keys ``--versus`` adds.
-ROW_KEYS = ("versus_pnl", "versus_pnl_usd", "versus_equity_usd", "versus_effective_leverage", "versus_liquidated")
-
 
 def take(values: dict[str, Any]) -> dict[str, Any] | None:
     """Take ``--versus`` (and, for a quanto, ``--multiplier`` and ``--settle-price``) out of a

@@ -269,3 +269,31 @@ def sensitivity_keys(position: core.Position, price: Decimal | None, collateral:
         "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, GAMMA_PLACES),
         "usd_delta": None if collateral is None else coin(sens.usd_delta_coin),
     }
+
+
+def mark_alert(
+    side: core.Side, mark: Decimal | None, entry: Decimal, within: Decimal | None, shown: Decimal | None, places: int
+) -> Doc:
+    """``--mark``/``--fail-within`` of ``liq-price``: the mark (the entry without one), the
+    signed distance from it to the liquidation price as shown (``100·(LP − mark)/mark``,
+    negative when the liquidation price is below), whether the mark is at or beyond it, and
+    whether that, or a distance within the limit, raises the alert (DOMAIN.md §11). The shown
+    price (rounded toward safety) is the one compared: a mark at the printed liquidation price
+    counts as at it."""
+    if mark is None and within is None:
+        return {
+            "mark_price": None,
+            "distance_from_mark_pct": None,
+            "fail_within_pct": None,
+            "beyond": None,
+            "alert": False,
+        }
+    mark = mark if mark is not None else entry
+    safety = core.mark_safety(side, mark, shown, within)
+    return {
+        "mark_price": usd(mark, places),
+        "distance_from_mark_pct": pct(safety.distance_pct),
+        "fail_within_pct": within,
+        "beyond": safety.beyond,
+        "alert": safety.alert,
+    }

@@ -16,6 +16,7 @@ from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES
 if TYPE_CHECKING:
     from invfut_cli.commands.account.outcome import AccountOutcome
     from invfut_cli.core.account_valuation import AccountResult
+    from invfut_cli.core.linear_book import LinearAccountResult
 
 Doc = dict[str, Any]
 
@@ -123,7 +124,21 @@ def account_doc(result: AccountResult, places: int, step: Decimal) -> Doc:
     }
 
 
-def _alert(args: Any, result: AccountResult) -> Doc:
+def compared(before: Doc, after: Doc, added: Any, places: int) -> Doc:
+    """With ``--add``: the account ``before`` and ``after``, the positions added, and how far
+    the liquidation price moved (shown and exact; null when either side has none)."""
+    shown = (before["liquidation_price"], after["liquidation_price"])
+    exact = (before["liquidation_price_exact"], after["liquidation_price_exact"])
+    return {
+        "before": before,
+        "after": after,
+        "added": [{"side": a.side, "contracts": a.contracts, "price": as_given(a.price, places)} for a in added],
+        "liquidation_price_change": None if None in shown else shown[1] - shown[0],
+        "liquidation_price_exact_change": None if None in exact else exact[1] - exact[0],
+    }
+
+
+def alert(args: Any, result: AccountResult | LinearAccountResult) -> Doc:
     """``--fail-within``: the account is liquidated now, or its liquidation price is within
     the limit of the price (DOMAIN.md §11)."""
     within = args.fail_within
@@ -218,17 +233,15 @@ def document(args: Any, outcome: AccountOutcome, prices: list[Decimal], file: st
     if outcome.after is None:
         doc.update(account_doc(outcome.before, places, step))
     else:
-        before = account_doc(outcome.before, places, step)
-        after = account_doc(outcome.after, places, step)
-        doc["before"], doc["after"] = before, after
-        doc["added"] = [
-            {"side": a.side, "contracts": a.contracts, "price": as_given(a.price, places)} for a in outcome.added
-        ]
-        shown = (before["liquidation_price"], after["liquidation_price"])
-        exact = (before["liquidation_price_exact"], after["liquidation_price_exact"])
-        doc["liquidation_price_change"] = None if None in shown else shown[1] - shown[0]
-        doc["liquidation_price_exact_change"] = None if None in exact else exact[1] - exact[0]
-    doc.update(_alert(args, final))
+        doc.update(
+            compared(
+                account_doc(outcome.before, places, step),
+                account_doc(outcome.after, places, step),
+                outcome.added,
+                places,
+            )
+        )
+    doc.update(alert(args, final))
     doc["hedge"] = _hedge_doc(outcome, places, step)
     doc["rows"] = [_shock_doc(row, places, names) for row in outcome.shocks] if outcome.shocks else None
     return doc

@@ -55,13 +55,13 @@ def run_linear(
         values["exchange"] = account_file.exchange
     coin = account_file.coin.upper()
     exchange = getattr(values.get("exchange"), "value", values.get("exchange"))
-    if exchange not in (None, "generic") and presets.find(exchange, kind, coin) is None:
+    found = None if exchange in (None, "generic") else presets.find(exchange, kind, coin)
+    if exchange not in (None, "generic") and found is None:
         has = ", ".join(presets.names(exchange)) or "none"
         message = f"{exchange} has no {kind} preset for {coin} (it has: {has})"
         if from_file:
             raise source.fail("exchange", message)
         raise DomainError(message, "exchange")
-    found = None if exchange in (None, "generic") else presets.find(exchange, kind, coin)
     settle = None if found is None else found[1].get("settle")
     if settle is not None and settle != coin:
         raise source.fail(

@@ -157,13 +157,12 @@ def linear_document(
     file: str | None,
 ) -> Doc:
     """``invfut account`` for a linear or quanto account (module docstring)."""
-    from invfut_cli.commands.account.document import _alert
-    from invfut_cli.contract_types.documents import units_shown
+    from invfut_cli.commands.account.document import alert, compared
+    from invfut_cli.contract_types.documents import contract_of
 
     spec = args.spec()
     final = after or before
     names = {line.index: (line.holding.name or f"position {line.index + 1}") for line in final.lines}
-    linear = args.contract_type == "linear"
     doc: Doc = {
         "command": "account",
         "coin": args.currency,
@@ -194,25 +193,12 @@ def linear_document(
     if after is None:
         doc.update(part_doc(args, before, places, step))
     else:
-        doc["before"], doc["after"] = part_doc(args, before, places, step), part_doc(args, after, places, step)
-        doc["added"] = [
-            {"side": a.side, "contracts": a.contracts, "price": as_given(a.price, places)} for a in args.add
-        ]
-        shown = (doc["before"]["liquidation_price"], doc["after"]["liquidation_price"])
-        exact = (doc["before"]["liquidation_price_exact"], doc["after"]["liquidation_price_exact"])
-        doc["liquidation_price_change"] = None if None in shown else shown[1] - shown[0]
-        doc["liquidation_price_exact_change"] = None if None in exact else exact[1] - exact[0]
-    doc.update(_alert(args, final))
+        doc.update(
+            compared(part_doc(args, before, places, step), part_doc(args, after, places, step), args.add, places)
+        )
+    doc.update(alert(args, final))
     doc["hedge"] = None
     doc["rows"] = [_shock_doc(args, row, places, names) for row in shocks] if shocks else None
-    doc.update(
-        {
-            "contract_type": args.contract_type,
-            "margin_currency": args.currency,
-            "underlying": args.coin if linear else None,
-            "quote": args.currency if linear else "USD",
-            "units": units_shown(sum((line.holding.units for line in final.lines), Decimal(0))),
-            "settle_price": args.settle_price,
-        }
-    )
+    units = sum((line.holding.units for line in final.lines), Decimal(0))
+    doc.update(contract_of(args.contract_type, args.currency, args.coin, units, args.settle_price))
     return doc

@@ -14,6 +14,7 @@ from invfut_cli.commands import layout_on_use
 from invfut_cli.documents.parts import (
     Doc,
     liquidation_keys,
+    mark_alert,
     order_cost_doc,
     position_keys,
     rule_inputs,
@@ -49,7 +50,7 @@ from invfut_cli.options import (
     TickOpt,
 )
 from invfut_cli.risk_layout import RISK_INPUTS
-from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price, usd
+from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price
 from invfut_cli.selection import FieldsOpt, wants
 from invfut_cli.venues.rules import Outcome, liquidation_for, target_margin_for
 
@@ -106,37 +107,12 @@ def document(args: LiqInput, outcome: Outcome) -> Doc:
         "initial_margin": coin(result.initial_margin_coin),
         "collateral": coin(result.collateral_coin),
         "fee_to_close": coin(result.fee_to_close_coin),
-        **_alert(args, liq.price_usd, step),
+        **mark_alert(
+            side, args.mark, args.entry, args.fail_within, safe_price(liq.price_usd, side, step), args.price_places
+        ),
         "reason": liq.reason,
         "bankruptcy_reason": bank.reason,
         "warnings": list(result.warnings),
-    }
-
-
-def _alert(args: LiqInput, liquidation: Decimal | None, step: Decimal) -> Doc:
-    """``--mark``/``--fail-within``: the mark, the signed distance from it to the liquidation
-    price as shown (``100·(LP − mark)/mark``, negative when the liquidation price is below),
-    whether the mark is at or beyond it, and whether that, or a distance within the limit,
-    raises the alert (DOMAIN.md §11)."""
-    if args.mark is None and args.fail_within is None:
-        return {
-            "mark_price": None,
-            "distance_from_mark_pct": None,
-            "fail_within_pct": None,
-            "beyond": None,
-            "alert": False,
-        }
-    side = core.Side(args.side)
-    mark = args.mark if args.mark is not None else args.entry
-    # The shown price (rounded toward safety) is the one compared: a mark at the printed
-    # liquidation price counts as at it.
-    safety = core.mark_safety(side, mark, safe_price(liquidation, side, step), args.fail_within)
-    return {
-        "mark_price": usd(mark, args.price_places),
-        "distance_from_mark_pct": pct(safety.distance_pct),
-        "fail_within_pct": args.fail_within,
-        "beyond": safety.beyond,
-        "alert": safety.alert,
     }
 
 

@@ -13,6 +13,7 @@ import typer
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, option_values
 from invfut_cli.choices import OutputFormat
+from invfut_cli.commands import layout_on_use
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -37,9 +38,8 @@ from invfut_cli.options import (
 )
 from invfut_cli.selection import FieldsOpt
 
-from .layout import LAYOUT, OPTIONAL
-
-__all__ = ["LAYOUT", "OPTIONAL", "run"]
+#: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.
+__getattr__ = layout_on_use(__name__)
 
 Doc = dict[str, Any]
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any
 
 from invfut_cli.candles import Candle, CandleReader
-from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED, SATOSHI, ZERO
+from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED, ZERO
 
 #: The position options of ``replay`` that the account file gives instead.
 POSITION_OPTIONS = (
@@ -126,6 +126,7 @@ class AccountReplay:
         """The cross balance whose liquidation price is one step on the safe side of
         ``worst`` (§10), plus the funding paid before it; ``None`` where none is."""
         from invfut_cli.core.book import Book, balance_for_liquidation_at
+        from invfut_cli.rounding import coin_above
 
         target = worst - self.sign * self.step
         if target <= ZERO or not self.cross:
@@ -135,7 +136,7 @@ class AccountReplay:
             if needed is None:
                 return None
             if strict:  # exactly that balance still liquidates: the next satoshi above it does not
-                needed = needed.quantize(SATOSHI, ROUND_FLOOR) + SATOSHI
+                needed = coin_above(needed)
             return max(needed + funding_before, ZERO)  # a balance is never below 0
 
     # --- the walk -----------------------------------------------------------------------

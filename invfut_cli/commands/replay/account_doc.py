@@ -32,7 +32,7 @@ def setup(values: dict[str, Any]) -> tuple[Any, AccountReplay, Decimal, Any]:
     )
     rule_values = {k: values[k] for k in RULE_OPTIONS if values.get(k) is not None}
     loaded = load_account(given.account, rule_values)
-    args, step, prices = loaded.args, loaded.step, loaded.prices
+    args, step = loaded.args, loaded.step
     hours, _ = get(args.exchange).funding_hours()
     reader = CandleReader(given.file)
     reader.open()
@@ -45,7 +45,7 @@ def setup(values: dict[str, Any]) -> tuple[Any, AccountReplay, Decimal, Any]:
         int(hours * 3_600_000),
         given.from_ms,
     )
-    return given, replay, hours, (args, step, prices)
+    return given, replay, hours, (args, step)
 
 
 def run(values: dict[str, Any]) -> Doc:
@@ -65,11 +65,9 @@ def document(given: Any, replay: AccountReplay, hours: Decimal, rule: Any, walk:
     part: its balance is the collateral), and each position's own line."""
     from invfut_cli.candles import iso
     from invfut_cli.documents.parts import venue
-    from invfut_cli.rounding import coin, coin_up, pct, usd
+    from invfut_cli.rounding import as_written, coin, coin_up, pct
 
-    args, step, prices = rule
-    places = max((p.as_tuple().exponent for p in prices), default=0)
-    places = max(0, -int(places))
+    args, step = rule
     balance = replay.book.balance_coin
     need = walk.need
     cross_down = walk.hit is not None
@@ -85,7 +83,7 @@ def document(given: Any, replay: AccountReplay, hours: Decimal, rule: Any, walk:
                 "name": holding.name,
                 "side": p.side.value,
                 "contracts": p.contracts,
-                "entry": usd(p.entry_price_usd, places),
+                "entry": as_written(p.entry_price_usd),  # as account shows it
                 "margin_mode": "cross" if with_cross else "isolated",
                 "collateral": None if with_cross else coin(holding.margin_coin),
                 "liquidation_price": walk.liquidation_start if with_cross else mine.start,

@@ -53,7 +53,7 @@ from invfut_cli.rounding import (
     step_for,
     usd,
 )
-from invfut_cli.scenarios import ALL, Move, ScenarioName, load
+from invfut_cli.scenarios import Move, ScenarioName, load, names_asked, scenario_doc
 from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for, rule_for
 
@@ -88,12 +88,7 @@ class StressInput(LiqInput):
     @property
     def scenario_names(self) -> list[str]:
         """The scenarios asked for, in order, each once; all of them for ``all`` or no shock."""
-        names: list[str] = []
-        for name in self.scenario or ((ALL,) if not self.move else ()):
-            for one in load() if name == ALL else [name]:
-                if one not in names:
-                    names.append(one)
-        return names
+        return names_asked(self.scenario, bool(self.move))
 
     @property
     def shocks(self) -> list[Shock]:
@@ -184,7 +179,6 @@ def document(args: StressInput, outcome: StressOutcome) -> Doc:
     side = core.Side(args.side)
     places = args.price_places
     step = step_for(args.tick, places)
-    scenarios = load()
     rows = [_stress_row(row, places) for row in outcome.rows]
     return {
         "command": "stress",
@@ -201,19 +195,7 @@ def document(args: StressInput, outcome: StressOutcome) -> Doc:
         "reason": result.liquidation.reason,
         "bankruptcy_reason": result.bankruptcy.reason,
         "warnings": list(result.warnings),
-        "scenarios": [
-            {
-                "name": name,
-                "title": scenarios[name].title,
-                "start": scenarios[name].start.isoformat(),
-                "end": scenarios[name].end.isoformat(),
-                "move_pct": scenarios[name].move_pct,
-                "measure": scenarios[name].measure,
-                "extreme_usd": scenarios[name].extreme_usd,
-                "sources": scenarios[name].sources,
-            }
-            for name in args.scenario_names
-        ],
+        "scenarios": [scenario_doc(name) for name in args.scenario_names],
         "rows": rows,
     }
 

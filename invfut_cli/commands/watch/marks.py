@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from invfut_cli.inputs.fields import MAX_PRICE
 
 #: A Unix time above this many seconds is read as milliseconds (10^11 s is the year 5138).
 MILLISECONDS_FROM = Decimal(10) ** 11
+#: The first Unix second of the year 10000: a time from it on cannot be shown (ISO 8601).
+TIME_LIMIT = Decimal(253402300800)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_MARK = Decimal(MAX_PRICE)
 
@@ -73,12 +75,19 @@ def unix_seconds(value: object) -> Decimal:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
             delta = moment - _EPOCH
-            return Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds).scaleb(-6)
+            return _shown(Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds).scaleb(-6), value)
     else:
         number = _number(value, "the time")
     if number < 0:
         raise BadLine(f"the time {number} is before 1970")
-    return number.scaleb(-3) if number >= MILLISECONDS_FROM else number
+    return _shown(number.scaleb(-3) if number >= MILLISECONDS_FROM else number, number)
+
+
+def _shown(seconds: Decimal, given: object) -> Decimal:
+    """``seconds``, if a date can show it (before the year 10000)."""
+    if seconds >= TIME_LIMIT:
+        raise BadLine(f"the time {given} is after the year 9999")
+    return seconds
 
 
 def parse_line(text: str) -> Mark | None:
@@ -106,11 +115,8 @@ def parse_line(text: str) -> Mark | None:
 
 
 def iso(time_s: Decimal) -> str:
-    """Unix seconds as ISO 8601 UTC (``2026-12-06T08:00:00Z``; milliseconds where given)."""
-    whole = int(time_s)
-    moment = datetime.fromtimestamp(whole, UTC)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    fraction = time_s - whole
-    if fraction:
-        text += "." + f"{fraction:.3f}".split(".")[1]
-    return text + "Z"
+    """Unix seconds as ISO 8601 UTC to the nearest millisecond (``2026-12-06T08:00:00Z``;
+    the milliseconds where there are any): :func:`invfut_cli.candles.iso`."""
+    from invfut_cli.candles import iso as iso_ms
+
+    return iso_ms(int(time_s.scaleb(3).to_integral_value(ROUND_HALF_EVEN)))

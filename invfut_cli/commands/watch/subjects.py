@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from invfut_cli import core
-from invfut_cli.rounding import price_step, safe_price
+from invfut_cli.rounding import coin_above, price_step, safe_price
 
 
 def aimed(target: Decimal, side: core.Side, step: Decimal) -> Decimal:
@@ -110,7 +110,7 @@ class AccountSubject:
             return None, NO_AMOUNT_HELPS
         add = max(needed - self.book.balance_coin, Decimal(0))
         if strict:  # exactly that balance still liquidates: the next whole satoshi above it does not
-            add = core.quantize(add, core.SATOSHI, ROUND_FLOOR) + core.SATOSHI
+            add = coin_above(add)
         return add, None
 
     def collateral_coin(self) -> Decimal:

@@ -65,8 +65,7 @@ class Selection:
     def checker(self) -> Any:
         """A check of a cut document without ``rows`` that returns it, as :meth:`typed` does, with
         the validator looked up once (a ``batch`` line's hot path)."""
-        whole, _row = _validators(self.command, self.keys)
-        validate, typed = whole.validate_python, self.typed
+        validate, typed = _quick(self.command, self.keys).validate_python, self.typed
 
         def check(doc: dict[str, Any]) -> dict[str, Any]:
             try:
@@ -84,7 +83,7 @@ class Selection:
         rows = doc.get("rows")
         if row is None:  # the hot path of a batch line: its keys pass as they are
             try:
-                whole.validate_python(doc)
+                _quick(self.command, self.keys).validate_python(doc)
                 return doc
             except Exception:  # noqa: BLE001 (the check below words it)
                 pass
@@ -283,6 +282,18 @@ def _validators(command: str, keys: tuple[str, ...]) -> tuple[Any, Any]:
     if isinstance(rows, list) and rows[0] is not None:
         row = (SchemaValidator(node("rows", rows[0])), SchemaValidator(node("rows", rows[0], places=False)))
     return SchemaValidator(node("", layout, frozenset())), row
+
+
+@functools.cache
+def _quick(command: str, keys: tuple[str, ...]) -> Any:
+    """The quick validator of the document cut to ``keys`` (as
+    :func:`invfut_cli.documents.typed.quick_validator` is of the whole document): what it
+    passes the full one passes; where it fails, the full one decides."""
+    from pydantic_core import SchemaValidator
+
+    from .documents.typed import _node as node
+
+    return SchemaValidator(node("", selection(command, keys).layout, frozenset(), quick=True))
 
 
 #: The selection of the document being answered (the command line's ``--fields``, or a

@@ -10,15 +10,19 @@ layout's).
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
 from conftest import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic_core import ValidationError
 
 from invfut_cli.commands import spec
+from invfut_cli.core.numbers import CORE_CONTEXT
 from invfut_cli.documents import LAYOUTS
-from invfut_cli.documents.typed import PLACES_EVERY, DocumentError, typed
+from invfut_cli.documents.typed import PLACES_EVERY, DocumentError, quick_validator, typed, validators
 from invfut_cli.exitcodes import ExitCode
 
 
@@ -95,3 +99,40 @@ def test_an_answer_that_breaks_its_type_is_an_internal_error_with_one_line(monke
     assert done.stdout == ""
     error = json.loads(done.stderr)["error"]
     assert "the pnl document does not match its type at pnl" in error["message"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.sampled_from(["pnl", "roe_pct", "break_even_price", "coin_gamma"]),
+    digits=st.integers(min_value=0, max_value=10**15),
+    places=st.integers(min_value=0, max_value=24),
+    negative=st.booleans(),
+)
+def test_the_quick_check_passes_exactly_what_the_full_check_passes(
+    key: str, digits: int, places: int, negative: bool
+) -> None:
+    """The check every answer goes through first (places as multiples of the unit's step)
+    passes a number exactly where the full one (pydantic-core's ``decimal_places``, whose
+    errors are worded plainly) does: a coin amount, a percentage, a price (a price below one
+    step may have up to 20 places) and a gamma, with up to 24 places written, trailing zeros
+    included."""
+    value = Decimal((int(negative), tuple(int(c) for c in str(digits)), -places))
+    doc = {**pnl_doc(), key: value}
+    whole, _row = validators("pnl")
+    with localcontext(CORE_CONTEXT):
+        full = _passes(whole, doc)
+        assert _passes(quick_validator("pnl"), doc) == full
+        # What the answer sees: the document as it is, or the full check's plain error.
+        if full:
+            assert typed(doc) is doc
+        else:
+            with pytest.raises(DocumentError, match="decimal places|greater than|less than"):
+                typed(doc)
+
+
+def _passes(validator: Any, doc: dict[str, Any]) -> bool:
+    try:
+        validator.validate_python(doc)
+        return True
+    except ValidationError:
+        return False

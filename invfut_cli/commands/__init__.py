@@ -17,6 +17,7 @@ command names appears anywhere else in the package.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,10 @@ def module_name(command: str) -> str:
 
 def load(command: str) -> ModuleType:
     """The module that defines ``command``, imported (which registers the command)."""
-    return importlib.import_module(f"{__name__}.{module_name(command)}")
+    name = f"{__name__}.{module_name(command)}"
+    # Once imported, from sys.modules: import_module takes the import lock every call, and
+    # a batch asks for its command's module on every line.
+    return sys.modules.get(name) or importlib.import_module(name)
 
 
 def spec(command: object) -> CommandSpec:

@@ -11,6 +11,7 @@ import sys
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, CliRunner
@@ -125,3 +126,31 @@ def test_a_tick_finer_than_a_satoshi_is_read_up_to_it_with_a_note() -> None:
     assert doc["price_step"] == tick and doc["inputs"]["tick"] == tick
     liq = doc["liquidation_price"]
     assert liq % tick == 0 and liq >= doc["liquidation_price_exact"] and liq - tick < doc["liquidation_price_exact"]
+
+
+def test_the_echoed_inputs_are_what_pydantic_dumps(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``inputs`` reads a model's fields as they are, and lets pydantic dump only the models
+    given inside it (fills, closes, a grid): over the corpus (every command, fills and grids
+    among them), each echo is pydantic's dump of the model, key for key and in the order
+    of ``INPUT_ORDER``."""
+    from invfut_cli import batchrun
+    from invfut_cli.documents import parts
+
+    echoed = parts.inputs
+    seen = []
+
+    def checked(model: Any) -> dict[str, Any]:
+        answer = echoed(model)
+        dumped = model.model_dump(mode="python", by_alias=True, exclude=parts._NOT_ECHOED)
+        rank = {key: index for index, key in enumerate(parts.INPUT_ORDER)}
+        order = sorted(dumped, key=lambda k: rank.get(k, len(parts.INPUT_ORDER)))
+        derived = "entry" if dumped.get("fill") else None
+        assert list(answer) == order
+        assert answer == {key: parts._echo(dumped[key], key == derived) for key in order}
+        seen.append(any(dumped.get(name) for name in ("fill", "close", "grid")))
+        return answer
+
+    monkeypatch.setattr(parts, "inputs", checked)
+    for number, request in enumerate(CORPUS_LINES, 1):
+        batchrun.result_line(number, json.dumps(batch_line(request, tmp_path)).encode())
+    assert len(seen) >= 20 and any(seen) and not all(seen)

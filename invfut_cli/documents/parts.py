@@ -49,20 +49,42 @@ INPUT_ORDER = (
 _NOT_ECHOED = frozenset({"coin", "exchange", "size_asked"})
 
 
-#: The echo order of each model's keys, sorted once (a batch echoes thousands of the same).
-_ECHO_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {}
+#: Of each input model, the fields echoed, in echo order (``(field, key written)``), and
+#: those that can hold a model of their own (fills, a grid).
+_ECHOED: dict[type, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}
+
+
+def _echoed(model: type[Model]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    found = _ECHOED.get(model)
+    if found is None:
+        rank = {key: index for index, key in enumerate(INPUT_ORDER)}
+        fields = [(name, info.alias or name) for name, info in model.model_fields.items() if name not in _NOT_ECHOED]
+        nested = tuple(name for name, _key in fields if _holds_model(model.model_fields[name].annotation))
+        found = _ECHOED[model] = (tuple(sorted(fields, key=lambda pair: rank.get(pair[1], len(INPUT_ORDER)))), nested)
+    return found
+
+
+def _holds_model(annotation: Any) -> bool:
+    """Whether a value of ``annotation`` can be (or hold) a pydantic model."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in typing.get_args(annotation))
 
 
 def inputs(model: Model) -> Doc:
-    """The resolved inputs, echoed under ``inputs`` (``coin`` is top level)."""
-    data = model.model_dump(mode="python", by_alias=True, exclude=_NOT_ECHOED)
-    keys = tuple(data)
-    ordered = _ECHO_ORDER.get(keys)
-    if ordered is None:
-        rank = {key: index for index, key in enumerate(INPUT_ORDER)}
-        ordered = _ECHO_ORDER[keys] = tuple(sorted(keys, key=lambda k: rank.get(k, len(INPUT_ORDER))))
-    derived = "entry" if data.get("fill") else None  # the entry of fills is their average
-    return {key: _echo(data[key], key == derived) for key in ordered}
+    """The resolved inputs, echoed under ``inputs`` (``coin`` is top level): each field by
+    its option's name, a model given (a fill, a grid) as its own keys."""
+    fields, nested = _echoed(type(model))
+    values = model.__dict__
+    if any(values[name] for name in nested):  # pydantic dumps the models given
+        data = model.model_dump(mode="python", by_alias=True, exclude=_NOT_ECHOED)
+        values = {name: data[key] for name, key in fields}
+    derived = "entry" if values.get("fill") else None  # the entry of fills is their average
+    return {key: _echo(values[name], key == derived) for name, key in fields}
 
 
 #: Inputs echoed as they are.

@@ -214,12 +214,17 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
     every registered command's options before it parses, and one is all this run needs);
     otherwise the full app. Both behave the same for that command. Only the modules of the
     commands the app holds are imported."""
-    load_commands(argv[0] if argv else None)
-    if not argv or argv[0] not in _FUNCTIONS:
-        return app
+    # The command is the first word that is not an option (the app's own options are flags:
+    # ``invfut --offline pnl …``).
+    name = next((word for word in argv if not word.startswith("-")), None)
     single = _typer_app()
     single.callback(epilog=ROOT_EPILOG)(_root)
-    single.command(argv[0], **_SETTINGS[argv[0]])(_FUNCTIONS[argv[0]])
+    if name is None and "--version" in argv and not {"-h", "--help"}.intersection(argv):
+        return single  # the version alone: no command to load
+    load_commands(name)
+    if name not in _FUNCTIONS:
+        return app
+    single.command(name, **_SETTINGS[name])(_FUNCTIONS[name])
     return single
 
 

@@ -412,6 +412,31 @@ def test_json_path_does_not_import_rich_or_other_commands() -> None:
     ] == []
 
 
+@pytest.mark.parametrize(
+    ("argv", "answer", "commands"),
+    [
+        (["--version"], "invfut 0.1.0", set()),
+        (["--offline", "pnl", "--side", "long", "--entry", "8000", "--exit", "9000", "--contracts", "10", "--json"],
+         '"command": "pnl"', {"pnl"}),
+    ],
+)  # fmt: skip
+def test_the_apps_own_options_load_no_other_command(argv: list[str], answer: str, commands: set[str]) -> None:
+    """``invfut --version`` loads no command, and a command after the app's own flag
+    (``invfut --offline pnl …``) only its own, as without the flag."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['invfut', *{argv!r}]\n"
+        "from invfut_cli.app import main\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('invfut_cli.commands.'))))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert answer in run.stdout
+    loaded = {m.split(".")[2] for m in ast.literal_eval(run.stderr.splitlines()[-1])} - {"contract"}
+    assert loaded == commands
+
+
 def test_help_imports_every_command_but_no_layout() -> None:
     """``invfut --help`` (and every TAB completion) imports each command module, and no
     command's layout: those are read on first use (:func:`invfut_cli.commands.layout_on_use`)."""

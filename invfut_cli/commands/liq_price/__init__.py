@@ -147,11 +147,13 @@ def run(**values: Any) -> dict[str, Any]:
 
         return contract_run("liq_document", values, chosen)
     args = build(RiskLiqInput, **values)
+    doc = document(args, liquidation_for(args))  # its own dict: added to in place (a batch line's hot path)
     if not wants("order_cost", "target_liquidation"):  # --fields asked for neither: not worked out
-        doc = {**document(args, liquidation_for(args)), "order_cost": None, "target_liquidation": None}
+        doc.update(order_cost=None, target_liquidation=None)
     else:
-        doc = {**document(args, liquidation_for(args)), **order_keys(args, liq_order(args))}
-    return {**doc, **probability_keys(args, doc)}
+        doc.update(order_keys(args, liq_order(args)))
+    doc.update(probability_keys(args, doc))
+    return doc
 
 
 def probability_keys(args: RiskLiqInput, doc: Doc) -> Doc:

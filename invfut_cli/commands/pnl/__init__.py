@@ -274,7 +274,9 @@ def run(**values: Any) -> dict[str, Any]:
         return contract_run("pnl_document", values, chosen)
     args = build(PnlInput, **values)
     outcome = work_out(args)
-    return {**document(args, outcome), **venue_pnl_keys(venue_pnl(args, outcome))}
+    doc = document(args, outcome)  # its own dict: added to in place (a batch line's hot path)
+    doc.update(venue_pnl_keys(venue_pnl(args, outcome)))
+    return doc
 
 
 @command("pnl", example="invfut pnl --side long --entry 8000 --exit 9000 --contracts 10000")

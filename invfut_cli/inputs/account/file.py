@@ -156,9 +156,12 @@ def read_file(file: str) -> tuple[dict[str, Any], AccountSource]:
     return data, source
 
 
-def _position_label(data: dict[str, Any], index: int) -> str:
-    from .holdings import label
+def label(index: int, name: Any) -> str:
+    """How an error names the file's position ``index`` (from 0): its number, and its name."""
+    return f"position {index + 1}" + (f" ({name!r})" if isinstance(name, str) and name else "")
 
+
+def _position_label(data: dict[str, Any], index: int) -> str:
     positions = data.get("position", data.get("positions"))
     name = None
     if isinstance(positions, list) and index < len(positions) and isinstance(positions[index], dict):

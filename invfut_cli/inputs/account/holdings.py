@@ -5,14 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from invfut_cli.inputs.account.file import AccountSource, label
+
 if TYPE_CHECKING:
     from invfut_cli.core.book import Holding
-    from invfut_cli.inputs.account.file import AccountSource
-
-
-def label(index: int, name: Any) -> str:
-    """How an error names the file's position ``index`` (from 0): its number, and its name."""
-    return f"position {index + 1}" + (f" ({name!r})" if isinstance(name, str) and name else "")
 
 
 def check_entry(where: str, entry: Any, coin: str, source: AccountSource) -> None:

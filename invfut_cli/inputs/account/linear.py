@@ -14,7 +14,8 @@ from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from invfut_cli.core.errors import DomainError
-from invfut_cli.inputs.account.holdings import check_entry, label
+from invfut_cli.inputs.account.file import label
+from invfut_cli.inputs.account.holdings import check_entry
 
 if TYPE_CHECKING:
     from invfut_cli.core.linear_book import LinearHolding

@@ -20,7 +20,6 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperCommand, TyperGroup
 
-from .commands import REGISTRY, load, module_name
 from .core.errors import DomainError
 from .error_report import (
     describe_error,
@@ -37,6 +36,7 @@ from .given import drop_notes, flush_notes
 from .help_format import CONTEXT_SETTINGS, ROOT_EPILOG, HelpFormat, example_epilog, prose
 from .option_values import build, note_unit_slip, option_values, with_grid
 from .output import PipeClosed, alert_line, check_output, emit, explained
+from .registry import REGISTRY, load, module_name
 
 __all__ = [
     "COMMANDS",
@@ -90,7 +90,7 @@ class InvfutGroup(HelpFormat, TyperGroup):
     ``invfut`` alone prints the help (exit 0)."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        """The commands in :data:`~invfut_cli.commands.REGISTRY`'s order (the position commands
+        """The commands in :data:`~invfut_cli.registry.REGISTRY`'s order (the position commands
         first), not in the order their modules happened to be imported."""
         order = list(REGISTRY)
         return sorted(super().list_commands(ctx), key=lambda n: order.index(n) if n in order else len(order))
@@ -173,7 +173,7 @@ def _root(
     shipped_only.OFFLINE = offline or os.environ.get("INVFUT_OFFLINE", "") not in ("", "0")
 
 
-#: The names of the commands (:data:`invfut_cli.commands.REGISTRY` lists them, in order).
+#: The names of the commands (:data:`invfut_cli.registry.REGISTRY` lists them, in order).
 COMMANDS: frozenset[str] = frozenset(REGISTRY)
 
 
@@ -185,12 +185,12 @@ _SETTINGS: dict[str, dict[str, Any]] = {}
 
 
 def command(name: str, example: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a command on the app under ``name`` (one of :data:`~invfut_cli.commands.REGISTRY`,
+    """Register a command on the app under ``name`` (one of :data:`~invfut_cli.registry.REGISTRY`,
     defined in its module); ``example``: command lines (one a line, without the ``$``) shown
     at the end of its help. Its options' help panels are set on the options (``options.py``)."""
 
     if name not in REGISTRY:
-        raise LookupError(f"command {name!r} is missing from invfut_cli.commands.REGISTRY")
+        raise LookupError(f"command {name!r} is missing from invfut_cli.registry.REGISTRY")
     epilog = example_epilog(example)
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -23,7 +23,6 @@ from pydantic import ValidationError
 
 from . import workers
 from .app import describe_error, error_object, explained
-from .commands import REGISTRY, spec
 from .core.errors import DomainError
 from .core.numbers import CORE_CONTEXT
 from .datafile import Hostile, parse_json
@@ -31,6 +30,7 @@ from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
 from .given import drop_notes, flush_notes
 from .lean import LEAN_KEYS, liquidation_price_line
+from .registry import REGISTRY, spec
 from .render.json_out import scalar
 from .selection import ASKED, parse, selection
 

@@ -15,11 +15,11 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
-from .commands import REGISTRY
 from .core.errors import DomainError
 from .echo import one_line
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
+from .registry import REGISTRY
 
 
 def report_usage_error(argv: list[str], prog: str, exc: typer.TyperException) -> ExitCode:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .commands import spec
+from .registry import spec
 
 Doc = dict[str, Any]
 

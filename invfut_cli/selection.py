@@ -159,7 +159,7 @@ def parse(given: Any) -> tuple[str, ...]:
 
 
 def _layout(command: str) -> dict[str, Any] | None:
-    from .commands import spec
+    from .registry import spec
 
     return spec(command).LAYOUT
 
@@ -239,7 +239,7 @@ def _pruned(layout: Any, plan: Plan) -> dict[str, Any]:
 def known_anywhere(keys: tuple[str, ...]) -> None:
     """``batch --fields``: each key must be one of some command's document (which, is each
     line's command's to say); else a :class:`DomainError` naming it."""
-    from .commands import REGISTRY
+    from .registry import REGISTRY
 
     def layouts() -> Iterator[dict[str, Any]]:  # loaded as needed: a key found early loads few commands
         for name in REGISTRY:

@@ -42,7 +42,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     core_block, command_block = _blocks()
     (package / "core" / "value.py").write_text(core_block, encoding="utf-8")
     (package / "commands" / "value.py").write_text(command_block, encoding="utf-8")
-    registry = package / "commands" / "__init__.py"
+    registry = package / "registry.py"
     source = registry.read_text(encoding="utf-8")
     assert '    "schema",\n)' in source
     registry.write_text(source.replace('    "schema",\n)', '    "schema",\n    "value",\n)'), encoding="utf-8")

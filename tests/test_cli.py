@@ -407,9 +407,7 @@ def test_json_path_does_not_import_rich_or_other_commands() -> None:
     # pnl's own parts (its layout, its target solver) and the contract, nothing of another command.
     loaded = ast.literal_eval(run.stderr)
     assert "invfut_cli.commands.pnl" in loaded
-    assert [
-        m for m in loaded if not m.startswith("invfut_cli.commands.pnl") and m != "invfut_cli.commands.contract"
-    ] == []
+    assert [m for m in loaded if not m.startswith("invfut_cli.commands.pnl")] == []
 
 
 @pytest.mark.parametrize(
@@ -433,7 +431,7 @@ def test_the_apps_own_options_load_no_other_command(argv: list[str], answer: str
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert answer in run.stdout
-    loaded = {m.split(".")[2] for m in ast.literal_eval(run.stderr.splitlines()[-1])} - {"contract"}
+    loaded = {m.split(".")[2] for m in ast.literal_eval(run.stderr.splitlines()[-1])}
     assert loaded == commands
 
 
@@ -456,7 +454,7 @@ def test_help_imports_every_command_but_no_layout() -> None:
 def test_command_modules_match_the_registrations() -> None:
     from invfut_cli.app import _FUNCTIONS
     from invfut_cli.cli import app as full_app
-    from invfut_cli.commands import REGISTRY, module_name
+    from invfut_cli.registry import REGISTRY, module_name
 
     registered = {c.name: c.callback for c in full_app.registered_commands}
     assert set(registered) == set(REGISTRY) == set(_FUNCTIONS)

@@ -1,4 +1,4 @@
-"""What a command provides is a type (:class:`invfut_cli.commands.contract.CommandSpec`), each
+"""What a command provides is a type (:class:`invfut_cli.command_spec.CommandSpec`), each
 command's parts live in one place, and no module grows past 400 lines.
 
 The contract's checks read what each command declares against its own layout: a column a
@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from test_import_graph import MODULES, edges
 
-from invfut_cli.commands import REGISTRY, load, module_name, spec
-from invfut_cli.commands.contract import NAMES, NOTHING, CommandSpec, Provided
+from invfut_cli.command_spec import NAMES, NOTHING, CommandSpec, Provided
+from invfut_cli.registry import REGISTRY, load, module_name, spec
 
 PACKAGE = Path(__file__).resolve().parents[1] / "invfut_cli"
 COMMANDS = "invfut_cli.commands"

@@ -18,8 +18,8 @@ from conftest import ROOT, CliRunner
 from fine_corpus import COMMAND_LINE_ONLY, CORPUS, argv, batch_line, requests, stdin
 
 from invfut_cli.cli import app
-from invfut_cli.commands import REGISTRY
 from invfut_cli.exitcodes import ExitCode
+from invfut_cli.registry import REGISTRY
 
 ANSWERS = {ExitCode.OK, ExitCode.STOP_BEYOND_LIQUIDATION, ExitCode.ALERT}
 CORPUS_LINES = requests()

@@ -32,7 +32,7 @@ def _takes_text(annotation: Any) -> bool:
 def _options() -> list[tuple[str, str, Any]]:
     import typer
 
-    from invfut_cli.commands import REGISTRY
+    from invfut_cli.registry import REGISTRY
 
     found = []
     for name in REGISTRY:
@@ -52,7 +52,7 @@ def test_target_roe_is_named_a_rate_as_it_is_read() -> None:
 def _metavars() -> list[tuple[str, str, str]]:
     import typer
 
-    from invfut_cli.commands import REGISTRY
+    from invfut_cli.registry import REGISTRY
 
     return [
         (name, param.opts[0], param.metavar)

@@ -98,7 +98,7 @@ TOUR = {"pnl", "liq-price", "leverage", "ladder", "size", "hedge", "stress", "ac
 
 def test_readme_tours_every_command() -> None:
     """The README's tour shows the commands' answers, and links each command to its page."""
-    from invfut_cli.commands import REGISTRY
+    from invfut_cli.registry import REGISTRY
 
     text = README.read_text()
     assert TOUR <= {shlex.split(c)[1] for c, _ in examples(text)}
@@ -129,7 +129,7 @@ def test_generated_tables_are_current(path: Path) -> None:
 
 def test_every_command_has_its_reference_page() -> None:
     """One page per command, with its options table, listed in REFERENCE.md in the registry's order."""
-    from invfut_cli.commands import REGISTRY
+    from invfut_cli.registry import REGISTRY
 
     index = REFERENCE.read_text(encoding="utf-8")
     listed = re.findall(r"^\| \[`([a-z-]+)`\]\(reference/\1\.md\) \|", index, flags=re.M)

@@ -1,8 +1,8 @@
-"""One registry: :data:`invfut_cli.commands.REGISTRY` is the only list of command names.
+"""One registry: :data:`invfut_cli.registry.REGISTRY` is the only list of command names.
 
 Everything else a command has (its batch runner, ``--explain`` steps, table hints, own table,
 document layout) is an attribute of its module, read through the contract
-(:func:`invfut_cli.commands.spec`). These tests read the
+(:func:`invfut_cli.registry.spec`). These tests read the
 package with :mod:`ast` and fail on a table keyed by command names anywhere else: such a
 table is a second list of the commands, which a new command would have to be added to.
 """
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from invfut_cli.commands import REGISTRY, load, module_name, spec
+from invfut_cli.registry import REGISTRY, load, module_name, spec
 
 PACKAGE = Path(__file__).resolve().parents[1] / "invfut_cli"
 #: The registry's own file: the one place command names are listed.
-REGISTRY_FILE = PACKAGE / "commands" / "__init__.py"
+REGISTRY_FILE = PACKAGE / "registry.py"
 NAMES = frozenset(REGISTRY)
 
 
@@ -56,7 +56,7 @@ def test_no_table_keyed_by_command_names_outside_the_registry() -> None:
         for line, names in command_tables(path.read_text(encoding="utf-8"), str(path))
     ]
     assert not offenders, (
-        "command names listed outside invfut_cli/commands/__init__.py (REGISTRY); declare this "
+        "command names listed outside invfut_cli/registry.py (REGISTRY); declare this "
         "on each command's module instead:\n" + "\n".join(offenders)
     )
 

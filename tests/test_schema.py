@@ -244,7 +244,7 @@ def numbers_with_keys(value: Any, key: str = "") -> list[tuple[str, str]]:
 
 
 def test_every_command_has_a_layout() -> None:
-    from invfut_cli.commands import REGISTRY
+    from invfut_cli.registry import REGISTRY
 
     writers = set(REGISTRY) - {"batch", "schema"}
     assert writers == set(LAYOUTS)

@@ -26,8 +26,8 @@ from jsonschema import Draft202012Validator
 from test_schema import CASES, answer
 
 from invfut_cli.cli import app
-from invfut_cli.commands import REGISTRY
 from invfut_cli.documents import LAYOUTS, OPTIONAL
+from invfut_cli.registry import REGISTRY
 from invfut_cli.schema import GIVEN_KEYWORD, PLACES_KEYWORD, document_schema
 
 #: Batch lines of several commands (a batch line's answer is its command's document).

@@ -19,11 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic_core import ValidationError
 
-from invfut_cli.commands import spec
 from invfut_cli.core.numbers import CORE_CONTEXT
 from invfut_cli.documents import LAYOUTS
 from invfut_cli.documents.typed import PLACES_EVERY, DocumentError, quick_validator, typed, validators
 from invfut_cli.exitcodes import ExitCode
+from invfut_cli.registry import spec
 
 
 def pnl_doc() -> dict[str, Any]:

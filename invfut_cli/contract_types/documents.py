@@ -28,7 +28,7 @@ Doc = dict[str, Any]
 
 
 def _layout(command: str) -> dict[str, Any]:
-    from invfut_cli.commands import spec
+    from invfut_cli.registry import spec
 
     layout = spec(command).LAYOUT
     assert layout is not None

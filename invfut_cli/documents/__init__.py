@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from invfut_cli.commands import REGISTRY, spec
+from invfut_cli.registry import REGISTRY, spec
 
 
 @functools.cache

@@ -26,9 +26,9 @@ from typing import Any
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
-from invfut_cli.commands import REGISTRY, spec
 from invfut_cli.given import is_given
 from invfut_cli.glossary import GLOSSARY, PLACES, TINY_PRICE_PLACES, Unit
+from invfut_cli.registry import REGISTRY, spec
 from invfut_cli.rounding import place_step
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from invfut_cli import workers
-from invfut_cli.commands import spec
+from invfut_cli.registry import spec
 
 from .json_out import number_text, scalar
 

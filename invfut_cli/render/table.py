@@ -20,7 +20,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from invfut_cli.commands import spec
+from invfut_cli.registry import spec
 
 from .table_cells import gain_style, text
 from .table_fit import fitted_columns

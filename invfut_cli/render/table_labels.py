@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from invfut_cli.commands import spec
+from invfut_cli.registry import spec
 
 #: Labels of the summary keys, in the order shown; ``{coin}`` is the settlement coin.
 LABELS: dict[str, str] = {

@@ -34,7 +34,6 @@ from typing import Annotated, Any
 import typer
 
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
-from invfut_cli.commands import layout_on_use
 from invfut_cli.core.errors import DomainError
 from invfut_cli.inputs.account.file import AccountSource, parse_account, read_file
 from invfut_cli.inputs.contract_options import ContractTypeOpt, MultiplierOpt, QuoteOpt, SettlePriceOpt
@@ -50,6 +49,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.selection import FieldsOpt
 
 #: ``LAYOUT`` and ``OPTIONAL``: this command's layout, read from :mod:`.layout` on first use.

@@ -23,7 +23,6 @@ from typing import Annotated, Any
 import typer
 
 from invfut_cli.app import build, command, emit, explained, option_values
-from invfut_cli.commands import layout_on_use
 from invfut_cli.options import (
     POSITION,
     VENUE,
@@ -39,6 +38,7 @@ from invfut_cli.options import (
     SizeCoinOpt,
     SizeUsdOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.selection import FieldsOpt
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from invfut_cli.app import command, emit
-from invfut_cli.commands import layout_on_use
 from invfut_cli.inputs.live import TimeoutOpt
 from invfut_cli.options import ExchangeName, FormatOpt, JsonOpt
+from invfut_cli.registry import layout_on_use
 from invfut_cli.selection import FieldsOpt
 
 if TYPE_CHECKING:

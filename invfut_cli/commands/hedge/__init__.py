@@ -13,7 +13,6 @@ from pydantic_core import PydanticCustomError
 
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
 from invfut_cli.choices import ExchangeName
-from invfut_cli.commands import layout_on_use
 from invfut_cli.core.hedge import Funding, Hedge, HedgeRow, hedge_funding, hedge_ladder, hedge_size
 from invfut_cli.core.numbers import HUNDRED
 from invfut_cli.documents.parts import Doc, grid_keys, inputs, venue
@@ -36,6 +35,7 @@ from invfut_cli.options import (
     StepsOpt,
     ToOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.rounding import coin, pct, shown_places, usd
 from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues import get

@@ -12,7 +12,6 @@ from pydantic import Field
 
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
-from invfut_cli.commands import layout_on_use
 from invfut_cli.core.errors import DomainError
 from invfut_cli.documents.parts import Doc, assessed, grid_keys, position_keys, rule_inputs, sensitivity_keys, tier_doc
 from invfut_cli.inputs.contract_options import (
@@ -63,6 +62,7 @@ from invfut_cli.options import (
     TickOpt,
     ToOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.rounding import coin, pct, safe_price, step_for, usd
 from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for

@@ -13,7 +13,6 @@ from pydantic import Field, model_validator
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, option_values, with_grid
 from invfut_cli.choices import ExchangeName
-from invfut_cli.commands import layout_on_use
 from invfut_cli.documents.parts import (
     Doc,
     assessed,
@@ -56,6 +55,7 @@ from invfut_cli.options import (
     StepsOpt,
     ToOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.rounding import coin, pct, step_for, usd
 from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for

@@ -10,7 +10,6 @@ import typer
 
 from invfut_cli import core
 from invfut_cli.app import ExitCode, alert_line, build, command, emit, explained, option_values
-from invfut_cli.commands import layout_on_use
 from invfut_cli.documents.parts import (
     Doc,
     liquidation_keys,
@@ -49,6 +48,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.risk_layout import RISK_INPUTS
 from invfut_cli.rounding import coin, coin_up, pct, price_step, safe_price
 from invfut_cli.selection import FieldsOpt, wants

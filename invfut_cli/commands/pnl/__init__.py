@@ -11,7 +11,6 @@ from pydantic import Field, model_validator
 
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
-from invfut_cli.commands import layout_on_use
 from invfut_cli.commands.pnl.target import Target, target_for, target_keys
 from invfut_cli.core.numbers import CORE_CONTEXT
 from invfut_cli.documents.parts import Doc, liquidated_keys, position_keys, sensitivity_keys
@@ -45,6 +44,7 @@ from invfut_cli.options import (
     SizeCoinOpt,
     SizeUsdOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.rounding import as_written, coin, pct, price_step, safe_price, shown_places, usd
 from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues import get

@@ -13,7 +13,6 @@ import typer
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, option_values
 from invfut_cli.choices import OutputFormat
-from invfut_cli.commands import layout_on_use
 from invfut_cli.options import (
     BalanceOpt,
     BasisOpt,
@@ -36,6 +35,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.selection import FieldsOpt
 
 #: ``LAYOUT``: this command's layout, read from :mod:`.layout` on first use.

@@ -13,7 +13,6 @@ from pydantic_core import PydanticCustomError
 from invfut_cli import core
 from invfut_cli.app import ExitCode, build, command, emit, explained, option_values
 from invfut_cli.choices import ExchangeName
-from invfut_cli.commands import layout_on_use
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.sizing import RiskSizing, size_by_risk
 from invfut_cli.documents.parts import Doc, inputs, liquidation_keys, venue
@@ -49,6 +48,7 @@ from invfut_cli.options import (
     SideName,
     TickOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.rounding import coin, pct, pct_up, shown_places, step_for, usd
 from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues.rules import Outcome, liquidation_for

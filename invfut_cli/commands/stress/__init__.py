@@ -10,7 +10,6 @@ import typer
 
 from invfut_cli import core
 from invfut_cli.app import build, command, emit, explained, note_unit_slip, option_values
-from invfut_cli.commands import layout_on_use
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.core.stress import Shock, StressRow, stress
@@ -42,6 +41,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.registry import layout_on_use
 from invfut_cli.rounding import (
     coin,
     coin_up,

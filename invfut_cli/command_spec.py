@@ -1,7 +1,7 @@
 """What a command provides, as a type: :class:`CommandSpec`.
 
 A command's module (``invfut_cli.commands.NAME``) declares what the rest of the package uses of
-it as module attributes; :func:`invfut_cli.commands.spec` gives them back as a
+it as module attributes; :func:`invfut_cli.registry.spec` gives them back as a
 :class:`CommandSpec`, with the default of each one the module leaves out, so batch,
 ``--explain``, the renderers and ``invfut schema`` read ``spec(name).explain_lines`` and a type
 checker sees what that is. :class:`Provided` is the one implementation: its fields are the

@@ -29,56 +29,67 @@ def account_places(args: Any, prices: list[Decimal]) -> int:
     return shown_places(args.price, *(a.price for a in args.add), *prices)
 
 
+def position_row(**known: Any) -> Doc:
+    """A row of the account's ``positions``: every key of its layout in order, ``known``
+    filled in and the rest null (an isolated position's own keys: :func:`isolated_keys`).
+    The inverse and the linear account documents write their rows with it."""
+    from invfut_cli.commands.account.layout import ACCOUNT
+
+    keys = ACCOUNT["positions"][0]
+    assert keys.keys() >= known.keys(), sorted(known.keys() - keys.keys())
+    return {key: known.get(key) for key in keys}
+
+
+def isolated_keys(side: Any, liquidation: Any, bankruptcy: Any, price: Decimal, step: Decimal, liquidated: bool) -> Doc:
+    """An isolated position's own liquidation in its row: the prices rounded toward safety to
+    ``step``, the exact one to 8 places, the distance from ``price`` and the reason."""
+    from invfut_cli.core.numbers import HUNDRED
+    from invfut_cli.rounding import pct, safe_price, usd
+
+    liq = liquidation.price_usd
+    return {
+        "liquidation_price": safe_price(liq, side, step),
+        "liquidation_price_exact": usd(liq, 8),
+        "bankruptcy_price": safe_price(bankruptcy.price_usd, side, step),
+        "distance_pct": None if liq is None else pct(HUNDRED * (liq - price) / price),
+        "liquidated": liquidated,
+        "reason": liquidation.reason,
+    }
+
+
 def position_docs(lines: Any, places: int, step: Decimal) -> list[Doc]:
     """The positions of an account document: PnL, exposure, coin delta and gamma, margins;
     an isolated one's own liquidation. The entry is echoed as written (an average of fills
     to 8 places)."""
-    from invfut_cli.core.numbers import HUNDRED
-    from invfut_cli.rounding import as_written, coin, pct, safe_price, usd
+    from invfut_cli.rounding import as_written, coin, pct, usd
 
     docs = []
     for line in lines:
         position, result, sens = line.position, line.isolated, line.sensitivity
         entry = position.entry_price_usd
-        doc: Doc = {
-            "number": line.index + 1,
-            "name": line.name,
-            "side": position.side.value,
-            "margin_mode": line.margin_mode.value,
-            "contracts": position.contracts,
-            "contract_size": position.contract_size_usd,
-            "entry": as_written(entry),
-            "pnl": coin(line.pnl_coin),
-            "exposure": coin(sens.exposure_coin),
-            "coin_delta": usd(sens.coin_delta_coin_per_usd, DELTA_PLACES),
-            "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, GAMMA_PLACES),
-            "collateral": None,
-            "leverage": None,
-            "maintenance_margin": coin(line.maintenance_margin_coin),
-            "tier_index": None if line.tier_index is None else line.tier_index + 1,
-            "equity": None,
-            "usd_delta": None,
-            "liquidation_price": None,
-            "liquidation_price_exact": None,
-            "bankruptcy_price": None,
-            "distance_pct": None,
-            "liquidated": None,
-            "reason": None,
-        }
+        doc = position_row(
+            number=line.index + 1,
+            name=line.name,
+            side=position.side.value,
+            margin_mode=line.margin_mode.value,
+            contracts=position.contracts,
+            contract_size=position.contract_size_usd,
+            entry=as_written(entry),
+            pnl=coin(line.pnl_coin),
+            exposure=coin(sens.exposure_coin),
+            coin_delta=usd(sens.coin_delta_coin_per_usd, DELTA_PLACES),
+            coin_gamma=usd(sens.coin_gamma_coin_per_usd2, GAMMA_PLACES),
+            maintenance_margin=coin(line.maintenance_margin_coin),
+            tier_index=None if line.tier_index is None else line.tier_index + 1,
+        )
         if result is not None:
             price, margin = sens.price_usd, line.margin_coin
-            liq = result.liquidation.price_usd
             doc.update(
                 collateral=coin(margin),
                 leverage=pct(position.size_usd / (entry * margin)),
                 equity=coin(line.equity_coin),
                 usd_delta=coin(sens.usd_delta_coin),
-                liquidation_price=safe_price(liq, position.side, step),
-                liquidation_price_exact=usd(liq, 8),
-                bankruptcy_price=safe_price(result.bankruptcy.price_usd, position.side, step),
-                distance_pct=None if liq is None else pct(HUNDRED * (liq - price) / price),
-                liquidated=line.liquidated,
-                reason=result.liquidation.reason,
+                **isolated_keys(position.side, result.liquidation, result.bankruptcy, price, step, line.liquidated),
             )
         docs.append(doc)
     return docs

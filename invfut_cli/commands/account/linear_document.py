@@ -35,52 +35,37 @@ def _in_usd(args: Any, amount: Decimal | None, places: int) -> Decimal | None:
 
 
 def _position_docs(args: Any, result: LinearAccountResult, places: int, step: Decimal) -> list[Doc]:
-    from invfut_cli.core.numbers import HUNDRED, ZERO
-    from invfut_cli.rounding import as_written, coin, pct, safe_price, usd
+    from invfut_cli.commands.account.document import isolated_keys, position_row
+    from invfut_cli.core.numbers import ZERO
+    from invfut_cli.rounding import as_written, coin, pct, usd
 
     price = result.price
     docs = []
     for line in result.lines:
         holding = line.holding
         signed = holding.side.sign * holding.units
-        doc: Doc = {
-            "number": line.index + 1,
-            "name": holding.name,
-            "side": holding.side.value,
-            "margin_mode": line.margin_mode.value,
-            "contracts": holding.contracts,
-            "contract_size": holding.size,
-            "entry": as_written(holding.entry),
-            "pnl": coin(line.pnl_ccy),
-            "exposure": coin(signed * price),
-            "coin_delta": usd(signed, DELTA_PLACES),
-            "coin_gamma": ZERO,
-            "collateral": None,
-            "leverage": None,
-            "maintenance_margin": coin(line.maintenance_margin_ccy),
-            "tier_index": None,
-            "equity": None,
-            "usd_delta": None,
-            "liquidation_price": None,
-            "liquidation_price_exact": None,
-            "bankruptcy_price": None,
-            "distance_pct": None,
-            "liquidated": None,
-            "reason": None,
-        }
+        doc = position_row(
+            number=line.index + 1,
+            name=holding.name,
+            side=holding.side.value,
+            margin_mode=line.margin_mode.value,
+            contracts=holding.contracts,
+            contract_size=holding.size,
+            entry=as_written(holding.entry),
+            pnl=coin(line.pnl_ccy),
+            exposure=coin(signed * price),
+            coin_delta=usd(signed, DELTA_PLACES),
+            coin_gamma=ZERO,
+            maintenance_margin=coin(line.maintenance_margin_ccy),
+        )
         if line.liquidation is not None and line.bankruptcy is not None:
-            liq, margin = line.liquidation.price_usd, holding.margin_ccy
+            margin = holding.margin_ccy
             assert margin is not None
             doc.update(
                 collateral=coin(margin),
                 leverage=pct(holding.units * holding.entry / margin),
                 equity=coin(line.equity_ccy),
-                liquidation_price=safe_price(liq, holding.side, step),
-                liquidation_price_exact=usd(liq, 8),
-                bankruptcy_price=safe_price(line.bankruptcy.price_usd, holding.side, step),
-                distance_pct=None if liq is None else pct(HUNDRED * (liq - price) / price),
-                liquidated=line.liquidated,
-                reason=line.liquidation.reason,
+                **isolated_keys(holding.side, line.liquidation, line.bankruptcy, price, step, line.liquidated),
             )
         docs.append(doc)
     return docs

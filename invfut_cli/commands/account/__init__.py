@@ -265,6 +265,33 @@ def account_command(
 # --- --explain ------------------------------------------------------------------------------
 
 
+def outcome_lines(doc: dict[str, Any], c: str, value: str) -> list[str]:
+    """The account's liquidation price (or why there is none), free margin and effective
+    leverage, and with ``--add`` how the orders move the price: the last formula steps of an
+    inverse, linear or quanto account. ``c``: the margin currency; ``value``: the positions'
+    value at ``P`` as a formula."""
+    from invfut_cli.explain import n
+
+    part = doc.get("after") or doc
+    if part["liquidation_price"] is not None:
+        lines = [
+            f"liquidation price = {n(part['liquidation_price_exact'])}, shown {n(part['liquidation_price'])} "
+            f"(liquidated at or {part['liquidation_side']} it); distance (P_liq − P)/P = {n(part['distance_pct'])}%"
+        ]
+    else:
+        lines = [f"liquidation price: none ({part['reason']})"]
+    lines.append(
+        f"free margin = equity − MM = {n(part['free_margin'])} {c}; effective leverage {value} / equity = "
+        f"{n(part['effective_leverage'])}"
+    )
+    if doc.get("after"):
+        lines.append(
+            f"with the orders the liquidation price moves from {n(doc['before']['liquidation_price'])} "
+            f"to {n(doc['after']['liquidation_price'])} ({n(doc['liquidation_price_change'])})"
+        )
+    return lines
+
+
 def explain_lines(doc: Doc) -> list[str]:
     """The formula steps of ``account`` with the document's numbers (of ``after`` with ``--add``)."""
     from invfut_cli.explain import n
@@ -293,21 +320,7 @@ def explain_lines(doc: Doc) -> list[str]:
             f"mark family: MM(P) = Σ((mᵢ + f')·Qᵢ − Dᵢ)/P − Σdᵢ = {n(part['maintenance_margin'])} {c} at P; "
             f"P_liq = (S + Σ((mᵢ + f')·Qᵢ − Dᵢ)) / (B + A + Σdᵢ), tiers per position ({part['tier_rounds']} solve(s))"
         )
-    if part["liquidation_price"] is not None:
-        lines.append(
-            f"liquidation price = {n(part['liquidation_price_exact'])}, shown {n(part['liquidation_price'])} "
-            f"(liquidated at or {part['liquidation_side']} it); distance (P_liq − P)/P = {n(part['distance_pct'])}%"
-        )
-    else:
-        lines.append(f"liquidation price: none ({part['reason']})")
-    lines.append(
-        f"free margin = equity − MM = {n(part['free_margin'])} {c}; effective leverage ΣQᵢ/P / equity = {n(part['effective_leverage'])}"
-    )
-    if doc.get("after"):
-        lines.append(
-            f"with the orders the liquidation price moves from {n(doc['before']['liquidation_price'])} "
-            f"to {n(doc['after']['liquidation_price'])} ({n(doc['liquidation_price_change'])})"
-        )
+    lines.extend(outcome_lines(doc, c, "ΣQᵢ/P"))
     hedge = doc.get("hedge")
     if hedge:
         lines.append(

@@ -93,6 +93,7 @@ def run_linear(
 def explain_linear(doc: dict[str, Any]) -> list[str]:
     """The formula steps of a linear or quanto account with the document's numbers (of
     ``after`` with ``--add``)."""
+    from invfut_cli.commands.account import outcome_lines
     from invfut_cli.explain import n
 
     part = doc.get("after") or doc
@@ -108,22 +109,7 @@ def explain_linear(doc: dict[str, Any]) -> list[str]:
         f"{n(part['fee_to_close'])} {c} less the deductions); "
         "P_liq = (K + Σ(sᵢ + a)·uᵢ·Eᵢ − B) / Σ(sᵢ − b)·uᵢ",
     ]
-    if part["liquidation_price"] is not None:
-        lines.append(
-            f"liquidation price = {n(part['liquidation_price_exact'])}, shown {n(part['liquidation_price'])} "
-            f"(liquidated at or {part['liquidation_side']} it); distance (P_liq − P)/P = {n(part['distance_pct'])}%"
-        )
-    else:
-        lines.append(f"liquidation price: none ({part['reason']})")
-    lines.append(
-        f"free margin = equity − MM = {n(part['free_margin'])} {c}; effective leverage Σuᵢ·P / equity = "
-        f"{n(part['effective_leverage'])}"
-    )
-    if doc.get("after"):
-        lines.append(
-            f"with the orders the liquidation price moves from {n(doc['before']['liquidation_price'])} "
-            f"to {n(doc['after']['liquidation_price'])} ({n(doc['liquidation_price_change'])})"
-        )
+    lines.extend(outcome_lines(doc, c, "Σuᵢ·P"))
     if doc.get("rows"):
         lines.append(
             "each shock: P' = P·(1 + move), every position at once; margin to add = the balance that puts the "

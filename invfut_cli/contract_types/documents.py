@@ -12,14 +12,13 @@ currency, prices and USD figures as the inverse documents show them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Any
 
 from invfut_cli import core
 from invfut_cli.core.contracts import ContractKind, LinearPayoff
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.margin import FeeTreatment
-from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
 from invfut_cli.documents.parts import mark_alert
 from invfut_cli.inputs.contract import ContractInput
 from invfut_cli.rounding import DELTA_PLACES, coin, pct, safe_price, step_for, usd
@@ -139,8 +138,7 @@ def pnl_document(args: ContractInput) -> Doc:
     )
     if collateral is not None:
         equity = contract.equity(side, entry, collateral, exit_)
-        with localcontext(CORE_CONTEXT):
-            roe = HUNDRED * pnl / collateral
+        roe = core.roe_pct(pnl, collateral)
         doc.update(
             {
                 "collateral": coin(collateral),
@@ -204,10 +202,7 @@ def liq_document(args: ContractInput) -> Doc:
     fee_close = None
     if spec.treatment is FeeTreatment.CLOSE_AT_BANKRUPTCY and bank.price_usd is not None:
         fee_close = spec.taker_fee * contract.units * bank.price_usd
-    distance = None
-    if liq.price_usd is not None:
-        with localcontext(CORE_CONTEXT):
-            distance = HUNDRED * (liq.price_usd - entry) / entry
+    distance = None if liq.price_usd is None else core.change_pct(entry, liq.price_usd)
     doc.update(
         {
             **rule_keys(doc, args, liq, bank, step),
@@ -257,8 +252,7 @@ def ladder_rows(args: ContractInput, prices: Iterator[Decimal], liquidation_show
         if collateral is not None:
             equity = contract.equity(side, entry, collateral, price)
             leverage = contract.effective_leverage(side, entry, collateral, price)
-            with localcontext(CORE_CONTEXT):
-                row["roe_pct"] = pct(HUNDRED * pnl / collateral)
+            row["roe_pct"] = pct(core.roe_pct(pnl, collateral))
             row["equity"] = coin(equity)
             row["equity_usd"] = _usd(args, equity, places)
             row["effective_leverage"] = None if liquidated or leverage is None else pct(leverage)

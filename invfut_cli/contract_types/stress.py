@@ -119,7 +119,7 @@ def stress_document(args: StressContractInput) -> Doc:
                     "usd_change": usd(equity * coin_price - start_usd, places) if usd_known else None,
                 }
             )
-        distance = None if liq.price_usd is None else HUNDRED * (liq.price_usd - reference) / reference
+        distance = None if liq.price_usd is None else core.change_pct(reference, liq.price_usd)
     doc = head("stress", args)
     doc.update(
         {

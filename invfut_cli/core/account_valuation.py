@@ -25,8 +25,8 @@ from .book import (
     tiers_at,
 )
 from .margin import Basis, FeeTreatment, LiquidationResult, PriceAnswer, liquidation, solve_quotient
-from .numbers import HUNDRED, NOISE, ONE, ZERO, exact, quantize, settle
-from .position import MarginMode, Position, Side
+from .numbers import NOISE, ONE, ZERO, exact, quantize, settle
+from .position import MarginMode, Position, Side, change_pct
 from .sensitivity import Sensitivity, book_sensitivity
 from .tiers import size_dependent_margins, tiered_liquidation
 
@@ -278,7 +278,7 @@ def account(book: Book, price_usd: Decimal, cross_rule: MarginRule, isolated_rul
         bankruptcy=bankruptcy,
         side=side,
         liquidated=liquidated,
-        distance_pct=None if liq.price_usd is None else HUNDRED * (liq.price_usd - price_usd) / price_usd,
+        distance_pct=None if liq.price_usd is None else change_pct(price_usd, liq.price_usd),
         tier_rounds=rounds,
         lines=tuple(lines),
         total_equity_coin=total_equity,

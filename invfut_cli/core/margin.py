@@ -37,8 +37,8 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import HUNDRED, NOISE, ZERO, exact, quantize
-from .position import MarginMode, Position, Side
+from .numbers import NOISE, ZERO, exact, quantize
+from .position import MarginMode, Position, Side, change_pct
 from .prices import isolated_prices, solve_quotient
 
 
@@ -279,7 +279,7 @@ def liquidation(
             liq, None if liq is not None else _no_price_reason(position.side, "the maintenance margin")
         ),
         bankruptcy=PriceAnswer(bankrupt, None if bankrupt is not None else _no_price_reason(position.side, "zero")),
-        distance_pct=None if liq is None else HUNDRED * (liq - entry) / entry,
+        distance_pct=None if liq is None else change_pct(entry, liq),
         warnings=tuple(warnings),
     )
 
@@ -323,7 +323,7 @@ def mark_safety(
     ``|distance| ≤ within_pct``. No liquidation price: no distance, never beyond, no alert."""
     if liquidation_price_usd is None:
         return MarkSafety(None, False, False)
-    distance = HUNDRED * (liquidation_price_usd - mark_usd) / mark_usd
+    distance = change_pct(mark_usd, liquidation_price_usd)
     beyond = is_liquidated(side, mark_usd, liquidation_price_usd)
     alert = within_pct is not None and (beyond or abs(distance) <= within_pct)
     return MarkSafety(distance, beyond, alert)

@@ -43,7 +43,7 @@ def position_row(**known: Any) -> Doc:
 def isolated_keys(side: Any, liquidation: Any, bankruptcy: Any, price: Decimal, step: Decimal, liquidated: bool) -> Doc:
     """An isolated position's own liquidation in its row: the prices rounded toward safety to
     ``step``, the exact one to 8 places, the distance from ``price`` and the reason."""
-    from invfut_cli.core.numbers import HUNDRED
+    from invfut_cli.core.position import change_pct
     from invfut_cli.rounding import pct, safe_price, usd
 
     liq = liquidation.price_usd
@@ -51,7 +51,7 @@ def isolated_keys(side: Any, liquidation: Any, bankruptcy: Any, price: Decimal, 
         "liquidation_price": safe_price(liq, side, step),
         "liquidation_price_exact": usd(liq, 8),
         "bankruptcy_price": safe_price(bankruptcy.price_usd, side, step),
-        "distance_pct": None if liq is None else pct(HUNDRED * (liq - price) / price),
+        "distance_pct": None if liq is None else pct(change_pct(price, liq)),
         "liquidated": liquidated,
         "reason": liquidation.reason,
     }

@@ -17,9 +17,7 @@ from .account_valuation import account
 from .book import Book, MarginRule, balance_for_liquidation_at
 from .numbers import ONE, ZERO, exact
 from .position import Side
-from .stress import Shock, shocked_price
-
-NO_AMOUNT_HELPS = "no amount of balance puts the liquidation price a price step beyond this price"
+from .stress import NO_BALANCE_HELPS, Shock, shocked_price
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def stress_account(
             target = price - side.sign * step_usd
             needed, strict = balance_for_liquidation_at(book, cross_rule, target)
             if needed is None:
-                reason = NO_AMOUNT_HELPS
+                reason = NO_BALANCE_HELPS
             else:
                 margin = max(needed - book.balance_coin, ZERO)
                 strict = strict and margin > ZERO

@@ -15,9 +15,7 @@ from .linear_book import LinearBook, balance_for_liquidation_at, linear_account
 from .margin import MaintenanceSpec
 from .numbers import ZERO, exact
 from .position import Side
-from .stress import Shock, shocked_price
-
-NO_AMOUNT_HELPS = "no amount of balance puts the liquidation price a price step beyond this price"
+from .stress import NO_BALANCE_HELPS, Shock, shocked_price
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ def stress_linear_account(
             needed = balance_for_liquidation_at(book, spec, price - side.sign * step)
             if needed is None:
                 margin = None if result.liquidated else ZERO
-                reason = NO_AMOUNT_HELPS if result.liquidated else None
+                reason = NO_BALANCE_HELPS if result.liquidated else None
             else:
                 margin = max(needed - book.balance_ccy, ZERO)
         rows.append(

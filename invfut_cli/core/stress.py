@@ -42,6 +42,8 @@ from .tiers import TierTable
 
 #: Why no margin helps: the liquidation price does not move to the shocked price.
 NO_AMOUNT_HELPS = "no amount of collateral moves the liquidation price beyond this price"
+#: The same of an account's balance (cross positions, inverse or linear).
+NO_BALANCE_HELPS = "no amount of balance puts the liquidation price a price step beyond this price"
 
 
 @dataclass(frozen=True)

@@ -102,12 +102,12 @@ class AccountSubject:
     def margin_to_add(self, target_usd: Decimal, mark_usd: Decimal) -> tuple[Decimal | None, str | None]:
         """The balance whose cross liquidation price is the target on the price step (toward
         safety), less the balance now; at least 0."""
-        from invfut_cli.core.account_risk import NO_AMOUNT_HELPS
         from invfut_cli.core.book import balance_for_liquidation_at
+        from invfut_cli.core.stress import NO_BALANCE_HELPS
 
         needed, strict = balance_for_liquidation_at(self.book, self.cross_rule, aimed(target_usd, self.side, self.step))
         if needed is None:
-            return None, NO_AMOUNT_HELPS
+            return None, NO_BALANCE_HELPS
         add = max(needed - self.book.balance_coin, Decimal(0))
         if strict:  # exactly that balance still liquidates: the next whole satoshi above it does not
             add = coin_above(add)

@@ -45,6 +45,22 @@ def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
     return typed(doc) if asked is None else asked.typed(asked.cut(doc))
 
 
+def check_chart(plot: bool, as_json: bool, fmt: OutputFormat | None) -> None:
+    """A chart's conditions (``--plot`` or ``--plot-file`` was given): the whole document (no
+    ``--fields``), and ``--plot`` only for the table (``--plot-file`` goes beside any output)."""
+    from .selection import ASKED
+
+    if ASKED.get() is not None:
+        raise DomainError("the chart needs the whole document: leave out --fields", option="fields")
+    if plot and (as_json or fmt not in (None, OutputFormat.table)):
+        given = "--json" if as_json else f"--format {fmt.value if fmt else ''}"
+        raise DomainError(
+            f"the chart is drawn for people on the terminal, not with {given}; "
+            "for a chart beside that output give --plot-file FILE.svg",
+            option="plot",
+        )
+
+
 def emit(
     doc: dict[str, Any],
     as_json: bool,
@@ -57,17 +73,8 @@ def emit(
     chart there as well, first (an error then leaves stdout empty).
     """
     check_output(as_json, fmt)
-    from .selection import ASKED
-
-    if ASKED.get() is not None and (plot or plot_file is not None):
-        raise DomainError("the chart needs the whole document: leave out --fields", option="fields")
-    if plot and (as_json or fmt not in (None, OutputFormat.table)):
-        given = "--json" if as_json else f"--format {fmt.value if fmt else ''}"
-        raise DomainError(
-            f"the chart is drawn for people on the terminal, not with {given}; "
-            "for a chart beside that output give --plot-file FILE.svg",
-            option="plot",
-        )
+    if plot or plot_file is not None:
+        check_chart(plot, as_json, fmt)
     if plot_file is not None:
         from .render import plot as chart
 
@@ -82,6 +89,8 @@ def emit(
 
         configured = settings().get("format")
         fmt = OutputFormat(configured) if configured else None
+    from .selection import ASKED
+
     chosen = fmt if fmt is not None else (OutputFormat.json if as_json else OutputFormat.table)
     try:
         if chosen is OutputFormat.json:

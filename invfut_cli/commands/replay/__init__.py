@@ -35,6 +35,7 @@ from invfut_cli.options import (
     TakerFeeOpt,
     TickOpt,
 )
+from invfut_cli.output import check_chart
 from invfut_cli.registry import layout_on_use
 from invfut_cli.selection import FieldsOpt
 
@@ -264,10 +265,8 @@ def replay_command(
     """Walk a position along candles: liquidated or not (when, where), the lowest equity and
     safety margin, funding paid, and the smallest collateral that survives the path."""
     values = option_values(locals())
-    if plot or plot_file is not None:
-        from .chart import check
-
-        check(plot, as_json, fmt)
+    if plot or plot_file is not None:  # before the walk: its conditions need no answer
+        check_chart(plot, as_json, fmt)
     doc = run(**values)
     if fmt in (OutputFormat.ndjson, OutputFormat.csv) and not as_json:
         doc["rows"] = Rows(values)

@@ -68,24 +68,6 @@ class Path_:
         return xs, ys, ls
 
 
-def check(plot: bool, as_json: bool, fmt: Any) -> None:
-    """The chart's conditions, as the ladder's: not with ``--fields``, and ``--plot`` only
-    for the table (``--plot-file`` goes beside any output)."""
-    from invfut_cli.choices import OutputFormat
-    from invfut_cli.core.errors import DomainError
-    from invfut_cli.selection import ASKED
-
-    if ASKED.get() is not None:
-        raise DomainError("the chart needs the whole document: leave out --fields", option="fields")
-    if plot and (as_json or fmt not in (None, OutputFormat.table)):
-        given = "--json" if as_json else f"--format {fmt.value if fmt else ''}"
-        raise DomainError(
-            f"the chart is drawn for people on the terminal, not with {given}; "
-            "for a chart beside that output give --plot-file FILE.svg",
-            option="plot",
-        )
-
-
 def gather(doc: dict[str, Any], values: dict[str, Any]) -> Path_:
     """The path in buckets: the candles walked again (a position's walk stops at its
     liquidation; the candles after it are read for their prices only)."""

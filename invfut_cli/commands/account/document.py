@@ -95,14 +95,32 @@ def position_docs(lines: Any, places: int, step: Decimal) -> list[Doc]:
     return docs
 
 
-def account_doc(result: AccountResult, places: int, step: Decimal) -> Doc:
-    """The whole account at the price: the cross part's figures and every position."""
+def cross_keys(result: Any, step: Decimal) -> Doc:
+    """The cross part's liquidation and bankruptcy prices (toward safety to ``step``, and
+    exact to 8 places), the side of the price it is liquidated on, the distance and the
+    reason: an inverse account's (:class:`AccountResult`) or a linear one's."""
     from invfut_cli.core.position import Side
-    from invfut_cli.rounding import coin, pct, safe_price, usd
+    from invfut_cli.rounding import pct, safe_price, usd
 
     side = result.side or Side.LONG
-    sens, terms = result.sensitivity, result.terms
     liq, bank = result.liquidation.price_usd, result.bankruptcy.price_usd
+    return {
+        "liquidation_price": safe_price(liq, side, step),
+        "liquidation_price_exact": usd(liq, 8),
+        "liquidation_side": None if result.side is None else ("below" if side is Side.LONG else "above"),
+        "distance_pct": pct(result.distance_pct),
+        "liquidated": result.liquidated,
+        "reason": result.liquidation.reason,
+        "bankruptcy_price": safe_price(bank, side, step),
+        "bankruptcy_price_exact": usd(bank, 8),
+    }
+
+
+def account_doc(result: AccountResult, places: int, step: Decimal) -> Doc:
+    """The whole account at the price: the cross part's figures and every position."""
+    from invfut_cli.rounding import coin, pct, usd
+
+    sens, terms = result.sensitivity, result.terms
     return {
         "balance": coin(terms.balance_coin),
         "cross_positions": result.cross_count,
@@ -119,14 +137,7 @@ def account_doc(result: AccountResult, places: int, step: Decimal) -> Doc:
         "coin_gamma": usd(sens.coin_gamma_coin_per_usd2, GAMMA_PLACES),
         "formula_family": "none" if result.liquidated is None else result.basis.value,
         "fee_treatment": result.fee_treatment.value,
-        "liquidation_price": safe_price(liq, side, step),
-        "liquidation_price_exact": usd(liq, 8),
-        "liquidation_side": None if result.side is None else ("below" if side is Side.LONG else "above"),
-        "distance_pct": pct(result.distance_pct),
-        "liquidated": result.liquidated,
-        "reason": result.liquidation.reason,
-        "bankruptcy_price": safe_price(bank, side, step),
-        "bankruptcy_price_exact": usd(bank, 8),
+        **cross_keys(result, step),
         "fee_to_close": coin(terms.fee_to_close_coin),
         "tier_rounds": result.tier_rounds,
         "total_equity": coin(result.total_equity_coin),

@@ -73,12 +73,10 @@ def _position_docs(args: Any, result: LinearAccountResult, places: int, step: De
 
 def part_doc(args: Any, result: LinearAccountResult, places: int, step: Decimal) -> Doc:
     """The whole account at the price: the cross part's figures and every position."""
-    from invfut_cli.core.position import Side
-    from invfut_cli.rounding import coin, pct, safe_price, usd
+    from invfut_cli.commands.account.document import cross_keys
+    from invfut_cli.rounding import coin, pct, usd
 
-    side = result.side or Side.LONG
     terms = result.terms
-    liq, bank = result.liquidation.price_usd, result.bankruptcy.price_usd
     net_value = terms.net_units * result.price
     return {
         "balance": coin(terms.balance_ccy),
@@ -96,14 +94,7 @@ def part_doc(args: Any, result: LinearAccountResult, places: int, step: Decimal)
         "coin_gamma": Decimal(0),
         "formula_family": result.basis.value,
         "fee_treatment": result.fee_treatment.value,
-        "liquidation_price": safe_price(liq, side, step),
-        "liquidation_price_exact": usd(liq, 8),
-        "liquidation_side": None if result.side is None else ("below" if side is Side.LONG else "above"),
-        "distance_pct": pct(result.distance_pct),
-        "liquidated": result.liquidated,
-        "reason": result.liquidation.reason,
-        "bankruptcy_price": safe_price(bank, side, step),
-        "bankruptcy_price_exact": usd(bank, 8),
+        **cross_keys(result, step),
         "fee_to_close": coin(terms.fee_to_close_ccy),
         "tier_rounds": 0,
         "total_equity": coin(result.total_equity_ccy),

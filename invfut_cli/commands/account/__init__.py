@@ -116,20 +116,15 @@ def _run(**values: Any) -> Doc:
         from invfut_cli.commands.account.linear import run_linear
 
         return run_linear(values, account_file, source, chosen, None if file is None else str(file))
-    if values.get("exchange") is None and account_file.exchange is not None:
-        values["exchange"] = account_file.exchange
-    coin = account_file.coin.upper()
     from invfut_cli.commands.account.compute import compute
     from invfut_cli.commands.account.document import account_places, document
     from invfut_cli.inputs.account.holdings import holdings as file_holdings
+    from invfut_cli.inputs.account.loaded import file_venue
     from invfut_cli.inputs.account.model import input_model
     from invfut_cli.inputs.live import live_price
     from invfut_cli.rounding import step_for
-    from invfut_cli.venues import GENERIC, find
 
-    venue = find(values.get("exchange") or GENERIC.key)
-    if venue is not None and venue.contract(coin) is None:
-        raise source.fail("coin", venue.no_contract(coin))
+    coin = file_venue(values, account_file, source)
     mark_source = live_price(values, "price", "--price", coin)
     args = build(input_model(), coin=coin, **values)
     holdings, prices = file_holdings(account_file, args, source)

@@ -26,6 +26,20 @@ class LoadedAccount:
     isolated: MarginRule
 
 
+def file_venue(values: dict[str, Any], account_file: Any, source: Any) -> str:
+    """The account's coin, with the file's venue as the default of ``exchange`` (set in
+    ``values``); a coin that venue does not list is the file's error."""
+    from invfut_cli.venues import GENERIC, find
+
+    if values.get("exchange") is None and account_file.exchange is not None:
+        values["exchange"] = account_file.exchange
+    coin = account_file.coin.upper()
+    venue = find(values.get("exchange") or GENERIC.key)
+    if venue is not None and venue.contract(coin) is None:
+        raise source.fail("coin", venue.no_contract(coin))
+    return coin
+
+
 def load_account(path: str, values: dict[str, Any]) -> LoadedAccount:
     """The account file at ``path`` under the rule options in ``values`` (the file's own
     venue where no ``exchange`` is given), as ``invfut account`` reads it."""
@@ -33,7 +47,6 @@ def load_account(path: str, values: dict[str, Any]) -> LoadedAccount:
     from invfut_cli.core.book import Book
     from invfut_cli.option_values import build
     from invfut_cli.rounding import shown_places, step_for
-    from invfut_cli.venues import GENERIC, find
 
     from .file import parse_account, read_file
     from .holdings import holdings
@@ -54,12 +67,7 @@ def load_account(path: str, values: dict[str, Any]) -> LoadedAccount:
             "account",
         )
     values = {k: v for k, v in values.items() if v is not None}
-    if values.get("exchange") is None and account_file.exchange is not None:
-        values["exchange"] = account_file.exchange
-    coin = account_file.coin.upper()
-    venue = find(values.get("exchange") or GENERIC.key)
-    if venue is not None and venue.contract(coin) is None:
-        raise source.fail("coin", venue.no_contract(coin))
+    coin = file_venue(values, account_file, source)
     args = build(input_model(), coin=coin, price=Decimal(1), **values)
     found, prices = holdings(account_file, args, source)
     return LoadedAccount(

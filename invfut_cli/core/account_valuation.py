@@ -24,9 +24,10 @@ from .book import (
     solve_cross,
     tiers_at,
 )
-from .margin import Basis, FeeTreatment, LiquidationResult, PriceAnswer, liquidation, solve_quotient
+from .margin import Basis, FeeTreatment, LiquidationResult, PriceAnswer, liquidation
 from .numbers import NOISE, ONE, ZERO, exact, quantize, settle
 from .position import MarginMode, Position, Side, change_pct
+from .prices import solve_quotient
 from .sensitivity import Sensitivity, book_sensitivity
 from .tiers import size_dependent_margins, tiered_liquidation
 

@@ -60,9 +60,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .margin import Basis, FeeTreatment, MaintenanceSpec, solve_quotient
+from .margin import Basis, FeeTreatment, MaintenanceSpec
 from .numbers import ZERO, exact, settle
 from .position import MarginMode, Position
+from .prices import solve_quotient
 from .tiers import TierTable
 
 #: Solves of the mark family's tier search before the highest tiers seen are taken.

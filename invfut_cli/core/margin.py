@@ -39,7 +39,7 @@ from decimal import Decimal
 
 from .numbers import NOISE, ZERO, exact, quantize
 from .position import MarginMode, Position, Side, change_pct
-from .prices import isolated_prices, solve_quotient
+from .prices import isolated_prices, price_where
 
 
 class Basis(enum.Enum):
@@ -113,11 +113,15 @@ def solve_price(
     Returns ``P = (s + b)·Q / (C + (s − a)·Q/E − k)`` where that is a positive price,
     and ``None`` where the denominator is zero or the quotient is not positive.
     """
-    s = position.side.sign
-    size = position.size_usd
-    numerator = (s + price_rate) * size
-    denominator = collateral_coin + (s - entry_rate) * size / position.entry_price_usd - fixed_coin
-    return solve_quotient(numerator, denominator)
+    return price_where(
+        position.side.sign,
+        position.size_usd,
+        position.entry_price_usd,
+        collateral_coin,
+        entry_rate,
+        price_rate,
+        fixed_coin,
+    )
 
 
 @exact

@@ -30,6 +30,23 @@ def _quotient(numerator_usd: Decimal, denominator_coin: Decimal) -> Decimal | No
 solve_quotient = exact(_quotient)
 
 
+def price_where(
+    s: int,
+    size: Decimal,
+    entry: Decimal,
+    collateral: Decimal,
+    entry_rate: Decimal = ZERO,
+    price_rate: Decimal = ZERO,
+    fixed: Decimal = ZERO,
+) -> Decimal | None:
+    """The price where the equity ``C + s·Q/E − s·Q/P`` of ``s·Q`` entered at ``E`` equals
+    ``a·Q/E + b·Q/P + k`` (``a``: ``entry_rate``, ``b``: ``price_rate``, ``k``: ``fixed``):
+    ``P = (s + b)·Q / (C + (s − a)·Q/E − k)``, by :func:`_quotient`. Every price of a single
+    position is this equation (:func:`.margin.solve_price` for a :class:`.position.Position`);
+    the caller runs it under the core's context."""
+    return _quotient((s + price_rate) * size, collateral + (s - entry_rate) * size / entry - fixed)
+
+
 class LiquidationPrices(NamedTuple):
     """The liquidation and bankruptcy prices (``None``: no such price) and the fee to close
     at the bankruptcy price that the entry family's maintenance margin holds."""
@@ -52,7 +69,7 @@ def isolated_prices(
     deduction_usd: Decimal = ZERO,
 ) -> LiquidationPrices:
     """The liquidation and bankruptcy prices of ``s·Q`` entered at ``E`` and backed by ``C``,
-    from plain numbers (:func:`solve_price`'s equation, written out). Bankruptcy
+    from plain numbers, each by :func:`price_where`. Bankruptcy
     ``BP = (s + f)·Q / (C + s·Q/E)`` where equity reaches the fee to close (or zero),
     ``c = f·Q/BP``; liquidation, entry family (``entry_family``)
     ``P = s·Q / (C + (s − m')·Q/E − c + d')`` with ``d' = d + D/E``, mark family
@@ -92,8 +109,8 @@ def isolated_liquidation_price(
 
 
 def _bankruptcy(s: int, size: Decimal, entry: Decimal, collateral: Decimal, fee: Decimal) -> Decimal | None:
-    """``BP = (s + f)·Q / (C + s·Q/E)``."""
-    return _quotient((s + fee) * size, collateral + s * size / entry)
+    """``BP = (s + f)·Q / (C + s·Q/E)``: equity reaches the fee to close, ``b = f``."""
+    return price_where(s, size, entry, collateral, ZERO, fee)
 
 
 def _liquidation(
@@ -114,7 +131,7 @@ def _liquidation(
         fixed = (
             fee_to_close - (deduction_coin + deduction_usd / entry) if deduction_coin or deduction_usd else fee_to_close
         )
-        return _quotient(s * size, collateral + (s - rate) * size / entry - fixed)
+        return price_where(s, size, entry, collateral, rate, ZERO, fixed)
     # MM = (m + f)·Q/P − d − D/P: the USD deduction lowers the rate on Q/P by D/Q.
     price_rate = rate - deduction_usd / size if deduction_usd else rate
-    return _quotient((s + price_rate) * size, collateral + s * size / entry + deduction_coin)
+    return price_where(s, size, entry, collateral, ZERO, price_rate, -deduction_coin)

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal, localcontext
-from typing import Annotated, Any
-
-from pydantic import Field
+from typing import Any
 
 from invfut_cli import core
 from invfut_cli.contract_types.documents import units_shown
 from invfut_cli.core.contracts import ContractKind, LinearPayoff, same_dollars
 from invfut_cli.core.errors import DomainError
 from invfut_cli.core.numbers import CORE_CONTEXT
-from invfut_cli.inputs.contract import MAX_MULTIPLIER
-from invfut_cli.inputs.fields import CoinName, Model, Price
+from invfut_cli.inputs.fields import CoinName, Model, Multiplier, Price
 from invfut_cli.rounding import coin, pct, safe_price, usd
 
 Doc = dict[str, Any]
@@ -56,7 +53,7 @@ class VersusInput(Model):
     """The other contract's options: its quote (linear), multiplier and settlement coin's price (quanto)."""
 
     quote: CoinName | None = None
-    multiplier: Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)] | None = None
+    multiplier: Multiplier | None = None
     settle_price: Price | None = None
 
 

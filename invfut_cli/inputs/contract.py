@@ -23,12 +23,24 @@ from .contract_options import (  # noqa: F401 - the option types, for the input 
     CONTRACT,
     CONTRACT_KEYS,
     INVERSE_ONLY,
-    MAX_MULTIPLIER,
     ContractTypeName,
     VersusName,
     split,
 )
-from .fields import MAX_COIN, MIN_AMOUNT, CoinName, Count, Leverage, Model, Percent, Price, Rate, Side, conflict
+from .fields import (
+    MAX_COIN,
+    MAX_MULTIPLIER,
+    MIN_AMOUNT,
+    CoinName,
+    Count,
+    Leverage,
+    Model,
+    Percent,
+    Price,
+    Rate,
+    Side,
+    conflict,
+)
 from .grid import GridInput
 
 

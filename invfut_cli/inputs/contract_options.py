@@ -93,9 +93,6 @@ INVERSE_ONLY = (
     "vol", "vol_from", "horizon", "drift", "max_probability",
 )  # fmt: skip
 
-#: A multiplier above this is not a quanto's (coin per USD of price, per contract).
-MAX_MULTIPLIER = 10**6
-
 
 def split(values: dict[str, Any]) -> dict[str, Any] | None:
     """Take the contract-type options out of ``values``: ``None`` for an inverse position (the

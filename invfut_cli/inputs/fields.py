@@ -50,6 +50,9 @@ MAX_COIN = 10**15
 
 MAX_CONTRACT_SIZE = 10**6
 
+#: A multiplier above this is not a quanto's (coin per USD of price, per contract).
+MAX_MULTIPLIER = 10**6
+
 
 MAX_ROWS = 10_000_000
 
@@ -153,6 +156,8 @@ Leverage = Annotated[Decimal, Field(ge=MIN_LEVERAGE, le=MAX_LEVERAGE, allow_inf_
 
 
 ContractSize = Annotated[Decimal, Field(ge=MIN_AMOUNT, le=MAX_CONTRACT_SIZE, allow_inf_nan=False)]
+#: A quanto's multiplier: settlement coin per USD of price, per contract.
+Multiplier = Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
 
 
 Side = Annotated[Literal["long", "short"], BeforeValidator(side_name)]

@@ -40,8 +40,19 @@ def _define_models() -> Any:
     from pydantic import AliasChoices, BeforeValidator, Field
 
     from invfut_cli.choices import ExchangeName
-    from invfut_cli.inputs.contract_options import MAX_MULTIPLIER, ContractTypeName
-    from invfut_cli.inputs.fields import MAX_COIN, Coin, CoinName, ContractSize, Count, Leverage, Model, Price, Side
+    from invfut_cli.inputs.contract_options import ContractTypeName
+    from invfut_cli.inputs.fields import (
+        MAX_COIN,
+        Coin,
+        CoinName,
+        ContractSize,
+        Count,
+        Leverage,
+        Model,
+        Multiplier,
+        Price,
+        Side,
+    )
     from invfut_cli.inputs.position import FillSpec, parse_fill
 
     def _fills(value: Any) -> Any:
@@ -49,8 +60,6 @@ def _define_models() -> Any:
         if isinstance(value, list):
             return tuple(parse_fill(text, "fills") for text in value)
         return value
-
-    Multiplier = Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
 
     # No model validator here: a plain model validates in pydantic's core, 10,000 positions in
     # a few milliseconds. What depends on several fields is checked by _holdings.

@@ -30,8 +30,7 @@ def _define() -> Any:
     from invfut_cli.choices import BasisName, ExchangeName
     from invfut_cli.given import read_tick
     from invfut_cli.inputs.account.model import parse_addition, shocks
-    from invfut_cli.inputs.contract_options import MAX_MULTIPLIER
-    from invfut_cli.inputs.fields import MAX_COIN, CoinName, ContractSize, Model, Percent, Price, Rate
+    from invfut_cli.inputs.fields import MAX_COIN, CoinName, ContractSize, Model, Multiplier, Percent, Price, Rate
     from invfut_cli.scenarios import Move, ScenarioName
 
     class LinearAccountInput(Model):
@@ -41,7 +40,7 @@ def _define() -> Any:
         coin: CoinName = "BTC"
         contract_type: Literal["linear", "quanto"]
         quote: CoinName | None = None
-        multiplier: Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)] | None = None
+        multiplier: Multiplier | None = None
         contract_size: ContractSize | None = None
         settle_price: Price | None = None
         exchange: ExchangeName = ExchangeName.generic

@@ -47,14 +47,10 @@ def shocks(move: tuple[Decimal, ...], scenario: tuple[str, ...]) -> list[Any]:
 
     from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED
     from invfut_cli.core.stress import Shock
-    from invfut_cli.scenarios import ALL, load
+    from invfut_cli.scenarios import load, names_asked
 
     scenarios = load()
-    names: list[str] = []
-    for name in scenario:
-        for one in scenarios if name == ALL else [name]:
-            if one not in names:
-                names.append(one)
+    names = names_asked(scenario, moved=True)  # an account's shocks: none unless asked
     with localcontext(CORE_CONTEXT):
         return [Shock(None, m) for m in move] + [Shock(n, scenarios[n].move_pct / HUNDRED) for n in names]
 

@@ -151,12 +151,36 @@ def test_an_isolated_position_is_liquidated_on_its_own(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("option", [["--entry", "60000"], ["--side", "long"], ["--contracts", "10"],
-                                    ["--leverage", "10"], ["--balance", "1"]])  # fmt: skip
+                                    ["--leverage", "10"], ["--balance", "1"], ["--coin", "ETH"]])  # fmt: skip
 def test_position_options_with_an_account_are_usage_errors(tmp_path: Path, option: list[str]) -> None:
     acct = account_file(tmp_path / "a.toml", "1")
     run = run_cli("replay", str(candles(tmp_path / "c.csv", [D(59000)])), "--account", str(acct), *option)
     assert run.exit_code == 2 and run.stdout == ""
     assert len(run.stderr.splitlines()) == 1 and option[0] in run.stderr and "--account" in run.stderr
+
+
+def test_contract_size_is_the_default_of_the_files_positions(tmp_path: Path) -> None:
+    """``--contract-size`` with ``--account`` is what ``invfut account`` takes it for: the size
+    of each position that does not give its own. Walking the file with ``--contract-size 2``
+    is walking the same file with ``contract_size = 2`` written on each position."""
+    lows = [D(59000), D(40000)]
+    option = run_cli(
+        "replay", str(candles(tmp_path / "c.csv", lows)), "--account", str(account_file(tmp_path / "a.toml", "1")),
+        "--contract-size", "2", "--json",
+    ).json()  # fmt: skip
+    sized = tmp_path / "b.toml"
+    sized.write_text(
+        'coin = "BTC"\nbalance = 1\n'
+        '[[position]]\nname = "perp"\nside = "long"\ncontracts = 20000\nentry = 60000\ncontract_size = 2\n'
+        '[[position]]\nside = "short"\ncontracts = 10000\nentry = 62000\ncontract_size = 2\n',
+        encoding="utf-8",
+    )
+    written = run_cli("replay", str(tmp_path / "c.csv"), "--account", str(sized), "--json").json()
+    plain = run_cli("replay", str(tmp_path / "c.csv"), "--account", str(account_file(tmp_path / "a.toml", "1")),
+                    "--json").json()  # fmt: skip
+    for key in ("liquidation_price", "min_equity", "liquidated_at", "collateral_to_survive"):
+        assert option[key] == written[key], key
+    assert option["liquidation_price"] != plain["liquidation_price"]
 
 
 def test_bad_account_files(tmp_path: Path) -> None:

@@ -25,19 +25,6 @@ from typing import Any
 from invfut_cli.candles import Candle, CandleReader
 from invfut_cli.core.numbers import CORE_CONTEXT, HUNDRED, ZERO
 
-#: The position options of ``replay`` that the account file gives instead.
-POSITION_OPTIONS = (
-    ("side", "--side"),
-    ("entry", "--entry"),
-    ("contracts", "--contracts"),
-    ("size_usd", "--size-usd"),
-    ("size_coin", "--size-coin"),
-    ("contract_size", "--contract-size"),
-    ("leverage", "--leverage"),
-    ("margin", "--margin"),
-    ("balance", "--balance"),
-)
-
 
 @dataclass
 class Own:

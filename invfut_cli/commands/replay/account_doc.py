@@ -6,27 +6,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .account import POSITION_OPTIONS, AccountReplay
+from .account import AccountReplay
 
 Doc = dict[str, Any]
 
 #: The options the account's margin rule takes (as ``invfut account``).
-RULE_OPTIONS = ("exchange", "mmr", "mm_basis", "mm_deduction", "taker_fee", "tick")
+RULE_OPTIONS = ("exchange", "mmr", "mm_basis", "mm_deduction", "taker_fee", "tick", "contract_size")
 
 
 def setup(values: dict[str, Any]) -> tuple[Any, AccountReplay, Decimal, Any]:
     """The checked inputs, the walk, the funding interval (hours) and the rule's inputs."""
     from invfut_cli.app import build
     from invfut_cli.candles import CandleReader
-    from invfut_cli.core.errors import DomainError
-    from invfut_cli.inputs.account.loaded import load_account
+    from invfut_cli.inputs.account.loaded import load_account, refuse_position_options
     from invfut_cli.venues import get
 
     from .inputs import AccountReplayInput
 
-    for key, _flag in POSITION_OPTIONS:
-        if values.get(key) not in (None, [], ()):
-            raise DomainError("not taken with --account: the account file gives the positions", option=key)
+    refuse_position_options(values)
     given = build(
         AccountReplayInput, **{k: values.get(k) for k in ("file", "account", "from", "funding") if k in values}
     )

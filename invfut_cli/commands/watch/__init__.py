@@ -66,12 +66,6 @@ LAYOUT: dict[str, Any] = {
 #: Only an account's events carry the hedge; only a batch line's answer, its --explain steps.
 OPTIONAL = frozenset({"hedge", "explain"})
 
-#: The options that describe one position (not given with --account).
-POSITION_OPTIONS = (
-    "side", "entry", "contracts", "size_usd", "size_coin", "fill", "close", "leverage", "margin", "balance", "coin",
-)  # fmt: skip
-
-
 # --- What it is given ---------------------------------------------------------------------
 
 
@@ -140,13 +134,9 @@ def watched(values: dict[str, Any]) -> Watched:
     account = values.pop("account", None)
     limit_keys = set(WatchLimits.model_fields)
     if account is not None:
-        given = [k for k in POSITION_OPTIONS if values.get(k) not in (None, (), [])]
-        if given:
-            from invfut_cli.core.errors import DomainError
+        from invfut_cli.inputs.account.loaded import refuse_position_options
 
-            raise DomainError(
-                f"--account gives the positions: leave out --{given[0].replace('_', '-')}", option="account"
-            )
+        refuse_position_options(values)
         limits = build(WatchLimits, **{k: v for k, v in values.items() if k in limit_keys})
         subject, exchange, coin = _account_subject(account, {k: v for k, v in values.items() if k not in limit_keys})
     else:

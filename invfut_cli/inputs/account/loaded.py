@@ -26,6 +26,22 @@ class LoadedAccount:
     isolated: MarginRule
 
 
+#: The options that describe one position: with an account file, the file gives the positions.
+POSITION_OPTIONS = (
+    "side", "entry", "contracts", "size_usd", "size_coin", "fill", "close", "leverage", "margin", "balance", "coin",
+)  # fmt: skip
+
+
+def refuse_position_options(values: dict[str, Any]) -> None:
+    """A position's option given beside ``--account`` is a usage error naming it (``watch``
+    and ``replay``, which follow an account file along prices)."""
+    for key in POSITION_OPTIONS:
+        if values.get(key) not in (None, (), []):
+            from invfut_cli.core.errors import DomainError
+
+            raise DomainError("not taken with --account: the account file gives the positions", option=key)
+
+
 def file_venue(values: dict[str, Any], account_file: Any, source: Any) -> str:
     """The account's coin, with the file's venue as the default of ``exchange`` (set in
     ``values``); a coin that venue does not list is the file's error."""

@@ -119,3 +119,31 @@ def test_the_json_path_loads_no_table_or_plotting_library(tmp_path: Path, how: s
 def test_one_candle_is_no_chart(tmp_path: Path) -> None:
     run = run_cli("replay", str(path_file(tmp_path / "c.csv", ["59000"])), *LONG, "--plot")
     assert run.exit_code == 0 and "No chart: it needs candles at two times at least." in run.stdout
+
+
+def test_plot_wins_over_a_configured_format_and_is_no_batch_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--plot`` shows the table's summary and the chart whatever format is configured, as
+    ``ladder --plot`` does; and a batch line cannot ask for a chart (``plot`` is no field of
+    its document), as a ladder line cannot."""
+    from invfut_cli import config
+
+    file = path_file(tmp_path / "c.csv", ["59000", "59500"])
+    monkeypatch.setenv("INVFUT_FORMAT", "json")
+    config.settings.cache_clear()
+    assert run_cli("replay", str(file), *LONG).stdout.startswith("{")
+    run = run_cli("replay", str(file), *LONG, "--plot")
+    assert run.exit_code == 0 and not run.stdout.startswith("{")
+    assert "Survived the whole path." in run.stdout and "(hours)" in run.stdout
+    monkeypatch.delenv("INVFUT_FORMAT")
+    config.settings.cache_clear()
+    line = {"command": "replay", "file": str(file), "side": "long", "entry": 60000, "contracts": 10000,
+            "leverage": 10, "plot": True}  # fmt: skip
+    from conftest import CliRunner
+
+    from invfut_cli.cli import app
+
+    answer = CliRunner().invoke(app, ["batch"], input=json.dumps(line) + "\n", prog_name="invfut")
+    assert answer.exit_code == 5
+    assert json.loads(answer.stdout)["error"]["option"] == "--plot"

@@ -98,7 +98,6 @@ def _setup(values: dict[str, Any]) -> tuple[Any, Any, Any]:
 
 def run(**values: Any) -> Doc:
     """The ``replay`` document for these option values (``--account``: an account's)."""
-    values = {k: v for k, v in values.items() if k not in ("plot", "plot_file")}
     if values.get("account") is not None:
         from .account_doc import run as account_run
 
@@ -273,7 +272,9 @@ def replay_command(
     if plot or plot_file is not None:
         from .chart import draw
 
-        draw(doc, values, plot, plot_file, lambda: emit(explained(doc, explain), as_json, fmt))
+        # --plot: the table's summary and the chart after it, whatever format is configured (as emit has it).
+        shown = OutputFormat.table if plot else fmt
+        draw(doc, values, plot, plot_file, lambda: emit(explained(doc, explain), as_json, shown))
         return
     emit(explained(doc, explain), as_json, fmt)
 

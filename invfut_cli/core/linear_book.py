@@ -289,18 +289,17 @@ def linear_account(book: LinearBook, price: Decimal, spec: MaintenanceSpec) -> L
         side: Side | None = Side.LONG if slope > ZERO else Side.SHORT
     else:
         side = None if terms.net_units == ZERO else (Side.LONG if terms.net_units > ZERO else Side.SHORT)
-    a, b = terms.entry_rate, terms.price_rate
     lines = []
     total = equity
     for index, holding in enumerate(book.holdings):
-        units, sign = holding.units, holding.side.sign
-        pnl = sign * units * (price - holding.entry)
-        value = units * price
+        payoff = holding.payoff
+        pnl = payoff.pnl(holding.side, holding.entry, price)
+        value = payoff.value(price)
         if holding.margin_ccy is None:
-            own = a * units * holding.entry + b * value - spec.deduction_coin
+            own = payoff.maintenance_margin(holding.entry, price, spec)
             lines.append(LinearLine(index, holding, MarginMode.CROSS, pnl, value, own, None, None, None, None))
             continue
-        payoff, margin = holding.payoff, holding.margin_ccy
+        margin = holding.margin_ccy
         own_liq = payoff.liquidation(holding.side, holding.entry, margin, spec)
         own_bank = payoff.bankruptcy(holding.side, holding.entry, margin, spec)
         own_equity = settle(margin + pnl, margin, pnl)

@@ -11,8 +11,6 @@ from invfut_cli.core.errors import DomainError
 #: Options of an inverse account that a linear or quanto one does not take, with the reason.
 NOT_TAKEN = {
     "usd_delta": "the USD-delta hedge is an inverse account's (its balance is the coin)",
-    "live": "--live reads a venue's inverse positions",
-    "save": "--save writes what --live read",
 }
 
 
@@ -48,7 +46,7 @@ def run_linear(
 
     kind = chosen["kind"]
     refuse(values, kind)
-    for key in ("usd_delta", "live", "save", "timeout"):
+    for key in ("usd_delta", "timeout"):  # --live and --save: refused before the file is read
         values.pop(key, None)
     from_file = values.get("exchange") is None and account_file.exchange is not None
     if from_file:

@@ -90,13 +90,16 @@ def venue_symbol(exchange: str, coin: str, option: str = "--exchange") -> str:
     return contract.symbol
 
 
-def to_decimal(value: Any) -> Decimal:
+def to_decimal(value: Any, positive: bool = True) -> Decimal:
     """A number from the venue's answer, exactly: its string, or the ``Decimal``/``int`` the
-    JSON reader made of its text. Anything else (a missing field, a float) does not parse."""
+    JSON reader made of its text. Anything else (a missing field, a float) does not parse,
+    nor does a number not above zero where it must be ``positive`` (a price)."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError(f"not a number: {type(value).__name__}")
     number = Decimal(value)
-    if not number.is_finite() or number <= 0:
+    if not number.is_finite():
+        raise ValueError("not a finite number")
+    if positive and number <= 0:
         raise ValueError("not a positive price")
     return number
 

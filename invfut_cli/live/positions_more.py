@@ -21,16 +21,6 @@ KRAKEN_COIN = {"BTC": "XBT"}
 Read = tuple[Decimal, list[dict[str, Any]], list[dict[str, str]]]
 
 
-def _exact(value: Any) -> Decimal:
-    """A number of the venue's answer, exactly (zero and negatives allowed; never a float)."""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise ValueError(f"not a number: {type(value).__name__}")
-    number = Decimal(value)
-    if not number.is_finite():
-        raise ValueError("not a finite number")
-    return number
-
-
 def kraken(client: Any, coin: str, secrets: list[str]) -> Read:
     """``/openpositions`` (side, symbol, price, size) and ``/accounts``: the single-collateral
     margin account ``fi_<coin>usd`` holds the balance and ``triggerEstimates.lt``, the price
@@ -41,10 +31,10 @@ def kraken(client: Any, coin: str, secrets: list[str]) -> Read:
     answer = call(client, "kraken", "the positions", "private_get_openpositions", {}, secrets)
     if answer.get("result") != "success":
         raise ValueError("the answer is not a success")
-    rows = [row for row in answer["openPositions"] if _exact(row["size"]) != 0]
+    rows = [row for row in answer["openPositions"] if to_decimal(row["size"], positive=False) != 0]
     accounts = call(client, "kraken", "the balance", "private_get_accounts", {}, secrets)["accounts"]
     margin = accounts[f"fi_{code.lower()}usd"]
-    balance = _exact(margin["balances"][code.lower()])
+    balance = to_decimal(margin["balances"][code.lower()], positive=False)
     threshold = (margin.get("triggerEstimates") or {}).get("lt")
     positions, skipped = [], []
     for row in rows:
@@ -57,7 +47,7 @@ def kraken(client: Any, coin: str, secrets: list[str]) -> Read:
             raise ValueError(f"side {row['side']!r}")
         positions.append(
             dict(
-                symbol=symbol, side=row["side"], contracts=_exact(row["size"]), entry=to_decimal(row["price"]),
+                symbol=symbol, side=row["side"], contracts=to_decimal(row["size"], positive=False), entry=to_decimal(row["price"]),
                 mark=None, liquidation=None if threshold in (None, 0) else to_decimal(threshold),
                 isolated_margin=None, leverage=None,
             )
@@ -78,7 +68,7 @@ def deribit(client: Any, coin: str, secrets: list[str]) -> Read:
     answer = call(client, "deribit", "the positions", "private_get_get_positions", params, secrets)
     positions, skipped = [], []
     for row in answer["result"]:
-        size = _exact(row["size"])
+        size = to_decimal(row["size"], positive=False)
         if size == 0:
             continue
         name = str(row["instrument_name"])
@@ -91,19 +81,19 @@ def deribit(client: Any, coin: str, secrets: list[str]) -> Read:
                 symbol=name, side=side, contracts=abs(size) / contract.contract_size_usd,
                 entry=to_decimal(row["average_price"]), mark=to_decimal(row["mark_price"]),
                 liquidation=_estimate(row.get("estimated_liquidation_price")), isolated_margin=None,
-                leverage=None if row.get("leverage") is None else _exact(row["leverage"]),
+                leverage=None if row.get("leverage") is None else to_decimal(row["leverage"], positive=False),
             )
         )  # fmt: skip
     summary = call(client, "deribit", "the balance", "private_get_get_account_summary", {"currency": coin}, secrets)
     result = summary["result"]
     if result["currency"] != coin:
         raise ValueError(f"a summary of {result['currency']}")
-    return _exact(result["balance"]), positions, skipped
+    return to_decimal(result["balance"], positive=False), positions, skipped
 
 
 def _estimate(value: Any) -> Decimal | None:
     """Deribit's estimated liquidation price; absent (portfolio margin) or not positive: none."""
     if value is None:
         return None
-    number = _exact(value)
+    number = to_decimal(value, positive=False)
     return number if number > 0 else None

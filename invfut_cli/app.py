@@ -36,7 +36,7 @@ from .given import drop_notes, flush_notes
 from .help_format import CONTEXT_SETTINGS, ROOT_EPILOG, HelpFormat, example_epilog, prose
 from .option_values import build, note_unit_slip, option_values, with_grid
 from .output import PipeClosed, alert_line, check_output, emit, explained
-from .registry import REGISTRY, load, module_name
+from .registry import REGISTRY, command_word, load, module_name
 
 __all__ = [
     "COMMANDS",
@@ -123,7 +123,7 @@ class InvfutGroup(HelpFormat, TyperGroup):
         except Exception as exc:  # the last line of defence: never a traceback
             code = report_internal_error(argv, prog, exc)
         if code in ANSWERED:  # notes about the inputs, once they are answered
-            flush_notes(f"{prog} {argv[0]}")
+            flush_notes(" ".join(filter(None, (prog, command_word(argv)))))
         else:
             drop_notes()
         if standalone_mode:
@@ -214,9 +214,7 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
     every registered command's options before it parses, and one is all this run needs);
     otherwise the full app. Both behave the same for that command. Only the modules of the
     commands the app holds are imported."""
-    # The command is the first word that is not an option (the app's own options are flags:
-    # ``invfut --offline pnl …``).
-    name = next((word for word in argv if not word.startswith("-")), None)
+    name = command_word(argv)
     single = _typer_app()
     single.callback(epilog=ROOT_EPILOG)(_root)
     if name is None and "--version" in argv and not {"-h", "--help"}.intersection(argv):

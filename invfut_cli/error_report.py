@@ -19,7 +19,7 @@ from .core.errors import DomainError
 from .echo import one_line
 from .errors import ConfigError, PresetError
 from .exitcodes import ExitCode
-from .registry import REGISTRY
+from .registry import REGISTRY, command_word
 
 
 def report_usage_error(argv: list[str], prog: str, exc: typer.TyperException) -> ExitCode:
@@ -80,9 +80,8 @@ def report(
     details: list[tuple[str | None, str]] | None = None,
 ) -> ExitCode:
     """Write the one stderr line for an error (JSON with ``--json``) and return ``code``."""
-    # The command is the first word (invfut itself takes only --help and --version): a
-    # command's name later on, as in ``invfut lig-price pnl``, did not run.
-    command = argv[0] if argv and argv[0] in REGISTRY else None
+    # A command's name after another word, as in ``invfut lig-price pnl``, did not run.
+    command = word if (word := command_word(argv)) in REGISTRY else None
     where = f"{prog} {command}" if command else prog
     text = one_line(message)
     if wants_json(argv):

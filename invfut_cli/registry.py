@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,13 @@ REGISTRY: tuple[str, ...] = (
 
 #: The package of the command modules.
 PACKAGE = "invfut_cli.commands"
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The word of a command line (without the program) that names its command: the first
+    that is not an option, since invfut's own options are flags (``invfut --offline pnl …``);
+    ``None`` where there is none. It may name no command (``invfut lig-price``)."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 def module_name(command: str) -> str:

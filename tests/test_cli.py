@@ -435,6 +435,16 @@ def test_the_apps_own_options_load_no_other_command(argv: list[str], answer: str
     assert loaded == commands
 
 
+def test_an_error_after_the_apps_own_flag_names_the_command(cli: Any) -> None:
+    """``invfut --offline pnl …`` is ``pnl``'s run: its error line names ``invfut pnl``, as
+    without the flag; a misspelt command is still the app's error."""
+    run = cli("--offline", "pnl", "--side", "long", "--entry", "8000", "--exit", "9000", "--contracts", "nope")
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr.startswith("invfut pnl: error:") and "--contracts" in run.stderr
+    run = cli("--offline", "lig-price", "pnl")
+    assert run.exit_code == 2 and run.stderr.startswith("invfut: error:") and "liq-price" in run.stderr
+
+
 def test_help_imports_every_command_but_no_layout() -> None:
     """``invfut --help`` (and every TAB completion) imports each command module, and no
     command's layout: those are read on first use (:func:`invfut_cli.commands.layout_on_use`)."""

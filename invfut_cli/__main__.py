@@ -1,6 +1,6 @@
 """``python -m invfut_cli``."""
 
-from .app import main
+from .launch import main
 
 if __name__ == "__main__":
     main()

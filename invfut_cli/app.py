@@ -20,6 +20,7 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperCommand, TyperGroup
 
+from .collector import resume
 from .core.errors import DomainError
 from .error_report import (
     describe_error,
@@ -68,6 +69,7 @@ class InvfutCommand(HelpFormat, TyperCommand):
     ``--format`` is a usage error, whatever else is wrong."""
 
     def invoke(self, ctx: Any) -> Any:
+        resume()  # start-up is over: the collector runs again (see invfut_cli.collector)
         check_output(bool(ctx.params.get("as_json")), ctx.params.get("fmt"))
         if ctx.params.get("fields") is None or ctx.info_name == "batch":  # batch reads it per line
             return super().invoke(ctx)

@@ -1,7 +1,7 @@
 """The ``invfut`` command line: the app with every command registered.
 
 ``invfut_cli.cli:app`` is the typer app with every command registered. The console script,
-``invfut_cli.app:main``, imports only the module of the command it runs.
+``invfut_cli.launch:main``, imports only the module of the command it runs.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
+from .config import settings
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -45,8 +46,6 @@ def build(model: type[M], **values: Any) -> M:
     An option not given takes its configured default (config file, ``INVFUT_*``), where
     ``model`` has that field.
     """
-    from .config import settings
-
     given = {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items() if v is not None}
     for key in _repeatable(model).intersection(given):
         if not isinstance(given[key], list | tuple):  # one value where an option repeats (a batch line)

@@ -23,10 +23,9 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .command_spec import CommandSpec
+from .command_spec import NOTHING, CommandSpec, provided
 
 #: Every command, in the order ``invfut --help`` lists them (the position commands first).
 REGISTRY: tuple[str, ...] = (
@@ -76,8 +75,6 @@ def spec(command: object) -> CommandSpec:
     """What ``command`` provides (:class:`~invfut_cli.command_spec.CommandSpec`): its
     module's hooks, each defaulted where the module leaves it out; for a value that is not a
     command (a document without a known ``command``), only the defaults."""
-    from .command_spec import NOTHING, provided
-
     return provided(load(command)) if isinstance(command, str) and command in REGISTRY else NOTHING
 
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from invfut_cli import core
-from invfut_cli.rounding import as_written, coin, pct, safe_price, usd
+from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES, as_written, coin, pct, safe_price, usd
+from invfut_cli.selection import wants
 from invfut_cli.venues import GENERIC, get
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def inputs(model: Model) -> Doc:
         data = model.model_dump(mode="python", by_alias=True, exclude=_NOT_ECHOED)
         values = {name: data[key] for name, key in fields}
     derived = "entry" if values.get("fill") else None  # the entry of fills is their average
-    return {key: _echo(values[name], key == derived) for name, key in fields}
+    plain = _PLAIN  # most values: echoed as they are, without a call
+    return {key: v if type(v) in plain else _echo(v, key == derived) for name, key in fields for v in (values[name],)}
 
 
 #: Inputs echoed as they are.
@@ -98,7 +100,7 @@ def _echo(value: Any, derived: bool = False) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
-    if hasattr(value, "value"):
+    if kind is not Decimal and hasattr(value, "value"):  # an enum (a Decimal has no ``value``)
         return value.value
     return as_written(value) if derived else value
 
@@ -279,8 +281,6 @@ def sensitivity_keys(position: core.Position, price: Decimal | None, collateral:
     ``s·Q/P²`` (12 places), ``coin_gamma`` ``−2·s·Q/P³`` (16 places), and ``usd_delta``
     ``C + s·Q/E`` where the collateral is known; null without a price (or with nothing open)."""
     from invfut_cli.core.sensitivity import sensitivity
-    from invfut_cli.rounding import DELTA_PLACES, GAMMA_PLACES
-    from invfut_cli.selection import wants
 
     if price is None or position.contracts == 0 or not wants("exposure", "coin_delta", "coin_gamma", "usd_delta"):
         return {"exposure": None, "coin_delta": None, "coin_gamma": None, "usd_delta": None}

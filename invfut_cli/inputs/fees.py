@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 from invfut_cli import core
 from invfut_cli.choices import ExchangeName
 from invfut_cli.core.numbers import CORE_CONTEXT
-from invfut_cli.venues import GENERIC
+from invfut_cli.venues import GENERIC, get
 
 from .fields import Model, SignedRate, conflict, rate_value
 
@@ -78,8 +78,6 @@ class FeeInput(Model):
             return Decimal(0)
         if isinstance(which, Decimal):
             return which
-        from invfut_cli.venues import get
-
         return get(exchange).fee_rate(which)
 
     def funding_periods(self, exchange: ExchangeName) -> tuple[Decimal, str]:
@@ -92,8 +90,6 @@ class FeeInput(Model):
             return self.periods, "as given (--periods)"
         if self.hours is None:
             return Decimal(1), "one interval (no --periods or --hours)"
-        from invfut_cli.venues import get
-
         venue = get(exchange)
         interval, mode = venue.funding_interval_hours or GENERIC_FUNDING_HOURS, venue.funding_mode
         with localcontext(CORE_CONTEXT):

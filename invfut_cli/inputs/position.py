@@ -14,7 +14,7 @@ from invfut_cli import core
 from invfut_cli.choices import ExchangeName
 from invfut_cli.core.numbers import CORE_CONTEXT, places_of
 from invfut_cli.rounding import shown_places
-from invfut_cli.venues import GENERIC, find
+from invfut_cli.venues import GENERIC, find, get
 
 from .fields import (
     Coin,
@@ -217,6 +217,8 @@ class PositionInput(Model):
 
     #: Whether closes may take every contract (the command then answers about them alone).
     ALL_CLOSED_ANSWERED: ClassVar[bool] = False
+    #: A command's own price fields whose places the shown prices keep too (``pnl``'s exit).
+    PRICE_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     side: Side
     entry: Price
@@ -268,13 +270,14 @@ class PositionInput(Model):
     @cached_property
     def closed(self) -> tuple[core.PartialClose, ...]:
         """What each ``--close`` realised, in order, and what each left open."""
+        if not self.close:
+            return ()
         return core.close_in_order(self.opened, [core.Fill(c.contracts, c.price) for c in self.close])
 
     @cached_property  # a model is frozen: worked out once, though a command asks often
     def position(self) -> core.Position:
         """The open position the command works on: what remains after ``--close``."""
-        closed = self.closed
-        return closed[-1].remaining if closed else self.opened
+        return self.closed[-1].remaining if self.close else self.opened
 
     @property
     def all_closed(self) -> bool:
@@ -284,6 +287,8 @@ class PositionInput(Model):
     @cached_property
     def realised_pnl_coin(self) -> Decimal:
         """``Σ s·n_k·S·(1/E − 1/P_k)`` over the closes: what they realised (0 without one)."""
+        if not self.close:
+            return Decimal(0)
         with localcontext(CORE_CONTEXT):
             return sum((c.realised_pnl_coin for c in self.closed), Decimal(0))
 
@@ -306,9 +311,11 @@ class PositionInput(Model):
     @cached_property
     def price_places(self) -> int:
         """Decimal places for prices and USD shown: at least 2, never fewer than the input
-        prices' (an average entry from fills counts its fills' places), at most 8."""
+        prices' (an average entry from fills counts its fills' places, and a command's
+        :attr:`PRICE_FIELDS` count too), at most 8."""
         prices = [f.price for f in self.fill] if self.fill else [self.entry]
         prices.extend(c.price for c in self.close)
+        prices.extend(p for p in (getattr(self, name) for name in self.PRICE_FIELDS) if p is not None)
         return shown_places(*prices)
 
 
@@ -322,20 +329,19 @@ def check_venue_limits(
 ) -> None:
     """A venue's lot size and maximum leverage (for the tier of this size at entry); the
     generic model takes any count and leverage."""
-    from invfut_cli.venues import get
-
     venue = get(exchange)
     contract = venue.contract(coin)
     assert contract is not None  # the input model checked the coin
-    with localcontext(CORE_CONTEXT):
-        if contract.whole_lots and contracts % contract.lot != 0:
-            lower = (contracts // contract.lot) * contract.lot
-            sizes = " or ".join(str(n) for n in (lower, lower + contract.lot) if n > 0)
-            raise conflict(
-                "contracts",
-                f"{venue.label(coin)} trades in lots of {contract.lot} contracts: "
-                f"{contracts} is not a whole number of lots; the nearest valid sizes are {sizes}",
-            )
+    if contract.whole_lots:  # the generic model's are not: no context to enter (a batch line's hot path)
+        with localcontext(CORE_CONTEXT):
+            if contracts % contract.lot != 0:
+                lower = (contracts // contract.lot) * contract.lot
+                sizes = " or ".join(str(n) for n in (lower, lower + contract.lot) if n > 0)
+                raise conflict(
+                    "contracts",
+                    f"{venue.label(coin)} trades in lots of {contract.lot} contracts: "
+                    f"{contracts} is not a whole number of lots; the nearest valid sizes are {sizes}",
+                )
     found = None if leverage is None else contract.leverage_limit(contracts, entry, contract_size)
     if found is not None and leverage is not None and leverage > found[0]:
         limit, where = found
@@ -348,16 +354,12 @@ def venue_leverage_limit(
     """A venue's maximum leverage for ``contracts`` entered at ``entry``, and where it comes
     from (:meth:`Contract.leverage_limit <invfut_cli.venues.Contract.leverage_limit>`);
     ``None`` where the venue sets no maximum (the generic model)."""
-    from invfut_cli.venues import get
-
     contract = get(exchange).contract(coin)
     return None if contract is None else contract.leverage_limit(contracts, entry, contract_size)
 
 
 def lot_of(exchange: ExchangeName, coin: str) -> Decimal:
     """The venue's lot size (1 for the generic model)."""
-    from invfut_cli.venues import get
-
     contract = get(exchange).contract(coin)
     assert contract is not None  # the input model checked the coin
     return contract.lot

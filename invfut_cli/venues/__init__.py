@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from invfut_cli import core
 from invfut_cli.choices import ExchangeName
+from invfut_cli.core.numbers import CORE_CONTEXT
 
 if TYPE_CHECKING:
-    from invfut_cli import core
     from invfut_cli.core.tiers import TierTable
 
     from .presets import SizeMargins
@@ -65,11 +66,6 @@ class Contract(NamedTuple):
         grow with the size (Deribit); ``None`` where the contract has no maximum."""
         if self.max_leverage is None:
             return None
-        from decimal import localcontext
-
-        from invfut_cli import core
-        from invfut_cli.core.numbers import CORE_CONTEXT
-
         with localcontext(CORE_CONTEXT):
             position = core.Position(core.Side.LONG, contracts, contract_size, entry)
             limit, where = self.max_leverage, ""
@@ -161,8 +157,6 @@ class Venue(NamedTuple):
 
     def fee_treatment(self, mode: core.MarginMode) -> core.FeeTreatment | None:
         """How the taker fee enters the prices in ``mode`` (``None``: as the basis implies)."""
-        from invfut_cli import core
-
         value = self.fee_treatment_cross if mode is core.MarginMode.CROSS else self.fee_treatment_isolated
         return None if value is None else core.FeeTreatment(value)
 

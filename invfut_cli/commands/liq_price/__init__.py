@@ -93,7 +93,7 @@ def document(args: LiqInput, outcome: Outcome) -> Doc:
     """The ``liq-price`` document: the liquidation keys, the distance, the sensitivities at the
     mark (or entry), and the alert."""
     result, tier = outcome.result, outcome.tier
-    side = core.Side(args.side)
+    side = args.position.side
     step = price_step(args)
     liq, bank = result.liquidation, result.bankruptcy
     echoed = rule_inputs(args, tier)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
-from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple
 
 import typer
@@ -45,7 +44,7 @@ from invfut_cli.options import (
     SizeUsdOpt,
 )
 from invfut_cli.registry import layout_on_use
-from invfut_cli.rounding import as_written, coin, pct, price_step, safe_price, shown_places, usd
+from invfut_cli.rounding import as_written, coin, pct, price_step, safe_price, usd
 from invfut_cli.selection import FieldsOpt
 from invfut_cli.venues import get
 
@@ -79,6 +78,7 @@ class PnlInput(PositionInput, MaintenanceInput, FeeInput):
     needed (one given is echoed, and there is nothing open to price at it)."""
 
     ALL_CLOSED_ANSWERED: ClassVar[bool] = True
+    PRICE_FIELDS: ClassVar[tuple[str, ...]] = ("exit",)
 
     exit: Price | None = None
     target_roe: SignedRate | None = None
@@ -103,10 +103,6 @@ class PnlInput(PositionInput, MaintenanceInput, FeeInput):
         if self.target_roe is not None and self.leverage is None and self.margin is None and self.balance is None:
             raise conflict("target_roe", "--target-roe needs a margin: give --leverage, --margin or --balance")
         return self
-
-    @cached_property
-    def price_places(self) -> int:
-        return super().price_places if self.exit is None else max(super().price_places, shown_places(self.exit))
 
 
 # --- What it works out --------------------------------------------------------------------
@@ -136,9 +132,7 @@ def work_out(args: PnlInput) -> PnlOutcome:
     if args.all_closed:
         realised = args.realised_pnl_coin
         return PnlOutcome(None, None, None, costs(args, position), None, args.closed, None, None, realised)
-    margin = args.margin if args.margin is not None else args.balance
-    if margin is None and args.leverage is not None:
-        margin = position.initial_margin_coin(args.leverage)
+    margin = args.collateral  # the margin, the balance, or IM from the leverage
     fees = costs(args, position)
     target = target_for(args, position, margin, fees)
     exit_price = args.exit if target is None else target.exit_price_usd
@@ -192,12 +186,9 @@ def document(args: PnlInput, outcome: PnlOutcome) -> Doc:
     """The ``pnl`` document: every number rounded at its unit's step, a solved exit toward the target."""
     places = args.price_places
     result, net, fees, target = outcome.result, outcome.net, outcome.costs, outcome.target
-    side = core.Side(args.side)
+    side = args.position.side
     step = price_step(args)
-
-    def field(name: str, shape: Any) -> Any:
-        return None if result is None else shape(getattr(result, name))
-
+    r = result  # the values at the exit: null without one (coin, usd and pct keep a None)
     return {
         "command": "pnl",
         "coin": args.coin,
@@ -208,21 +199,21 @@ def document(args: PnlInput, outcome: PnlOutcome) -> Doc:
         else safe_price(outcome.exit_price_usd, side, step),
         "target": target_keys(target, args.coin),
         "value_entry": None if args.all_closed else coin(args.position.value_coin(args.entry)),
-        "value_exit": field("value_exit_coin", coin),
-        "pnl": field("pnl_coin", coin),
+        "value_exit": None if r is None else coin(r.value_exit_coin),
+        "pnl": None if r is None else coin(r.pnl_coin),
         # What the closes realised, and that plus the open PnL at the exit (before fees and
         # funding); with everything closed the total is what was realised. Null without a close.
         "realised_pnl": coin(args.realised_pnl_coin) if args.close else None,
         "total_pnl": coin(outcome.total_pnl_coin) if args.close else None,
-        "pnl_usd": field("pnl_usd", lambda v: usd(v, places)),
-        "price_change_pct": field("price_change_pct", pct),
-        "initial_margin": field("initial_margin_coin", coin),
-        "collateral": field("margin_coin", coin),
-        "roe_pct": field("roe_pct", pct),
-        "margin_usd_entry": field("margin_usd_entry", lambda v: usd(v, places)),
-        "margin_usd_exit": field("margin_usd_exit", lambda v: usd(v, places)),
-        "equity": field("equity_coin", coin),
-        "equity_usd": field("equity_usd", lambda v: usd(v, places)),
+        "pnl_usd": None if r is None else usd(r.pnl_usd, places),
+        "price_change_pct": None if r is None else pct(r.price_change_pct),
+        "initial_margin": None if r is None else coin(r.initial_margin_coin),
+        "collateral": None if r is None else coin(r.margin_coin),
+        "roe_pct": None if r is None else pct(r.roe_pct),
+        "margin_usd_entry": None if r is None else usd(r.margin_usd_entry, places),
+        "margin_usd_exit": None if r is None else usd(r.margin_usd_exit, places),
+        "equity": None if r is None else coin(r.equity_coin),
+        "equity_usd": None if r is None else usd(r.equity_usd, places),
         # Fees and funding: null unless given (they do not apply).
         "fee_open": coin(net.open_fee_coin) if net and args.entry_fee is not None else None,
         "fee_close": coin(net.close_fee_coin) if net and args.exit_fee is not None else None,
@@ -239,7 +230,7 @@ def document(args: PnlInput, outcome: PnlOutcome) -> Doc:
         if net and args.has_costs and outcome.exit_price_usd
         else None,
         "break_even_price": safe_price(outcome.break_even_usd, side, step),
-        **liquidated_keys(outcome.liquidation, side, outcome.exit_price_usd, price_step(args)),
+        **liquidated_keys(outcome.liquidation, side, outcome.exit_price_usd, step),
         **sensitivity_keys(args.position, outcome.exit_price_usd, args.collateral),
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import typer
 
@@ -49,7 +49,6 @@ from invfut_cli.rounding import (
     price_step,
     safe_price,
     shown_move_to_liquidation,
-    shown_places,
     step_for,
     usd,
 )
@@ -77,6 +76,8 @@ class StressInput(LiqInput):
     (default the entry): ``move`` fractions or percentages, and ``scenario`` names; with
     neither, every scenario."""
 
+    PRICE_FIELDS: ClassVar[tuple[str, ...]] = ("mark",)
+
     move: tuple[Move, ...] = ()
     scenario: tuple[ScenarioName, ...] = ()
 
@@ -98,10 +99,6 @@ class StressInput(LiqInput):
             moves = [Shock(None, move) for move in self.move]
             named = [Shock(name, scenarios[name].move_pct / HUNDRED) for name in self.scenario_names]
         return moves + named
-
-    @property
-    def price_places(self) -> int:
-        return super().price_places if self.mark is None else max(super().price_places, shown_places(self.mark))
 
     def rule(self) -> tuple[core.MaintenanceSpec, core.TierTable | None, str | None]:
         """The maintenance rule behind the liquidation price, as ``venues.rules.rule_for`` picks

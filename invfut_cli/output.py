@@ -27,9 +27,9 @@ def check_output(as_json: bool, fmt: OutputFormat | None) -> None:
 
 
 def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
-    """``doc`` with its ``explain`` key (the formula steps if ``wanted``, else null), as its
-    command's typed document (:func:`invfut_cli.documents.typed.typed`): the last step of
-    every answer, the command line's and each batch line's."""
+    """``doc`` with its ``explain`` key (the formula steps if ``wanted``, else null, set in
+    ``doc`` itself), as its command's typed document (:func:`invfut_cli.documents.typed.typed`):
+    the last step of every answer, the command line's and each batch line's."""
     from .documents.typed import typed
     from .selection import ASKED
 
@@ -41,7 +41,7 @@ def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
 
         doc = with_explanation(doc, True)
     else:
-        doc = {**doc, "explain": None}
+        doc["explain"] = None  # in place: each answer's document is its own (a batch line's hot path)
     return typed(doc) if asked is None else asked.typed(asked.cut(doc))
 
 

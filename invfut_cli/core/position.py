@@ -64,7 +64,7 @@ class Position:
     @exact
     def initial_margin_coin(self, leverage: Decimal) -> Decimal:
         """``IM = Q / (E·L)`` (:func:`initial_margin`)."""
-        return initial_margin(self.size_usd, self.entry_price_usd, leverage)
+        return _initial_margin(self.size_usd, self.entry_price_usd, leverage)
 
     @exact
     def equity_coin(self, collateral_coin: Decimal, price_usd: Decimal) -> Decimal:
@@ -137,6 +137,7 @@ def pnl(
     initial = position.initial_margin_coin(leverage) if leverage is not None else None
     margin = margin_coin if margin_coin is not None else initial
     gain = position.pnl_coin(exit_price_usd)
+    gain_usd = position.pnl_usd(exit_price_usd)
     equity = None if margin is None else settle(margin + gain, margin, gain)
     return PnlResult(
         size_usd=position.size_usd,
@@ -144,7 +145,7 @@ def pnl(
         value_entry_coin=position.value_coin(entry),
         value_exit_coin=position.value_coin(exit_price_usd),
         pnl_coin=gain,
-        pnl_usd=position.pnl_usd(exit_price_usd),
+        pnl_usd=gain_usd,
         price_change_pct=change_pct(entry, exit_price_usd),
         initial_margin_coin=initial,
         margin_coin=margin,
@@ -154,11 +155,14 @@ def pnl(
         equity_coin=equity,
         # ``(M + PnL)·P = M·P + s·Q·(P − E)/E``: the linear form keeps every digit where the
         # product of a rounded equity and the price would lose the last ones.
-        equity_usd=None if equity is None else _equity_usd(margin, position.pnl_usd(exit_price_usd), exit_price_usd),
+        equity_usd=None if equity is None else _equity_usd(margin, gain_usd, exit_price_usd),
     )
 
 
-@exact
-def initial_margin(size_usd: Decimal, entry_price_usd: Decimal, leverage: Decimal) -> Decimal:
+def _initial_margin(size_usd: Decimal, entry_price_usd: Decimal, leverage: Decimal) -> Decimal:
     """``IM = Q / (E·L)``: the initial margin in coin of ``Q`` USD entered at ``E`` at leverage ``L``."""
     return size_usd / (entry_price_usd * leverage)
+
+
+#: :func:`_initial_margin` under the core's context (the method calls it already under it).
+initial_margin = exact(_initial_margin)

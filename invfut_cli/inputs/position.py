@@ -315,7 +315,10 @@ class PositionInput(Model):
         :attr:`PRICE_FIELDS` count too), at most 8."""
         prices = [f.price for f in self.fill] if self.fill else [self.entry]
         prices.extend(c.price for c in self.close)
-        prices.extend(p for p in (getattr(self, name) for name in self.PRICE_FIELDS) if p is not None)
+        for name in self.PRICE_FIELDS:
+            price = getattr(self, name)
+            if price is not None:
+                prices.append(price)
         return shown_places(*prices)
 
 

@@ -19,10 +19,12 @@ class Side(enum.Enum):
     LONG = "long"
     SHORT = "short"
 
-    @property
-    def sign(self) -> int:
-        """``+1`` for a long, ``-1`` for a short."""
-        return 1 if self is Side.LONG else -1
+    #: ``+1`` for a long, ``-1`` for a short (a member's own attribute: the formulas read it
+    #: a dozen times a batch line).
+    sign: int
+
+    def __init__(self, value: str) -> None:
+        self.sign = 1 if value == "long" else -1
 
 
 class MarginMode(enum.Enum):

@@ -70,7 +70,7 @@ class FeeInput(Model):
     @property
     def has_costs(self) -> bool:
         """Whether any fee or funding was given."""
-        return any(v is not None for v in (self.entry_fee, self.exit_fee, self.funding))
+        return self.entry_fee is not None or self.exit_fee is not None or self.funding is not None
 
     def fee_rate(self, which: str | Decimal | None, exchange: ExchangeName) -> Decimal:
         """A fee rate: the one given, or the venue's (generic: 0.02% maker, 0.05% taker)."""

@@ -45,7 +45,16 @@ def _pair(name: Any) -> str:
 def _object(value: Mapping[str, Any]) -> str:
     # The hot path of a batch line (about 30 values each): one lookup per key and per value.
     writer, pair = _WRITERS.get, _PAIRS.get
-    return "{" + ", ".join([(pair(k) or _pair(k)) + (writer(type(v)) or scalar)(v) for k, v in value.items()]) + "}"
+    return (
+        "{"
+        + ", ".join(
+            [
+                (pair(k) or _pair(k)) + ("null" if v is None else (writer(type(v)) or scalar)(v))
+                for k, v in value.items()
+            ]
+        )
+        + "}"
+    )
 
 
 def _array(value: Iterable[Any]) -> str:

@@ -105,6 +105,14 @@ def net_pnl_limit(position: Position, *, open_fee_rate: Decimal = ZERO, funding_
     return (position.side.sign - open_fee_rate) * position.size_usd / position.entry_price_usd - funding_coin
 
 
+# The bodies of the functions :func:`net_pnl` calls: it runs under the core's context
+# already, and a wrapped call checks the context in a frame of its own (a ``pnl`` batch
+# line's hot path).
+_trade_fee_coin = trade_fee_coin.__wrapped__  # type: ignore[attr-defined]
+_exit_for_net_pnl = exit_for_net_pnl.__wrapped__  # type: ignore[attr-defined]
+_pnl_coin = Position.pnl_coin.__wrapped__  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class NetPnl:
     """Gross PnL, the fees and funding, and what is left."""
@@ -128,16 +136,16 @@ def net_pnl(
 ) -> NetPnl:
     """Closed PnL at ``exit_price_usd``: ``PnL − fo·Q/E − fc·Q/P − F``, and the break-even exit."""
     size = position.size_usd
-    open_fee = trade_fee_coin(open_fee_rate, size, position.entry_price_usd)
-    close_fee = trade_fee_coin(close_fee_rate, size, exit_price_usd)
-    gross = position.pnl_coin(exit_price_usd)
+    open_fee = _trade_fee_coin(open_fee_rate, size, position.entry_price_usd)
+    close_fee = _trade_fee_coin(close_fee_rate, size, exit_price_usd)
+    gross = _pnl_coin(position, exit_price_usd)
     return NetPnl(
         gross_coin=gross,
         open_fee_coin=open_fee,
         close_fee_coin=close_fee,
         funding_coin=funding_coin,
         net_coin=gross - open_fee - close_fee - funding_coin,
-        break_even_usd=exit_for_net_pnl(
+        break_even_usd=_exit_for_net_pnl(
             position, open_fee_rate=open_fee_rate, close_fee_rate=close_fee_rate, funding_coin=funding_coin
         ),
     )

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .numbers import NOISE, ZERO, exact, quantize
-from .position import MarginMode, Position, Side, change_pct
+from .position import MarginMode, Position, Side, change_pct, initial_margin
 from .prices import isolated_prices, price_where
 
 
@@ -225,6 +225,14 @@ def _no_price_reason(side: Side, what: str) -> str:
     return f"no positive price brings equity down to {what}"
 
 
+# The bodies of the functions :func:`liquidation` calls: it runs under the core's context
+# already, and a wrapped call checks the context in a frame of its own (the hot path of
+# every batch line with a margin).
+_isolated_prices = isolated_prices.__wrapped__  # type: ignore[attr-defined]
+_initial_margin = initial_margin.__wrapped__  # type: ignore[attr-defined]
+_change_pct = change_pct.__wrapped__  # type: ignore[attr-defined]
+
+
 @exact
 def liquidation(
     position: Position,
@@ -246,7 +254,7 @@ def liquidation(
     rate, fee_at_bankruptcy = rates_of(spec)
     size = position.size_usd
     entry = position.entry_price_usd
-    liq, bankrupt, fee_to_close = isolated_prices(
+    liq, bankrupt, fee_to_close = _isolated_prices(
         position.side.sign,
         size,
         entry,
@@ -276,14 +284,14 @@ def liquidation(
         basis=spec.basis,
         fee_treatment=treatment,
         collateral_coin=collateral_coin,
-        initial_margin_coin=None if leverage is None else position.initial_margin_coin(leverage),
+        initial_margin_coin=None if leverage is None else _initial_margin(size, entry, leverage),
         maintenance_margin_coin=maintenance,
         fee_to_close_coin=fee_to_close,
         liquidation=PriceAnswer(
             liq, None if liq is not None else _no_price_reason(position.side, "the maintenance margin")
         ),
         bankruptcy=PriceAnswer(bankrupt, None if bankrupt is not None else _no_price_reason(position.side, "zero")),
-        distance_pct=None if liq is None else change_pct(entry, liq),
+        distance_pct=None if liq is None else _change_pct(entry, liq),
         warnings=tuple(warnings),
     )
 

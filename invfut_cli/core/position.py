@@ -101,6 +101,16 @@ def _equity_usd(margin: Decimal, pnl_usd: Decimal, price_usd: Decimal) -> Decima
     return settle(held + pnl_usd, held, pnl_usd)
 
 
+# The bodies of the methods and functions above, for :func:`pnl` (and :func:`.fees.net_pnl`),
+# which run under the core's context already: a wrapped call checks the context in a frame
+# of its own, and these are the hot path of every ``pnl`` batch line.
+_value_coin = Position.value_coin.__wrapped__  # type: ignore[attr-defined]
+_pnl_coin = Position.pnl_coin.__wrapped__  # type: ignore[attr-defined]
+_pnl_usd = Position.pnl_usd.__wrapped__  # type: ignore[attr-defined]
+_change_pct = change_pct.__wrapped__  # type: ignore[attr-defined]
+_roe_pct = roe_pct.__wrapped__  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class PnlResult:
     """Profit and loss of a position closed (or marked) at ``exit_price_usd``."""
@@ -136,22 +146,22 @@ def pnl(
     ``M·E`` at entry and ``M·P`` at exit; equity at exit is ``M + PnL``.
     """
     entry = position.entry_price_usd
-    initial = position.initial_margin_coin(leverage) if leverage is not None else None
+    initial = None if leverage is None else _initial_margin(position.size_usd, entry, leverage)
     margin = margin_coin if margin_coin is not None else initial
-    gain = position.pnl_coin(exit_price_usd)
-    gain_usd = position.pnl_usd(exit_price_usd)
+    gain = _pnl_coin(position, exit_price_usd)
+    gain_usd = _pnl_usd(position, exit_price_usd)
     equity = None if margin is None else settle(margin + gain, margin, gain)
     return PnlResult(
         size_usd=position.size_usd,
         exit_price_usd=exit_price_usd,
-        value_entry_coin=position.value_coin(entry),
-        value_exit_coin=position.value_coin(exit_price_usd),
+        value_entry_coin=_value_coin(position, entry),
+        value_exit_coin=_value_coin(position, exit_price_usd),
         pnl_coin=gain,
         pnl_usd=gain_usd,
-        price_change_pct=change_pct(entry, exit_price_usd),
+        price_change_pct=_change_pct(entry, exit_price_usd),
         initial_margin_coin=initial,
         margin_coin=margin,
-        roe_pct=None if margin is None else roe_pct(gain, margin),
+        roe_pct=None if margin is None else _roe_pct(gain, margin),
         margin_usd_entry=None if margin is None else margin * entry,
         margin_usd_exit=None if margin is None else margin * exit_price_usd,
         equity_coin=equity,

@@ -6,6 +6,7 @@ rich is imported only for a table, and a plotting library only for a chart.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from .choices import OutputFormat
 from .core.errors import DomainError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 
@@ -30,10 +32,8 @@ def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
     """``doc`` with its ``explain`` key (the formula steps if ``wanted``, else null, set in
     ``doc`` itself), as its command's typed document (:func:`invfut_cli.documents.typed.typed`):
     the last step of every answer, the command line's and each batch line's."""
-    from .documents.typed import typed
-    from .selection import ASKED
-
-    asked = ASKED.get()
+    typed, asked_now = _checks()
+    asked = asked_now()
     if asked is not None and doc.get("command") != asked.command:
         asked = None  # --fields names this command's keys only
     if wanted and (asked is None or "explain" in asked.plan):
@@ -43,6 +43,16 @@ def explained(doc: dict[str, Any], wanted: bool) -> dict[str, Any]:
     else:
         doc["explain"] = None  # in place: each answer's document is its own (a batch line's hot path)
     return typed(doc) if asked is None else asked.typed(asked.cut(doc))
+
+
+@functools.cache
+def _checks() -> tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[[], Any]]:
+    """The typed check and the ``--fields`` asked (``ASKED.get``), imported on the first answer,
+    not at start-up (``invfut --version`` needs neither), and not again on each ``batch`` line."""
+    from .documents.typed import typed
+    from .selection import ASKED
+
+    return typed, ASKED.get
 
 
 def check_chart(plot: bool, as_json: bool, fmt: OutputFormat | None) -> None:

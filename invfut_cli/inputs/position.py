@@ -98,6 +98,8 @@ def size_to_contracts(data: Any) -> Any:
         raise conflict("size_asked", "is not an option: give --size-usd or --size-coin")
     given = [k for k in ("size_usd", "size_coin") if data.get(k) is not None]
     if not given:
+        if "size_usd" not in data and "size_coin" not in data:
+            return data  # neither given (most lines): nothing to drop
         return {k: v for k, v in data.items() if k not in ("size_usd", "size_coin")}
     option = given[0]
     if len(given) > 1:

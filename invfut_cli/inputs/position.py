@@ -43,8 +43,9 @@ def preset_defaults(model: type[BaseModel], data: Any) -> Any:
     coin = data.get("coin", "BTC")
     if venue.contract(coin) is None:
         raise conflict("coin", venue.no_contract(coin))
-    for key, value in venue.defaults(coin, model.model_fields).items():
-        data.setdefault(key, value)
+    if venue.preset:  # the generic model fills in nothing
+        for key, value in venue.defaults(coin, model.model_fields).items():
+            data.setdefault(key, value)
     return data
 
 
@@ -248,15 +249,16 @@ class PositionInput(Model):
 
     @model_validator(mode="after")
     def _one_collateral(self) -> PositionInput:
-        closing = sum((c.contracts for c in self.close), Decimal(0))
-        if closing > self.contracts:
-            raise conflict("close", f"the closes take {closing} contracts, more than the {self.contracts} held")
-        if closing == self.contracts and not self.ALL_CLOSED_ANSWERED:
-            raise conflict(
-                "close",
-                f"the closes take all {self.contracts} contracts and leave nothing open here: "
-                "close fewer ('invfut pnl' shows what closing them all realised)",
-            )
+        if self.close:  # (no close takes nothing: a position holds more than 0 contracts)
+            closing = sum((c.contracts for c in self.close), Decimal(0))
+            if closing > self.contracts:
+                raise conflict("close", f"the closes take {closing} contracts, more than the {self.contracts} held")
+            if closing == self.contracts and not self.ALL_CLOSED_ANSWERED:
+                raise conflict(
+                    "close",
+                    f"the closes take all {self.contracts} contracts and leave nothing open here: "
+                    "close fewer ('invfut pnl' shows what closing them all realised)",
+                )
         if self.margin is not None and self.leverage is not None:
             raise conflict("margin", "give --margin or --leverage, not both: each sets the isolated margin")
         if self.margin is not None and self.balance is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, localcontext
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple
 
 import typer
@@ -124,6 +126,15 @@ class PnlOutcome(NamedTuple):
     total_pnl_coin: Decimal | None
 
 
+@functools.cache
+def _rules() -> ModuleType:
+    """The venues' rules, imported on first use: a ``pnl`` without a margin has no
+    liquidation to find, and its start-up does not load them."""
+    from invfut_cli.venues import rules
+
+    return rules
+
+
 def work_out(args: PnlInput) -> PnlOutcome:
     """``pnl``: the open position at the exit price (given, or solved from a target), with
     fees, funding, the break-even exit, and what each ``--close`` realised. When the closes
@@ -157,14 +168,11 @@ def work_out(args: PnlInput) -> PnlOutcome:
             funding_coin=fees.funding_coin,
         )
     )
-    liquidation = None
-    if args.collateral is not None:
-        # Imported here: a pnl without a margin (most batch lines) has no liquidation to find.
-        from invfut_cli.venues.rules import liquidation_for
-
-        liquidation = liquidation_for(args)
+    liquidation = None if args.collateral is None else _rules().liquidation_for(args)
     total = None
-    if result is not None:
+    if result is not None and not args.close:
+        total = result.pnl_coin  # nothing realised: the open PnL is the total
+    elif result is not None:
         with localcontext(CORE_CONTEXT):
             total = args.realised_pnl_coin + result.pnl_coin
     return PnlOutcome(exit_price, result, net, fees, target, args.closed, break_even, liquidation, total)

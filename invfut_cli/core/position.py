@@ -171,10 +171,11 @@ def pnl(
     )
 
 
-def _initial_margin(size_usd: Decimal, entry_price_usd: Decimal, leverage: Decimal) -> Decimal:
+@exact
+def initial_margin(size_usd: Decimal, entry_price_usd: Decimal, leverage: Decimal) -> Decimal:
     """``IM = Q / (E·L)``: the initial margin in coin of ``Q`` USD entered at ``E`` at leverage ``L``."""
     return size_usd / (entry_price_usd * leverage)
 
 
-#: :func:`_initial_margin` under the core's context (the method calls it already under it).
-initial_margin = exact(_initial_margin)
+#: Its body, for :meth:`Position.initial_margin_coin` and :func:`pnl` (already under the context).
+_initial_margin = initial_margin.__wrapped__  # type: ignore[attr-defined]

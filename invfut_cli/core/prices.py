@@ -11,7 +11,8 @@ from typing import NamedTuple
 from .numbers import ZERO, exact
 
 
-def _quotient(numerator_usd: Decimal, denominator_coin: Decimal) -> Decimal | None:
+@exact
+def solve_quotient(numerator_usd: Decimal, denominator_coin: Decimal) -> Decimal | None:
     """The price ``P`` where ``X − Y/P = 0``: ``P = Y/X``, with ``Y = numerator_usd`` and
     ``X = denominator_coin``.
 
@@ -26,8 +27,8 @@ def _quotient(numerator_usd: Decimal, denominator_coin: Decimal) -> Decimal | No
     return price if price > ZERO else None
 
 
-#: :func:`_quotient` under the core's context (the functions here call it already under it).
-solve_quotient = exact(_quotient)
+#: Its body, for the functions here, which call it already under the core's context.
+_quotient = solve_quotient.__wrapped__  # type: ignore[attr-defined]
 
 
 def price_where(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .numbers import ZERO, exact
-from .position import Position
+from .position import Position, _pnl_coin
 
 
 @exact
@@ -105,12 +105,11 @@ def net_pnl_limit(position: Position, *, open_fee_rate: Decimal = ZERO, funding_
     return (position.side.sign - open_fee_rate) * position.size_usd / position.entry_price_usd - funding_coin
 
 
-# The bodies of the functions :func:`net_pnl` calls: it runs under the core's context
-# already, and a wrapped call checks the context in a frame of its own (a ``pnl`` batch
-# line's hot path).
+# The bodies of the functions :func:`net_pnl` calls (and ``_pnl_coin``, from .position): it
+# runs under the core's context already, and a wrapped call checks the context in a frame of
+# its own (a ``pnl`` batch line's hot path).
 _trade_fee_coin = trade_fee_coin.__wrapped__  # type: ignore[attr-defined]
 _exit_for_net_pnl = exit_for_net_pnl.__wrapped__  # type: ignore[attr-defined]
-_pnl_coin = Position.pnl_coin.__wrapped__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .numbers import NOISE, ZERO, exact, quantize
-from .position import MarginMode, Position, Side, change_pct, initial_margin
+from .position import MarginMode, Position, Side, _change_pct, _initial_margin, change_pct
 from .prices import isolated_prices, price_where
 
 
@@ -225,12 +225,10 @@ def _no_price_reason(side: Side, what: str) -> str:
     return f"no positive price brings equity down to {what}"
 
 
-# The bodies of the functions :func:`liquidation` calls: it runs under the core's context
-# already, and a wrapped call checks the context in a frame of its own (the hot path of
-# every batch line with a margin).
+# The body of :func:`.prices.isolated_prices`, for :func:`liquidation`, which runs under the
+# core's context already (as do ``_initial_margin`` and ``_change_pct``, from .position): a
+# wrapped call checks the context in a frame of its own, on every batch line with a margin.
 _isolated_prices = isolated_prices.__wrapped__  # type: ignore[attr-defined]
-_initial_margin = initial_margin.__wrapped__  # type: ignore[attr-defined]
-_change_pct = change_pct.__wrapped__  # type: ignore[attr-defined]
 
 
 @exact

@@ -101,9 +101,9 @@ def _equity_usd(margin: Decimal, pnl_usd: Decimal, price_usd: Decimal) -> Decima
     return settle(held + pnl_usd, held, pnl_usd)
 
 
-# The bodies of the methods and functions above, for :func:`pnl` (and :func:`.fees.net_pnl`),
-# which run under the core's context already: a wrapped call checks the context in a frame
-# of its own, and these are the hot path of every ``pnl`` batch line.
+# The bodies of the methods and functions above, for the core's functions that run under its
+# context already (:func:`pnl`, :func:`.fees.net_pnl`, :func:`.margin.liquidation`): a wrapped
+# call checks the context in a frame of its own, and these are every batch line's hot path.
 _value_coin = Position.value_coin.__wrapped__  # type: ignore[attr-defined]
 _pnl_coin = Position.pnl_coin.__wrapped__  # type: ignore[attr-defined]
 _pnl_usd = Position.pnl_usd.__wrapped__  # type: ignore[attr-defined]
@@ -177,5 +177,6 @@ def initial_margin(size_usd: Decimal, entry_price_usd: Decimal, leverage: Decima
     return size_usd / (entry_price_usd * leverage)
 
 
-#: Its body, for :meth:`Position.initial_margin_coin` and :func:`pnl` (already under the context).
+#: Its body, for :meth:`Position.initial_margin_coin`, :func:`pnl` and :func:`.margin.liquidation`
+#: (already under the context).
 _initial_margin = initial_margin.__wrapped__  # type: ignore[attr-defined]

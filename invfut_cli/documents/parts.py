@@ -94,13 +94,10 @@ _PLAIN = frozenset({type(None), str, int, bool, tuple, list, dict})
 
 
 def _echo(value: Any, derived: bool = False) -> Any:
-    """An input as echoed: enums by value; a number as given (``--leverage 33.333``,
-    ``--exit 98754.686964150969``: every place kept); a ``derived`` number (an average entry)
-    to 8 places."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is not Decimal and hasattr(value, "value"):  # an enum (a Decimal has no ``value``)
+    """An input that is not :data:`_PLAIN`, as echoed: an enum by value; a number as given
+    (``--leverage 33.333``, ``--exit 98754.686964150969``: every place kept); a ``derived``
+    number (an average entry) to 8 places."""
+    if type(value) is not Decimal and hasattr(value, "value"):  # an enum (a Decimal has no ``value``)
         return value.value
     return as_written(value) if derived else value
 

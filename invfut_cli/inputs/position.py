@@ -43,9 +43,8 @@ def preset_defaults(model: type[BaseModel], data: Any) -> Any:
     coin = data.get("coin", "BTC")
     if venue.contract(coin) is None:
         raise conflict("coin", venue.no_contract(coin))
-    if venue.preset:  # the generic model fills in nothing
-        for key, value in venue.defaults(coin, model.model_fields).items():
-            data.setdefault(key, value)
+    for key, value in venue.defaults(coin, model).items():
+        data.setdefault(key, value)
     return data
 
 

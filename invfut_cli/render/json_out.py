@@ -44,20 +44,13 @@ def _pair(name: Any) -> str:
 
 def _object(value: Mapping[str, Any]) -> str:
     # The hot path of a batch line (some 70 values, the echoed inputs included): one lookup
-    # per key; a null, and a Decimal as number_text writes it, without a call.
+    # per key and per value; a null without a call.
     writer, pair = _WRITERS.get, _PAIRS.get
     return (
         "{"
         + ", ".join(
             [
-                (pair(k) or _pair(k))
-                + (
-                    "null"
-                    if v is None
-                    else (text if "E" not in (text := str(v)) else format(v, "f"))
-                    if type(v) is Decimal
-                    else (writer(type(v)) or scalar)(v)
-                )
+                (pair(k) or _pair(k)) + ("null" if v is None else (writer(type(v)) or scalar)(v))
                 for k, v in value.items()
             ]
         )

@@ -139,13 +139,15 @@ class Venue(NamedTuple):
         symbol = None if contract is None else contract.symbol
         return self.title if symbol is None else f"{self.title} {symbol}"
 
-    def defaults(self, coin: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """What a preset fills in of the input model's ``fields`` left out, for ``coin``'s
-        contract: the coin, its contract size, tick, taker fee and maintenance basis (none
-        of them for the generic model, whose flags keep their own defaults)."""
+    def defaults(self, coin: str, model: Any) -> dict[str, Any]:
+        """What a preset fills in of the fields of the input ``model`` (a pydantic model class)
+        left out, for ``coin``'s contract: the coin, its contract size, tick, taker fee and
+        maintenance basis (none of them for the generic model, whose flags keep their own
+        defaults: it reads no fields)."""
         contract = self.contract(coin)
         if not self.preset or contract is None:
             return {}
+        fields = model.model_fields
         out: dict[str, Any] = {"coin": coin, "contract_size": contract.contract_size_usd}
         if "tick" in fields:
             out["tick"] = contract.tick

@@ -55,7 +55,7 @@ def _venue_facts(venue: Any, coin: str) -> Doc:
         "symbol": contract.symbol,
         "contract_size": contract.contract_size_usd,
         "lot": contract.lot,
-        "fee_rate": where.defaults(coin, LiqInput.model_fields).get("taker_fee", Decimal(0)),
+        "fee_rate": where.defaults(coin, LiqInput).get("taker_fee", Decimal(0)),
     }
 
 
